@@ -1,0 +1,3 @@
+from copbot.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""Composition root: settings, clock, store and Slack wired into one copbot application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from copbot.clock import Clock, SystemClock
+from copbot.config import Settings
+from copbot.slack import middleware
+from copbot.slack.client import make_web_client
+from copbot.slack.deps import Deps
+from copbot.slack.ids import BOT_SCOPES
+from copbot.slack.listeners import commands
+from copbot.slack.people import People
+from copbot.store.db import make_engine, make_session_factory
+
+OAUTH_STATE_SECONDS = 600
+
+
+class CopbotBolt(App):
+    """Bolt's App, with each request's listeners run inside one database transaction.
+
+    Listeners run before the response is sent (process_before_response), so the transaction is
+    committed before Slack hears back: an acknowledged action is never lost.
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session], **kwargs: Any) -> None:
+        super().__init__(process_before_response=True, **kwargs)
+        self._session_factory = session_factory
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with self._session_factory() as session:
+            req.context["session"] = session
+            response: BoltResponse = super().dispatch(req)
+            if response.status < 500 and not req.context.get("rollback"):  # noqa: PLR2004
+                session.commit()
+            else:
+                session.rollback()
+            return response
+
+
+@dataclass(frozen=True)
+class Copbot:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    bolt: CopbotBolt
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Copbot:
+    """Build the app: single-workspace with SLACK_BOT_TOKEN, or multi-workspace with OAuth credentials."""
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    bolt = CopbotBolt(session_factory, **_bolt_arguments(settings, engine))
+    deps = Deps(settings=settings, clock=clock, session_factory=session_factory, people=People())
+    middleware.attach(bolt, deps)
+    commands.register(bolt)
+    return Copbot(settings=settings, clock=clock, engine=engine, session_factory=session_factory, bolt=bolt)
+
+
+def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    arguments: dict[str, Any] = {
+        "signing_secret": signing_secret,
+        "request_verification_enabled": signing_secret is not None,
+        "ignoring_self_events_enabled": True,
+    }
+    if settings.oauth_enabled:
+        assert settings.slack_client_id is not None
+        assert settings.slack_client_secret is not None
+        installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
+        arguments["client"] = make_web_client(settings)
+        arguments["installation_store"] = installation_store
+        arguments["oauth_settings"] = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=list(BOT_SCOPES),
+            installation_store=installation_store,
+            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        )
+        return arguments
+    # Bolt takes the bot token from the client, which also carries copbot's API URL and retry policy.
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    arguments["client"] = make_web_client(settings, token)
+    return arguments

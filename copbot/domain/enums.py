@@ -1,0 +1,59 @@
+"""Closed vocabularies of the domain, stored by value."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ORGANISER = "organiser"
+    MEMBER = "member"
+
+
+class Experience(StrEnum):
+    NEW = "new"
+    PRACTISING = "practising"
+    EXPERIENCED = "experienced"
+
+
+class PromptCadence(StrEnum):
+    OFF = "off"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+
+
+class RsvpAnswer(StrEnum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+class PairingOutcome(StrEnum):
+    PENDING = "pending"
+    MET = "met"
+    NOT_MET = "not_met"
+    SKIPPED = "skipped"
+
+
+class DeliveryStatus(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ActivityKind(StrEnum):
+    COMMUNITY_CREATED = "community_created"
+    JOINED = "joined"
+    REJOINED = "rejoined"
+    PROFILE_UPDATED = "profile_updated"
+    LEFT = "left"
+    ERASED = "erased"
+    STORY_SHARED = "story_shared"
+    PROMPT_POSTED = "prompt_posted"
+    SESSION_SCHEDULED = "session_scheduled"
+    RSVP = "rsvp"
+    ATTENDED = "attended"
+    PAIRED = "paired"
+    PAIR_MET = "pair_met"
+    ORGANISER_ADDED = "organiser_added"
+    ORGANISER_REMOVED = "organiser_removed"

@@ -1,0 +1,60 @@
+"""Finding a workspace's communities and members by what users type, and who may organise them."""
+
+from __future__ import annotations
+
+import difflib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from copbot.domain.enums import Role
+from copbot.domain.errors import NotFound
+from copbot.store.models import Community, Member
+
+
+def communities_in(session: Session, *, team_id: str) -> list[Community]:
+    """The workspace's live communities, by name."""
+    query = select(Community).where(Community.team_id == team_id, Community.archived_at.is_(None))
+    return list(session.scalars(query.order_by(func.lower(Community.name))))
+
+
+def get_community(session: Session, *, team_id: str, community_id: int) -> Community:
+    """A community by id, only if it belongs to `team_id` (ids from buttons and modals are untrusted)."""
+    community = session.get(Community, community_id)
+    if community is None or community.team_id != team_id or community.archived_at is not None:
+        raise NotFound("That community no longer exists.")
+    return community
+
+
+def find_community(session: Session, *, team_id: str, name: str) -> Community:
+    """A community by slug or name (case-insensitive); NotFound lists close names when there are some."""
+    wanted = name.strip().lstrip("#").lower()
+    communities = communities_in(session, team_id=team_id)
+    for community in communities:
+        if wanted in {community.slug, community.name.lower()}:
+            return community
+    names = {community.slug: community.slug for community in communities}
+    names |= {community.name.lower(): community.slug for community in communities}
+    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(names[match] for match in close))
+    if suggestions:
+        raise NotFound(
+            "There is no community called “{name}” here. Did you mean {suggestions}?",
+            name=name,
+            suggestions=", ".join(f"`{slug}`" for slug in suggestions),
+        )
+    raise NotFound("There is no community called “{name}” here. `/cop list` shows them all.", name=name)
+
+
+def membership(session: Session, *, community_id: int, user_id: str) -> Member | None:
+    """The person's membership row in the community, current or past (None if they never joined)."""
+    query = select(Member).where(Member.community_id == community_id, Member.user_id == user_id)
+    return session.scalar(query)
+
+
+def is_organiser(session: Session, *, community: Community, user_id: str, is_workspace_admin: bool) -> bool:
+    """Organisers of the community, and the workspace's admins and owners, may organise it."""
+    if is_workspace_admin:
+        return True
+    member = membership(session, community_id=community.id, user_id=user_id)
+    return member is not None and member.left_at is None and member.role == Role.ORGANISER

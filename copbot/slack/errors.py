@@ -1,0 +1,37 @@
+"""Turning a CopbotError into what Slack shows: an ephemeral reply, or inline errors in a modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from copbot.domain.errors import CopbotError, FieldErrors
+from copbot.i18n import Translator
+from copbot.slack.blocks.common import escape
+
+INLINE_ERROR_MAX = 150  # Slack cuts longer inline errors
+
+
+def explain(tr: Translator, error: CopbotError) -> str:
+    """The error in the user's language; user-typed values are escaped for mrkdwn."""
+    params = {key: escape(value) if isinstance(value, str) else value for key, value in error.params.items()}
+    return tr.gettext(error.message, **params)
+
+
+def ephemeral_error(tr: Translator, error: CopbotError, context: BoltContext) -> dict[str, Any]:
+    """Arguments for `ack(...)` or `respond(...)`; the request's transaction is rolled back."""
+    context["rollback"] = True
+    return {"response_type": "ephemeral", "text": explain(tr, error)}
+
+
+def modal_errors(
+    tr: Translator, error: CopbotError, context: BoltContext, *, default_block: str
+) -> dict[str, Any]:
+    """Arguments for `ack(...)` on a view submission: inline errors keyed by block id."""
+    context["rollback"] = True
+    if isinstance(error, FieldErrors):
+        errors = {block: tr.gettext(inner.message, **inner.params) for block, inner in error.errors.items()}
+    else:  # inline errors are plain text: nothing to escape
+        errors = {error.field or default_block: tr.gettext(error.message, **error.params)}
+    return {"response_action": "errors", "errors": {k: v[:INLINE_ERROR_MAX] for k, v in errors.items()}}

@@ -1,0 +1,43 @@
+"""Every Slack identifier copbot owns: the builders, the registration and the manifest test share these."""
+
+from __future__ import annotations
+
+from typing import Final
+
+COMMAND: Final = "/cop"
+EVENTS_PATH: Final = "/slack/events"
+INSTALL_PATH: Final = "/slack/install"
+OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
+
+# Events copbot subscribes to (the manifest must list exactly these).
+BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel")
+
+# Bot scopes copbot asks for (the manifest must list exactly these).
+BOT_SCOPES: Final = (
+    "channels:join",
+    "channels:manage",
+    "channels:read",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "files:write",
+    "groups:read",
+    "groups:write",
+    "im:write",
+    "mpim:write",
+    "pins:write",
+    "reactions:read",
+    "users:read",
+)
+
+# Modals (view callback_id).
+CREATE_VIEW: Final = "community_create"
+EDIT_VIEW: Final = "community_edit"
+JOIN_VIEW: Final = "community_join"
+LEAVE_VIEW: Final = "community_leave"
+
+# Buttons and other interactive elements (action_id). A button's `value` carries the community id.
+JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
+LEAVE_BUTTON: Final = "community_leave_open"  # App Home
+SHARE_BUTTON: Final = "story_share_open"  # App Home ("share a story"; the share modal comes with its issue)
+JOINER_DISMISS: Final = "channel_joiner_dismiss"

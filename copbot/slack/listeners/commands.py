@@ -1,0 +1,88 @@
+"""The `/cop` slash command: one entry point that routes to subcommands."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from copbot.i18n import N_, Translator
+from copbot.slack.blocks.help import HelpEntry, build_help
+from copbot.slack.deps import Deps
+from copbot.slack.ids import COMMAND
+from copbot.slack.payloads import CommandText, parse_command_text
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """Everything a subcommand handler gets; it must call `ack` exactly once."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    text: CommandText
+    tr: Translator
+    session: Session
+    client: WebClient
+    deps: Deps
+    ack: Ack
+    respond: Respond
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    handle: Callable[[CommandRequest], None]
+
+
+HELP = "help"
+HELP_SUMMARY = N_("show this help")
+
+
+def register(app: App, subcommands: Sequence[Subcommand] = ()) -> None:
+    """Register `/cop`; help lists exactly the subcommands given here."""
+    by_name = {sub.name: sub for sub in subcommands}
+    entries = [HelpEntry(sub.usage, sub.summary) for sub in sorted(subcommands, key=lambda sub: sub.name)]
+    entries.append(HelpEntry(HELP, HELP_SUMMARY))
+
+    def handle_cop(
+        ack: Ack, respond: Respond, command: dict[str, Any], client: WebClient, context: Any
+    ) -> None:
+        request = _request(ack, respond, command, client, context)
+        name = request.text.name or HELP
+        subcommand = by_name.get(name)
+        if subcommand is not None:
+            subcommand.handle(request)
+        elif name == HELP:
+            ack(**build_help(request.tr, entries))
+        else:
+            close = difflib.get_close_matches(name, [*by_name, HELP], n=1, cutoff=0.5)
+            ack(**build_help(request.tr, entries, unknown=name, suggestion=close[0] if close else None))
+
+    app.command(COMMAND)(handle_cop)
+
+
+def _request(
+    ack: Ack, respond: Respond, command: dict[str, Any], client: WebClient, context: Any
+) -> CommandRequest:
+    return CommandRequest(
+        team_id=command["team_id"],
+        user_id=command["user_id"],
+        channel_id=command.get("channel_id", ""),
+        trigger_id=command.get("trigger_id", ""),
+        text=parse_command_text(command.get("text", "")),
+        tr=context["tr"],
+        session=context["session"],
+        client=client,
+        deps=context["deps"],
+        ack=ack,
+        respond=respond,
+    )

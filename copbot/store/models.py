@@ -1,0 +1,293 @@
+"""The whole domain's tables. Every table that holds workspace data carries ``team_id``."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from copbot.domain.enums import (
+    ActivityKind,
+    DeliveryStatus,
+    Experience,
+    PairingOutcome,
+    PromptCadence,
+    Role,
+    RsvpAnswer,
+)
+from copbot.store.types import UTCDateTime, enum_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_ID = String(32)
+SLACK_ID = String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _team_fk() -> Mapped[str]:
+    return mapped_column(TEAM_ID, ForeignKey("workspaces.team_id", ondelete="CASCADE"), index=True)
+
+
+class Workspace(Base):
+    """A Slack workspace copbot is installed in."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+    bot_user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Community(Base):
+    """A community of practice: who it is for, where it lives, and its rhythms."""
+
+    __tablename__ = "communities"
+    __table_args__ = (UniqueConstraint("team_id", "slug", name="uq_communities_team_slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    slug: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    purpose: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(Text)
+    channel_id: Mapped[str] = mapped_column(SLACK_ID, index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    prompt_cadence: Mapped[PromptCadence] = mapped_column(
+        enum_column(PromptCadence), default=PromptCadence.OFF
+    )
+    prompt_weekday: Mapped[int] = mapped_column(Integer, default=1)  # 0 = Monday
+    prompt_time: Mapped[time] = mapped_column(Time, default=time(10, 0))
+    pairing_every_weeks: Mapped[int] = mapped_column(Integer, default=0)  # 0 = off; 1, 2 or 4
+    pairing_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    pairing_group_size: Mapped[int] = mapped_column(Integer, default=2)
+    welcome_message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    members: Mapped[list[Member]] = relationship(back_populates="community")
+
+
+class Member(Base):
+    """A person's membership of one community. Leaving keeps the row (history); erasing anonymises it."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("community_id", "user_id", name="uq_members_community_user"),
+        Index("ix_members_team_user", "team_id", "user_id"),
+        Index("ix_members_community_left", "community_id", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    # None once the person asked to be erased: the row stays, anonymous, for the community's statistics.
+    user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
+    experience: Mapped[Experience] = mapped_column(enum_column(Experience), default=Experience.NEW)
+    team_name: Mapped[str] = mapped_column(String(80), default="")
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pairing_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    community: Mapped[Community] = relationship(back_populates="members")
+
+
+class Prompt(Base):
+    """A story prompt a community rotates through."""
+
+    __tablename__ = "prompts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str | None] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Story(Base):
+    """What someone learned, told in their own words."""
+
+    __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_community_created", "community_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    author_user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Session(Base):
+    """One meetup of a community."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_community_starts", "community_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(255), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    remind_minutes_before: Mapped[int] = mapped_column(Integer, default=60)
+    created_by: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Rsvp(Base):
+    """A member's answer to a session invitation, and whether they came."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_rsvps_session_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    answer: Mapped[RsvpAnswer] = mapped_column(enum_column(RsvpAnswer))
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PairingRound(Base):
+    """One round of introductions in a community, for one cadence slot."""
+
+    __tablename__ = "pairing_rounds"
+    __table_args__ = (UniqueConstraint("community_id", "slot_start", name="uq_pairing_rounds_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    followup_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PairingGroup(Base):
+    """Two or three members introduced to each other, and whether they met."""
+
+    __tablename__ = "pairing_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="CASCADE"), index=True)
+    dm_channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    outcome: Mapped[PairingOutcome] = mapped_column(
+        enum_column(PairingOutcome), default=PairingOutcome.PENDING
+    )
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PairingGroupMember(Base):
+    __tablename__ = "pairing_group_members"
+    __table_args__ = (UniqueConstraint("group_id", "member_id", name="uq_pairing_group_members"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    group_id: Mapped[int] = mapped_column(ForeignKey("pairing_groups.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+
+
+class Delivery(Base):
+    """A claim on one piece of scheduled work; its unique key makes two schedulers send it once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("work_key", name="uq_deliveries_work_key"),
+        Index("ix_deliveries_status_lease", "status", "lease_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    work_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus), default=DeliveryStatus.CLAIMED
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Activity(Base):
+    """An append-only log of what happened, for stats."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_community_kind_at", "community_id", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class ProcessedEvent(Base):
+    """Events API deliveries already acted on: Slack redelivers with the same event_id."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# slack_sdk's OAuth tables live in the same database and the same migrations.
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations")
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")

@@ -1,0 +1,103 @@
+"""Fixtures that run the real app over HTTP against the Slack sandbox (shared by every end-to-end test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from copbot.app import Copbot, create_app
+from copbot.config import Settings
+from copbot.sandbox import SlackDriver, SlackSandbox, Workspace
+from copbot.web import LocalServer, build_wsgi, serve_in_background
+
+SIGNING_SECRET = "test-signing-secret"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+@dataclass
+class TestClock:
+    """A clock tests move by hand."""
+
+    current: datetime = START
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class People:
+    """The seeded users of the main test workspace."""
+
+    alice: str  # English, workspace admin
+    bruno: str  # French
+    chen: str  # English
+    dana: str  # English, a second ordinary member
+    bot_user: str  # another app's bot
+    deleted: str  # a deactivated account
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SlackSandbox]:
+    with SlackSandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def workspace(sandbox: SlackSandbox) -> Workspace:
+    return sandbox.add_workspace(team_id="T0ACME001", name="Acme", domain="acme")
+
+
+@pytest.fixture
+def people(workspace: Workspace) -> People:
+    return People(
+        alice=workspace.add_user(
+            name="alice", real_name="Alice Martin", tz="Europe/Paris", locale="en-GB", is_admin=True
+        ),
+        bruno=workspace.add_user(name="bruno", real_name="Bruno Lefèvre", tz="Europe/Paris", locale="fr-FR"),
+        chen=workspace.add_user(name="chen", real_name="Chen Wei", tz="America/New_York", locale="en-US"),
+        dana=workspace.add_user(name="dana", real_name="Dana Scott", tz="America/New_York", locale="en-US"),
+        bot_user=workspace.add_user(name="otherbot", real_name="Other Bot", is_bot=True),
+        deleted=workspace.add_user(name="gone", real_name="Gone Person", deleted=True),
+    )
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    return TestClock()
+
+
+@pytest.fixture
+def settings(sandbox: SlackSandbox, workspace: Workspace, database_url: str) -> Settings:
+    return Settings.model_validate(
+        {
+            "slack_bot_token": workspace.bot_token,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": sandbox.api_url,
+            "database_url": database_url,
+            "language": "en",
+        }
+    )
+
+
+@pytest.fixture
+def copbot(settings: Settings, engine: Engine, clock: TestClock) -> Copbot:
+    return create_app(settings, clock=clock, engine=engine)
+
+
+@pytest.fixture
+def app_server(copbot: Copbot) -> Iterator[LocalServer]:
+    server = serve_in_background(build_wsgi(copbot))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def driver(sandbox: SlackSandbox, app_server: LocalServer) -> SlackDriver:
+    return SlackDriver(sandbox, app_url=app_server.url + "/slack/events", signing_secret=SIGNING_SECRET)

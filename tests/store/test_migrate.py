@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from copbot.store import migrate
+
+SCRATCH_SCHEMA = "copbot_migration_test"
+
+
+@pytest.fixture
+def empty_database_url(server_database_url, tmp_path):
+    """A database with no tables at all: a new SQLite file, or a new schema on the PostgreSQL server."""
+    server = server_database_url
+    if server is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    _run(server, f"DROP SCHEMA IF EXISTS {SCRATCH_SCHEMA} CASCADE", f"CREATE SCHEMA {SCRATCH_SCHEMA}")
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={SCRATCH_SCHEMA}"})
+    yield url.render_as_string(hide_password=False)
+    _run(server, f"DROP SCHEMA {SCRATCH_SCHEMA} CASCADE")
+
+
+def _run(url: str, *statements: str) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_upgrade_brings_an_empty_database_to_head(empty_database_url, tmp_path, monkeypatch):
+    """Upgrading an empty database applies every revision, from any working directory, and reaches head."""
+    monkeypatch.chdir(tmp_path)
+    assert migrate.current_revision(empty_database_url) is None
+    assert not migrate.is_up_to_date(empty_database_url)
+
+    assert migrate.upgrade(empty_database_url) == ["0001"]
+
+    assert migrate.current_revision(empty_database_url) == migrate.head_revision() == "0001"
+    assert migrate.is_up_to_date(empty_database_url)
+
+
+def test_upgrade_twice_applies_nothing_the_second_time(empty_database_url):
+    """A second upgrade of a database already at head is a no-op that reports no revision."""
+    migrate.upgrade(empty_database_url)
+
+    assert migrate.upgrade(empty_database_url) == []
+    assert migrate.current_revision(empty_database_url) == "0001"
+
+
+@pytest.mark.slow
+def test_replicas_upgrading_at_once_apply_each_revision_once(server_database_url, empty_database_url):
+    """Several processes upgrading one PostgreSQL at the same moment all succeed; one of them migrates."""
+    if server_database_url is None:
+        pytest.skip("SQLite serves one process; the migration lock is PostgreSQL's")
+    code = "import sys; from copbot.store import migrate; print(migrate.upgrade(sys.argv[1]))"
+    command = [sys.executable, "-c", code, empty_database_url]
+    root = migrate.MIGRATIONS_DIR.parent  # where `python -c` imports this checkout's copbot from
+    # S603: the command is our own code and the test's own URL.
+    replicas = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root) for _ in range(3)]
+    outputs = sorted(replica.communicate(timeout=60)[0].strip() for replica in replicas)
+
+    assert [replica.returncode for replica in replicas] == [0, 0, 0]
+    assert outputs == ["['0001']", "[]", "[]"]
+
+
+def test_migrations_and_models_agree(database_url):
+    """Autogenerate finds nothing to change between the migrated database and the models."""
+    assert migrate.pending_differences(database_url) == []
+
+
+def test_pending_differences_sees_a_schema_drift(empty_database_url):
+    """A database that drifted from the models (an index dropped by hand) shows up as a difference."""
+    migrate.upgrade(empty_database_url)
+    _run(empty_database_url, "DROP INDEX ix_deliveries_status_lease")
+
+    differences = migrate.pending_differences(empty_database_url)
+
+    assert [(kind, index.name) for kind, index in differences] == [
+        ("add_index", "ix_deliveries_status_lease")
+    ]
+
+
+def test_missing_migrations_folder_is_a_clear_error(monkeypatch, tmp_path):
+    """Without the migrations folder beside the package, upgrading says where it looked and what to do."""
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", tmp_path / "nowhere")
+
+    with pytest.raises(migrate.MigrationsNotFoundError, match=r"nowhere.*pip install -e"):
+        migrate.upgrade(f"sqlite:///{tmp_path / 'copbot.db'}")
