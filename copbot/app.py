@@ -14,15 +14,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copbot.clock import Clock, SystemClock
 from copbot.config import Settings
+from copbot.i18n import translator
 from copbot.slack import middleware
 from copbot.slack.client import make_web_client
 from copbot.slack.deps import Deps
+from copbot.slack.errors import NOT_INSTALLED
 from copbot.slack.ids import BOT_SCOPES
-from copbot.slack.listeners import commands
+from copbot.slack.listeners import commands, communities, home, membership, stories
 from copbot.slack.people import People
 from copbot.store.db import make_engine, make_session_factory
 
 OAUTH_STATE_SECONDS = 600
+FEATURES = (communities, membership, home, stories)
 
 
 class CopbotBolt(App):
@@ -64,7 +67,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     bolt = CopbotBolt(session_factory, **_bolt_arguments(settings, engine))
     deps = Deps(settings=settings, clock=clock, session_factory=session_factory, people=People())
     middleware.attach(bolt, deps)
-    commands.register(bolt)
+    for feature in FEATURES:
+        feature.register(bolt)
+    commands.register(bolt, [sub for feature in FEATURES for sub in feature.SUBCOMMANDS])
     return Copbot(settings=settings, clock=clock, engine=engine, session_factory=session_factory, bolt=bolt)
 
 
@@ -72,7 +77,9 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+    tr = translator(settings.language)
     arguments: dict[str, Any] = {
+        "user_facing_authorize_error_message": tr.gettext(NOT_INSTALLED),
         "signing_secret": signing_secret,
         "request_verification_enabled": signing_secret is not None,
         "ignoring_self_events_enabled": True,

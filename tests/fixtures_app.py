@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -101,3 +103,59 @@ def app_server(copbot: Copbot) -> Iterator[LocalServer]:
 @pytest.fixture
 def driver(sandbox: SlackSandbox, app_server: LocalServer) -> SlackDriver:
     return SlackDriver(sandbox, app_url=app_server.url + "/slack/events", signing_secret=SIGNING_SECRET)
+
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret"
+
+
+def install_over_oauth(server_url: str, sandbox: SlackSandbox, workspace: Workspace) -> None:
+    """Add copbot to `workspace` the way a browser does: install page, Slack's consent, redirect back."""
+    with urllib.request.urlopen(server_url + "/slack/install", timeout=10) as page:
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        state = cookie.split("=", 1)[1]
+    code = sandbox.install_oauth(CLIENT_ID, CLIENT_SECRET, workspace)
+    query = urllib.parse.urlencode({"code": code, "state": state})
+    request = urllib.request.Request(
+        server_url + "/slack/oauth_redirect?" + query, headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=10) as redirect:
+        assert redirect.status == 200
+
+
+@pytest.fixture
+def other_workspace(sandbox: SlackSandbox) -> Workspace:
+    """A second workspace, with people of its own, to show that nothing crosses over."""
+    other = sandbox.add_workspace(team_id="T0BETA001", name="Beta", domain="beta")
+    other.add_user(name="olga", real_name="Olga Berg", tz="Europe/Oslo", locale="en-GB", is_admin=True)
+    return other
+
+
+@pytest.fixture
+def multi_driver(
+    people: People,
+    sandbox: SlackSandbox,
+    workspace: Workspace,
+    other_workspace: Workspace,
+    database_url: str,
+    engine: Engine,
+    clock: TestClock,
+) -> Iterator[SlackDriver]:
+    """copbot in multi-workspace (OAuth) mode, installed in `workspace` and `other_workspace`."""
+    settings = Settings.model_validate(
+        {
+            "slack_client_id": CLIENT_ID,
+            "slack_client_secret": CLIENT_SECRET,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": sandbox.api_url,
+            "database_url": database_url,
+            "language": "en",
+        }
+    )
+    server = serve_in_background(build_wsgi(create_app(settings, clock=clock, engine=engine)))
+    try:
+        for installed in (workspace, other_workspace):
+            install_over_oauth(server.url, sandbox, installed)
+        yield SlackDriver(sandbox, app_url=server.url + "/slack/events", signing_secret=SIGNING_SECRET)
+    finally:
+        server.stop()

@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from copbot.domain.errors import CopbotError, FieldErrors
-from copbot.i18n import Translator
+from copbot.i18n import N_, Translator
 from copbot.slack.blocks.common import escape
 
 INLINE_ERROR_MAX = 150  # Slack cuts longer inline errors
+NOT_INSTALLED = N_("copbot is not installed in this workspace, so it can't help you here.")
 
 
 def explain(tr: Translator, error: CopbotError) -> str:

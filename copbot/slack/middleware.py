@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 
 from copbot.i18n import normalise_language, translator
 from copbot.slack.deps import Deps
-from copbot.store.workspaces import ensure_workspace
+from copbot.slack.errors import NOT_INSTALLED
+from copbot.store.workspaces import ensure_workspace, first_delivery
 
 
 def attach(app: App, deps: Deps) -> None:
@@ -21,7 +22,7 @@ def attach(app: App, deps: Deps) -> None:
         installed = context.authorize_result.team_id if context.authorize_result else None
         if installed and context.team_id and context.team_id != installed:
             tr = translator(deps.settings.language)
-            message = tr.gettext("copbot is not installed in this workspace, so it can't help you here.")
+            message = tr.gettext(NOT_INSTALLED)
             if body.get("type") == "event_callback":
                 return BoltResponse(status=200, body="")
             return BoltResponse(
@@ -45,8 +46,19 @@ def attach(app: App, deps: Deps) -> None:
         context["tr"] = translator(_language_of(deps, client, context))
         next()
 
+    def act_once(context: BoltContext, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
+        """Slack redelivers events it thinks timed out, with the same event_id: act on each once."""
+        event_id, team_id, session = body.get("event_id"), context.team_id, context.get("session")
+        if body.get("type") == "event_callback" and event_id and team_id and session is not None:
+            now = deps.clock.now()
+            if not first_delivery(session, event_id=str(event_id), team_id=team_id, now=now):
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
     app.use(same_workspace_only)
     app.use(prepare)
+    app.use(act_once)
 
 
 def _language_of(deps: Deps, client: WebClient, context: BoltContext) -> str:

@@ -1,14 +1,14 @@
-"""Workspace rows: created on first contact, so every tenant table's foreign key holds."""
+"""Workspace rows (created on first contact, so every tenant table's foreign key holds) and event dedup."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from copbot.store.models import Workspace
+from copbot.store.models import ProcessedEvent, Workspace
+from copbot.store.upsert import insert_if_absent
 
 
 def ensure_workspace(
@@ -17,7 +17,13 @@ def ensure_workspace(
     """Insert the workspace unless it exists; concurrent first requests race safely in the database."""
     if session.scalar(select(Workspace.team_id).where(Workspace.team_id == team_id)) is not None:
         return
-    values = {"team_id": team_id, "name": "", "bot_user_id": bot_user_id, "installed_at": now}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(Workspace).values(**values).on_conflict_do_nothing(index_elements=["team_id"]))
+    insert_if_absent(
+        session, Workspace, ["team_id"], team_id=team_id, name="", bot_user_id=bot_user_id, installed_at=now
+    )
+
+
+def first_delivery(session: Session, *, event_id: str, team_id: str, now: datetime) -> bool:
+    """Record an Events API delivery; False when this event_id was already acted on (a Slack retry)."""
+    return insert_if_absent(
+        session, ProcessedEvent, ["event_id"], event_id=event_id, team_id=team_id, received_at=now
+    )
