@@ -21,6 +21,7 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import NOT_INSTALLED
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.listeners import commands, communities, home, membership, stories
+from copbot.slack.metadata import MetadataSeal
 from copbot.slack.people import People
 from copbot.store.db import make_engine, make_session_factory
 
@@ -65,7 +66,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     engine = engine or make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     bolt = CopbotBolt(session_factory, **_bolt_arguments(settings, engine))
-    deps = Deps(settings=settings, clock=clock, session_factory=session_factory, people=People())
+    deps = Deps(
+        settings=settings,
+        clock=clock,
+        session_factory=session_factory,
+        people=People(),
+        seal=MetadataSeal(_metadata_secret(settings)),
+    )
     middleware.attach(bolt, deps)
     for feature in FEATURES:
         feature.register(bolt)
@@ -102,3 +109,12 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     arguments["client"] = make_web_client(settings, token)
     return arguments
+
+
+def _metadata_secret(settings: Settings) -> str:
+    """A secret every replica shares: the signing secret (HTTP), else the client secret or bot token."""
+    candidates = (settings.slack_signing_secret, settings.slack_client_secret, settings.slack_bot_token)
+    secrets = [secret.get_secret_value() for secret in candidates if secret is not None]
+    if not secrets:
+        settings.require("slack_signing_secret")  # raises, naming the variable
+    return secrets[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import Role
 from copbot.domain.errors import NotFound
 from copbot.store.models import Community, Member
+from copbot.store.models import Session as CommunitySession
 
 
 def communities_in(session: Session, *, team_id: str) -> list[Community]:
@@ -58,3 +60,24 @@ def is_organiser(session: Session, *, community: Community, user_id: str, is_wor
         return True
     member = membership(session, community_id=community.id, user_id=user_id)
     return member is not None and member.left_at is None and member.role == Role.ORGANISER
+
+
+def active_members(session: Session, *, community_id: int) -> int:
+    """How many people are members now (not left, not erased)."""
+    query = select(func.count(Member.id)).where(Member.community_id == community_id, Member.left_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def next_session(session: Session, *, community_id: int, now: datetime) -> CommunitySession | None:
+    """The community's next meetup that has not started and is not cancelled."""
+    query = (
+        select(CommunitySession)
+        .where(
+            CommunitySession.community_id == community_id,
+            CommunitySession.starts_at > now,
+            CommunitySession.cancelled_at.is_(None),
+        )
+        .order_by(CommunitySession.starts_at)
+        .limit(1)
+    )
+    return session.scalar(query)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copbot.clock import Clock
 from copbot.config import Settings
+from copbot.slack.metadata import MetadataSeal
 from copbot.slack.people import People
 
 
@@ -17,3 +18,4 @@ class Deps:
     clock: Clock
     session_factory: sessionmaker[Session]
     people: People
+    seal: MetadataSeal
