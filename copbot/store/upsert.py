@@ -13,6 +13,8 @@ def insert_if_absent(session: Session, model: type[DeclarativeBase], key: list[s
     """Insert the row unless one with the same `key` exists; True when this call inserted it."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=key))
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    # Without preserve_rowcount, SQLAlchemy 2.1 on psycopg reports -1 for an INSERT: every insert "loses".
+    result = session.execute(statement.execution_options(preserve_rowcount=True))
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
