@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -86,6 +88,7 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     )
     tr = translator(settings.language)
     arguments: dict[str, Any] = {
+        "logger": _bolt_logger(),
         "user_facing_authorize_error_message": tr.gettext(NOT_INSTALLED),
         "signing_secret": signing_secret,
         "request_verification_enabled": signing_secret is not None,
@@ -109,6 +112,20 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     arguments["client"] = make_web_client(settings, token)
     return arguments
+
+
+class _EnvironmentTokenWarning(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client wins; the client holds that token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well, `token` will be unused")
+
+
+@cache
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("copbot.bolt")
+    logger.addFilter(_EnvironmentTokenWarning())
+    return logger
 
 
 def _metadata_secret(settings: Settings) -> str:

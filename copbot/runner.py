@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from copbot.app import create_app
 from copbot.config import Settings, SettingsError
+from copbot.slack.client import make_web_client
 from copbot.store.migrate import is_up_to_date
 from copbot.web import build_wsgi
+
+logger = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# Slack's answers that mean "this token is wrong", as opposed to Slack being briefly unwell.
+TOKEN_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "missing_scope",
+    }
+)
+TOKEN_HINTS = {
+    "SLACK_BOT_TOKEN": "use the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_APP_TOKEN": "use an app-level token (xapp-…) with connections:write "
+    "from your Slack app's Basic Information page",
+}
 
 
 def check_schema(settings: Settings) -> None:
@@ -22,10 +52,64 @@ def check_schema(settings: Settings) -> None:
 
 
 def run_socket_mode(settings: Settings) -> None:
+    """Serve one workspace over Socket Mode until SIGTERM or SIGINT, then disconnect and return."""
     check_schema(settings)
+    assert settings.slack_bot_token is not None
     assert settings.slack_app_token is not None
-    copbot = create_app(settings)
-    SocketModeHandler(copbot.bolt, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    bot_token = settings.slack_bot_token.get_secret_value()
+    app_token = settings.slack_app_token.get_secret_value()
+    with _stop_signals() as stop:
+        _ask_slack("SLACK_BOT_TOKEN", make_web_client(settings, bot_token).auth_test)
+        copbot = create_app(settings)
+        handler = SocketModeHandler(copbot.bolt, app_token)
+        # Asked here rather than inside connect(), which would log the refusal as a multi-line error.
+        opened = _ask_slack(
+            "SLACK_APP_TOKEN", lambda: copbot.bolt.client.apps_connections_open(app_token=app_token)
+        )
+        handler.client.wss_uri = opened["url"]
+        handler.connect()  # type: ignore[no-untyped-call]
+        logger.info("Connected to Slack over Socket Mode; SIGTERM or Ctrl-C disconnects")
+        stop.wait()
+    logger.info("Disconnecting from Slack")
+    _disconnect(handler)
+    copbot.engine.dispose()
+
+
+def _disconnect(handler: SocketModeHandler) -> None:
+    """Close the WebSocket now: the builtin client would first sit out its 3-second read timeout."""
+    handler.client.auto_reconnect_enabled = False
+    session = handler.client.current_session
+    if session is not None and session.sock is not None:
+        with contextlib.suppress(OSError):
+            session.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
+    handler.close()  # type: ignore[no-untyped-call]
+
+
+def _ask_slack(variable: str, call: Callable[[], SlackResponse]) -> SlackResponse:
+    """Make a call whose refusal means the token in `variable` is wrong: then one clear line, no traceback."""
+    try:
+        return call()
+    except SlackApiError as error:
+        code = str(error.response.get("error", ""))
+        if code not in TOKEN_ERRORS:
+            raise
+        raise SettingsError(f"{variable} was refused by Slack ({code}): {TOKEN_HINTS[variable]}") from None
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """An event that SIGTERM and SIGINT set, so the process disconnects instead of dying mid-request."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001 - signal handler shape
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]

@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from copbot.sandbox.api import METHODS, Call
+from copbot.sandbox.api.apps import APP_TOKEN_METHODS
 from copbot.sandbox.calllog import ApiCall, CallLog
 from copbot.sandbox.errors import SlackError
 from copbot.sandbox.limits import Fault, Faults, RateLimiter
-from copbot.sandbox.state import BOT_SCOPES, Hub
+from copbot.sandbox.state import APP_SCOPES, BOT_SCOPES, Hub
 
 logger = logging.getLogger(__name__)
 
@@ -138,12 +139,13 @@ class WebApi:
             args, parse_error = {}, error
         form_token = args.pop("token", None)
         token = token or form_token
-        ws = self.hub.workspace_for_token(token)
+        app_level = method in APP_TOKEN_METHODS
+        ws = self.hub.workspace_for_token(token, app_level=app_level)
         reply = _fault_reply(fault) if fault else None
         if reply is None:
             reply = self._answer(Call(method, args, self.hub, ws, credentials), token, parse_error)
         if ws is not None:
-            reply.headers["x-oauth-scopes"] = ",".join(BOT_SCOPES)
+            reply.headers["x-oauth-scopes"] = ",".join(APP_SCOPES if app_level else BOT_SCOPES)
         team_id = ws.team_id if ws else None
         # Copies: later changes to the workspace must not rewrite what was sent and answered.
         sent, answered = copy.deepcopy((args, reply.response))
@@ -174,9 +176,15 @@ class WebApi:
         if call.method in NO_TOKEN_METHODS:
             return None
         if call.workspace is None:
-            return Reply(200, {"ok": False, "error": "invalid_auth" if token else "not_authed"})
+            return Reply(200, {"ok": False, "error": self._auth_error(token)})
         channel = call.args.get("channel")
         retry_after = self.limiter.check(call.workspace.team_id, call.method, channel and str(channel))
         if retry_after is None:
             return None
         return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+
+    def _auth_error(self, token: str | None) -> str:
+        """A sandbox token of the wrong kind (xapp- for a bot method, xoxb- for an app one) is not_allowed."""
+        if not token:
+            return "not_authed"
+        return "not_allowed_token_type" if self.hub.knows_token(token) else "invalid_auth"

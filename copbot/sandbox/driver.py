@@ -78,46 +78,16 @@ class SlackDriver:
         selected_user: str | None = None,
     ) -> DriverResponse:
         """A block_actions click: in a modal or Home tab (`view`), or in a message (`message`)."""
-        surface = view if view is not None else message
-        if surface is None:
-            raise ValueError("an action happens in a view or a message: pass view= or message=")
         chosen = {
             "block_id": block_id,
             "value": value,
             "selected_option": selected_option,
             "selected_user": selected_user,
         }
-        entry = payloads.action(surface.get("blocks") or [], action_id, chosen)
-        where = (
-            self._in_view(view) if view is not None else self._in_message(ws, user_id, surface, channel_id)
+        payload = payloads.click(
+            ws, user_id, action_id, view=view, message=message, channel_id=channel_id, chosen=chosen
         )
-        return self._interactive(payloads.block_actions(ws, user_id, where, entry))
-
-    @staticmethod
-    def _in_view(view: dict[str, Any]) -> dict[str, Any]:
-        return {"container": {"type": "view", "view_id": view["id"]}, "view": view}
-
-    @staticmethod
-    def _in_message(
-        ws: Workspace, user_id: str, message: dict[str, Any], channel_id: str | None
-    ) -> dict[str, Any]:
-        """Container, channel, message, response_url; ephemerals (ws.ephemerals) come without a message."""
-        channel = channel_id or message["channel"]
-        ephemeral = "message_ts" in message and "ts" not in message
-        container = {
-            "type": "message",
-            "message_ts": message["message_ts"] if ephemeral else message["ts"],
-            "channel_id": channel,
-            "is_ephemeral": ephemeral,
-        }
-        where: dict[str, Any] = {
-            "container": container,
-            "channel": {"id": channel, "name": payloads.channel_name(ws, channel)},
-            "response_url": ws.response_url(user_id, "actions"),
-        }
-        if not ephemeral:
-            where["message"] = {key: val for key, val in message.items() if key != "channel"}
-        return where
+        return self._interactive(payload)
 
     def submit(
         self, ws: Workspace, user_id: str, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]

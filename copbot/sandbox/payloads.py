@@ -89,6 +89,51 @@ def action(blocks: list[dict[str, Any]], action_id: str, chosen: dict[str, Any])
     return entry
 
 
+def view_surface(view: dict[str, Any]) -> dict[str, Any]:
+    return {"container": {"type": "view", "view_id": view["id"]}, "view": view}
+
+
+def message_surface(
+    ws: Workspace, user_id: str, message: dict[str, Any], channel_id: str | None
+) -> dict[str, Any]:
+    """Container, channel, message, response_url; ephemerals (ws.ephemerals) come without a message."""
+    channel = channel_id or message["channel"]
+    ephemeral = "message_ts" in message and "ts" not in message
+    container = {
+        "type": "message",
+        "message_ts": message["message_ts"] if ephemeral else message["ts"],
+        "channel_id": channel,
+        "is_ephemeral": ephemeral,
+    }
+    where: dict[str, Any] = {
+        "container": container,
+        "channel": {"id": channel, "name": channel_name(ws, channel)},
+        "response_url": ws.response_url(user_id, "actions"),
+    }
+    if not ephemeral:
+        where["message"] = {key: val for key, val in message.items() if key != "channel"}
+    return where
+
+
+def click(
+    ws: Workspace,
+    user_id: str,
+    action_id: str,
+    *,
+    view: dict[str, Any] | None,
+    message: dict[str, Any] | None,
+    channel_id: str | None,
+    chosen: dict[str, Any],
+) -> dict[str, Any]:
+    """The block_actions payload of a click in a modal or Home tab (`view`), or in a message (`message`)."""
+    surface = view if view is not None else message
+    if surface is None:
+        raise ValueError("an action happens in a view or a message: pass view= or message=")
+    entry = action(surface.get("blocks") or [], action_id, chosen)
+    where = view_surface(view) if view is not None else message_surface(ws, user_id, surface, channel_id)
+    return block_actions(ws, user_id, where, entry)
+
+
 def block_actions(
     ws: Workspace, user_id: str, surface: dict[str, Any], entry: dict[str, Any]
 ) -> dict[str, Any]:

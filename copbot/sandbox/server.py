@@ -18,6 +18,7 @@ from copbot.sandbox.blockkit import check_message_blocks
 from copbot.sandbox.calllog import ApiCall, CallLog
 from copbot.sandbox.dispatch import WebApi
 from copbot.sandbox.limits import Fault, Faults, RateLimiter
+from copbot.sandbox.socket_mode import SocketConnection, SocketModeServer
 from copbot.sandbox.state import Hub, OAuthGrant
 from copbot.sandbox.world import Workspace
 
@@ -34,6 +35,7 @@ class SlackSandbox:
         self._faults = Faults()
         self._limiter = RateLimiter()
         self._api = WebApi(self._hub, self._log, self._faults, self._limiter)
+        self._socket = SocketModeServer(self._hub)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -46,11 +48,13 @@ class SlackSandbox:
         self._hub.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
+        self._hub.socket_url = self._socket.start()
         return self
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:
             return
+        self._socket.stop()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
@@ -137,6 +141,20 @@ class SlackSandbox:
     def enable_rate_limits(self, per_minute: dict[str, int] | None = None) -> None:
         """Turn on Slack's limits (off by default so tests and the demo stay fast); `per_minute` overrides."""
         self._limiter.enable(per_minute)
+
+    # --- Socket Mode ----------------------------------------------------------------------------------
+
+    def socket_connections(
+        self, workspace: Workspace, *, include_closed: bool = False
+    ) -> list[SocketConnection]:
+        """The workspace's Socket Mode connections (open ones unless `include_closed`), oldest first."""
+        return self._socket.connections(workspace.team_id, include_closed=include_closed)
+
+    def wait_for_socket_connection(
+        self, workspace: Workspace, timeout: float = 5.0, *, count: int = 1
+    ) -> SocketConnection:
+        """The newest open connection once the workspace has opened `count` in all (count=2: a reconnect)."""
+        return self._socket.wait_for_connection(workspace.team_id, timeout, count)
 
     # --- routing (called from the server's threads) ------------------------------------------------
 

@@ -6,6 +6,7 @@ import itertools
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ BOT_SCOPES = (
     "files:write",
     "reactions:read",
 )
+APP_SCOPES = ("connections:write",)  # an app-level token's scope, for Socket Mode
 
 
 @dataclass
@@ -100,6 +102,8 @@ class Hub:
         self.workspaces: dict[str, Workspace] = {}
         self.oauth_clients: dict[str, str] = {}
         self.oauth_codes: dict[str, OAuthGrant] = {}
+        self.socket_url = ""  # ws://127.0.0.1:<port>, set when the Socket Mode server starts
+        self._socket_tickets: dict[str, str] = {}
         self._counter = itertools.count(1)
         self._last_us = 0
 
@@ -122,9 +126,28 @@ class Hub:
             raise RuntimeError("the sandbox is not started: call start() first")
         return self.base_url
 
-    def workspace_for_token(self, token: str | None) -> Workspace | None:
+    def workspace_for_token(self, token: str | None, *, app_level: bool = False) -> Workspace | None:
+        """The workspace whose bot token (or, with `app_level`, app-level token) this is."""
         with self.lock:
-            return next((ws for ws in self.workspaces.values() if ws.bot_token == token), None)
+            for ws in self.workspaces.values():
+                if token == (ws.app_token if app_level else ws.bot_token):
+                    return ws
+            return None
+
+    def knows_token(self, token: str) -> bool:
+        with self.lock:
+            return any(token in (ws.bot_token, ws.app_token) for ws in self.workspaces.values())
+
+    def issue_socket_ticket(self, team_id: str) -> str:
+        ticket = str(uuid.uuid4())
+        with self.lock:
+            self._socket_tickets[ticket] = team_id
+        return ticket
+
+    def redeem_socket_ticket(self, ticket: str) -> str | None:
+        """The workspace a Socket Mode URL was issued to; each URL opens one connection."""
+        with self.lock:
+            return self._socket_tickets.pop(ticket, None)
 
 
 def new_hash() -> str:

@@ -26,6 +26,7 @@ class Workspace:
         self.domain = domain
         self.app_id = hub.app_id
         self.bot_token = f"xoxb-{team_id}-sandbox-{secrets.token_hex(12)}"
+        self.app_token = f"xapp-1-{hub.app_id}-{team_id}-{secrets.token_hex(16)}"  # Socket Mode
         self.bot_user_id = hub.new_id("U")
         self.bot_id = hub.new_id("B")
         self.lock = threading.RLock()

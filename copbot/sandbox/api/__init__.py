@@ -1,6 +1,6 @@
 """The Web API methods the sandbox answers, by Slack method name."""
 
-from copbot.sandbox.api import chat, conversations, misc, users, views
+from copbot.sandbox.api import apps, chat, conversations, misc, users, views
 from copbot.sandbox.api.base import Call, Handler
 
 METHODS: dict[str, Handler] = {
@@ -9,6 +9,7 @@ METHODS: dict[str, Handler] = {
     **users.HANDLERS,
     **views.HANDLERS,
     **misc.HANDLERS,
+    **apps.HANDLERS,
 }
 
 __all__ = ["METHODS", "Call"]
