@@ -35,6 +35,7 @@ CREATE_VIEW: Final = "community_create"
 EDIT_VIEW: Final = "community_edit"
 JOIN_VIEW: Final = "community_join"
 LEAVE_VIEW: Final = "community_leave"
+SHARE_VIEW: Final = "story_share"
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer

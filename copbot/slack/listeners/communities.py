@@ -1,13 +1,231 @@
-"""Listeners for the communities feature (filled in by its issue)."""
+"""`/cop create`, `/cop edit`, `/cop list` and `/cop organisers`, and the create/edit modal's submissions."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+from collections.abc import Callable
+from typing import Any
 
-from copbot.slack.listeners.commands import Subcommand
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
-SUBCOMMANDS: tuple[Subcommand, ...] = ()
+from copbot.domain.communities import NAME, page_number, validate_draft
+from copbot.domain.errors import CopbotError
+from copbot.i18n import N_, Translator
+from copbot.services import organisers
+from copbot.services.communities import (
+    Actor,
+    CommunityCard,
+    card,
+    check_may_create,
+    check_organiser,
+    choose_community,
+    create_community,
+    list_page,
+    update_community,
+)
+from copbot.slack.blocks import communities as messages
+from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
+from copbot.slack.deps import Deps
+from copbot.slack.errors import explain, modal_errors
+from copbot.slack.gateways.communities import SlackCommunities
+from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.payloads_communities import open_edit_metadata, parse_community_form, parse_organisers
+from copbot.slack.people import Person
+from copbot.store.models import Community
+
+
+def actor(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Actor:
+    """The person as far as permissions go; someone Slack does not know may do nothing."""
+    return _as_actor(user_id, deps.people.get(client, team_id, user_id))
+
+
+def _as_actor(user_id: str, person: Person | None) -> Actor:
+    if person is None:
+        return Actor(user_id=user_id, is_admin=False, is_active=False)
+    return Actor(user_id=user_id, is_admin=person.is_admin, is_active=not (person.deleted or person.is_bot))
+
+
+def _refuse(request: CommandRequest, error: CopbotError) -> None:
+    """An ephemeral explanation; nothing this request changed is kept."""
+    request.session.rollback()
+    request.ack(response_type="ephemeral", text=explain(request.tr, error))
+
+
+def _requester(request: CommandRequest) -> Actor:
+    return actor(request.deps, request.client, request.team_id, request.user_id)
+
+
+def _create(request: CommandRequest) -> None:
+    person = request.deps.people.get(request.client, request.team_id, request.user_id)
+    try:
+        check_may_create(
+            _as_actor(request.user_id, person), admins_only=request.deps.settings.create_requires_admin
+        )
+    except CopbotError as error:
+        _refuse(request, error)
+        return
+    values = ModalValues(language=request.tr.language, timezone=(person and person.tz) or "UTC")
+    request.ack()
+    request.client.views_open(trigger_id=request.trigger_id, view=build_create_modal(request.tr, values))
+
+
+def _edit(request: CommandRequest) -> None:
+    try:
+        community = _organised(request, " ".join(request.text.args) or None)
+    except CopbotError as error:
+        _refuse(request, error)
+        return
+    sealed = request.deps.seal.seal({"community_id": community.id, "team_id": request.team_id})
+    request.ack()
+    view = build_edit_modal(request.tr, _prefilled(community), private_metadata=sealed)
+    request.client.views_open(trigger_id=request.trigger_id, view=view)
+
+
+def _list(request: CommandRequest) -> None:
+    try:
+        page = page_number(request.text.args[0] if request.text.args else None)
+        shown = list_page(request.session, team_id=request.team_id, page=page)
+    except CopbotError as error:
+        _refuse(request, error)
+        return
+    request.ack(**messages.build_list(request.tr, shown))
+
+
+def _organisers(request: CommandRequest) -> None:
+    try:
+        command = parse_organisers(request.text.args)
+        if command.action == "list":
+            answer = _list_organisers(request, command.community)
+        else:
+            answer = _change_organisers(request, command.action, command.user_id or "", command.community)
+    except CopbotError as error:
+        _refuse(request, error)
+        return
+    request.ack(**answer)
+
+
+def _list_organisers(request: CommandRequest, name: str | None) -> dict[str, Any]:
+    session, by = request.session, _requester(request)
+    community = choose_community(session, team_id=request.team_id, actor=by, name=name, organised_only=False)
+    user_ids = organisers.organiser_ids(session, community=community)
+    return messages.build_organisers(request.tr, community.name, user_ids)
+
+
+def _change_organisers(
+    request: CommandRequest, action: str, user_id: str, name: str | None
+) -> dict[str, Any]:
+    community, session, now = _organised(request, name), request.session, request.deps.clock.now()
+    by = _requester(request)
+    if action == "remove":
+        organisers.remove_organiser(session, community=community, actor=by, target_user_id=user_id, now=now)
+        return messages.build_organiser_removed(request.tr, community.name, user_id)
+    person = request.deps.people.get(request.client, request.team_id, user_id)
+    target = None if person is None else _as_actor(user_id, person)
+    slack = SlackCommunities(request.client)
+    organisers.add_organiser(session, community=community, actor=by, target=target, now=now, slack=slack)
+    return messages.build_organiser_added(request.tr, community.name, user_id)
+
+
+def _organised(request: CommandRequest, name: str | None) -> Community:
+    """The community named (or the one the requester organises), once we know they may organise it."""
+    by = _requester(request)
+    community = choose_community(
+        request.session, team_id=request.team_id, actor=by, name=name, organised_only=True
+    )
+    check_organiser(request.session, community, by)
+    return community
+
+
+def _prefilled(community: Community) -> ModalValues:
+    return ModalValues(
+        language=community.language,
+        timezone=community.timezone,
+        name=community.name,
+        slug=community.slug,
+        purpose=community.purpose,
+        audience=community.audience,
+        channel_id=community.channel_id,
+        prompt_cadence=community.prompt_cadence,
+        prompt_weekday=community.prompt_weekday,
+        prompt_time=community.prompt_time,
+        pairing_every_weeks=community.pairing_every_weeks,
+        pairing_weekday=community.pairing_weekday,
+        group_size=community.pairing_group_size,
+    )
+
+
+def submit_create(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps, team_id, user_id = context["deps"], body["team"]["id"], body["user"]["id"]
+
+    def create() -> Community:
+        return create_community(
+            context["session"],
+            team_id=team_id,
+            actor=actor(deps, client, team_id, user_id),
+            draft=validate_draft(parse_community_form(view)),
+            admins_only=deps.settings.create_requires_admin,
+            now=deps.clock.now(),
+            slack=SlackCommunities(client),
+        )
+
+    _save_and_confirm(ack, client, context, user_id, save=create, confirmation=messages.build_created)
+
+
+def submit_edit(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps, team_id, user_id = context["deps"], body["team"]["id"], body["user"]["id"]
+
+    def update() -> Community:
+        return update_community(
+            context["session"],
+            team_id=team_id,
+            community_id=open_edit_metadata(deps.seal, view.get("private_metadata", ""), team_id=team_id),
+            actor=actor(deps, client, team_id, user_id),
+            draft=validate_draft(parse_community_form(view)),
+            now=deps.clock.now(),
+            slack=SlackCommunities(client),
+        )
+
+    _save_and_confirm(ack, client, context, user_id, save=update, confirmation=messages.build_updated)
+
+
+def _save_and_confirm(
+    ack: Ack,
+    client: WebClient,
+    context: BoltContext,
+    user_id: str,
+    *,
+    save: Callable[[], Community],
+    confirmation: Callable[[Translator, CommunityCard], dict[str, Any]],
+) -> None:
+    """Close the modal and DM the person; or keep it open with the problems shown inline."""
+    try:
+        community = save()
+    except CopbotError as error:
+        ack(**modal_errors(context["tr"], error, context, default_block=NAME))
+        return
+    ack()
+    client.chat_postMessage(channel=user_id, **confirmation(context["tr"], card(community)))
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("create", "create", N_("start a new community"), _create),
+    Subcommand("edit", "edit [community]", N_("change a community you organise"), _edit),
+    Subcommand("list", "list [page]", N_("see this workspace's communities"), _list),
+    Subcommand(
+        "organisers",
+        "organisers [add|remove @someone] [community]",
+        N_("see or change who organises a community"),
+        _organisers,
+    ),
+)
 
 
 def register(app: App) -> None:
     """Register this feature's actions, views and events on `app`."""
+    app.view(CREATE_VIEW)(submit_create)
+    app.view(EDIT_VIEW)(submit_edit)

@@ -1,13 +1,266 @@
-"""Listeners for the membership feature (filled in by its issue)."""
+"""`/cop join`, `/cop leave`, the Join and Leave buttons, their modals, and people joining a channel."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
 
-from copbot.slack.listeners.commands import Subcommand
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
-SUBCOMMANDS: tuple[Subcommand, ...] = ()
+from copbot.domain.errors import CopbotError, InvalidInput, NotFound
+from copbot.domain.membership import (
+    COMMUNITY_FIELD,
+    EXPERIENCE_FIELD,
+    INTERESTS_FIELD,
+    PAIRING_FIELD,
+    TEAM_FIELD,
+    JoinAnswers,
+    parse_join,
+)
+from copbot.i18n import N_, Translator
+from copbot.services import membership
+from copbot.services.membership import JoinForm, LeaveForm
+from copbot.slack import ids
+from copbot.slack.blocks.membership import build_join_modal, build_leave_modal, build_problem_modal
+from copbot.slack.deps import Deps
+from copbot.slack.errors import explain, modal_errors
+from copbot.slack.gateways.membership import MembershipGateway, tell
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+
+ERASE_OPTIONS = ("--erase", "—erase")  # Slack clients may turn a typed "--" into an em dash
+NAME_MAX = 80  # no community name is longer, so neither is a useful search
+
+
+def _join_command(request: CommandRequest) -> None:
+    try:
+        form = membership.join_form(
+            request.session, team_id=request.team_id, user_id=request.user_id, name=_name(request.text.args)
+        )
+    except CopbotError as error:
+        request.ack(response_type="ephemeral", text=explain(request.tr, error))
+        return
+    request.ack()
+    _show_join_modal(request.client, request.trigger_id, request.tr, request.deps, form)
+
+
+def _leave_command(request: CommandRequest) -> None:
+    try:
+        erase, name = _leave_arguments(request.text.args)
+        form = membership.leave_form(
+            request.session, team_id=request.team_id, user_id=request.user_id, erase=erase, name=name
+        )
+    except CopbotError as error:
+        request.ack(response_type="ephemeral", text=explain(request.tr, error))
+        return
+    request.ack()
+    _show_leave_modal(request.client, request.trigger_id, request.tr, request.deps, form)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "join", "join [community]", N_("join a community, or update your profile in it"), _join_command
+    ),
+    Subcommand(
+        "leave",
+        "leave [community] [--erase]",
+        N_("leave a community; --erase also removes your data from it"),
+        _leave_command,
+    ),
+)
+
+
+def open_join_modal(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """A Join button (in /cop list, the welcome post, the App Home, the channel-joiner offer)."""
+    ack()
+    try:
+        form = membership.join_form(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=_button_id(action),
+        )
+    except CopbotError as error:
+        tell(client, body, context.respond, explain(context["tr"], error))
+        return
+    _show_join_modal(client, body["trigger_id"], context["tr"], context["deps"], form)
+
+
+def open_leave_modal(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """The App Home's Leave button: the same confirmation as `/cop leave`, without erasing."""
+    ack()
+    try:
+        form = membership.leave_form(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            erase=False,
+            community_id=_button_id(action),
+        )
+    except CopbotError as error:
+        tell(client, body, context.respond, explain(context["tr"], error))
+        return
+    _show_leave_modal(client, body["trigger_id"], context["tr"], context["deps"], form)
+
+
+def dismiss_offer(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(delete_original=True)
+
+
+def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = context["deps"]
+    try:
+        sealed = deps.seal.open(view.get("private_metadata", ""))
+        answers = _join_answers(view, sealed.get("community_id"))
+        membership.join(
+            context["session"],
+            _gateway(client, context),
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=answers.community_id,
+            profile=answers.profile,
+            now=deps.clock.now(),
+        )
+    except CopbotError as error:
+        fallback = COMMUNITY_FIELD if _has_block(view, COMMUNITY_FIELD) else TEAM_FIELD
+        ack(**modal_errors(context["tr"], error, context, default_block=fallback))
+        return
+    ack()
+
+
+def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = context["deps"]
+    try:
+        sealed = deps.seal.open(view.get("private_metadata", ""))
+        membership.leave(
+            context["session"],
+            _gateway(client, context),
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=_sealed_id(sealed),
+            erase=sealed.get("erase") is True,
+            now=deps.clock.now(),
+        )
+    except CopbotError as error:
+        # The confirmation has no input to hang an inline error on: the modal turns into the explanation.
+        context["rollback"] = True
+        ack(response_action="update", view=build_problem_modal(context["tr"], explain(context["tr"], error)))
+        return
+    ack()
+
+
+def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Someone joined a community's channel directly (copbot's own joins are not news)."""
+    user_id, channel_id = event.get("user"), event.get("channel")
+    if not isinstance(user_id, str) or not isinstance(channel_id, str) or user_id == context.bot_user_id:
+        return
+    membership.welcome_channel_joiner(
+        context["session"],
+        _gateway(client, context),
+        team_id=_team(context),
+        channel_id=channel_id,
+        user_id=user_id,
+    )
 
 
 def register(app: App) -> None:
     """Register this feature's actions, views and events on `app`."""
+    app.action(ids.JOIN_BUTTON)(open_join_modal)
+    app.action(ids.LEAVE_BUTTON)(open_leave_modal)
+    app.action(ids.JOINER_DISMISS)(dismiss_offer)
+    app.view(ids.JOIN_VIEW)(submit_join)
+    app.view(ids.LEAVE_VIEW)(submit_leave)
+    app.event("member_joined_channel")(offer_to_joiner)
+
+
+def _show_join_modal(client: WebClient, trigger_id: str, tr: Translator, deps: Deps, form: JoinForm) -> None:
+    metadata = deps.seal.seal({"community_id": form.community.id if form.community else None})
+    client.views_open(trigger_id=trigger_id, view=build_join_modal(tr, form, metadata=metadata))
+
+
+def _show_leave_modal(
+    client: WebClient, trigger_id: str, tr: Translator, deps: Deps, form: LeaveForm
+) -> None:
+    metadata = deps.seal.seal({"community_id": form.community.id, "erase": form.erase})
+    client.views_open(trigger_id=trigger_id, view=build_leave_modal(tr, form, metadata=metadata))
+
+
+def _name(args: list[str]) -> str | None:
+    return " ".join(args)[:NAME_MAX] or None
+
+
+def _leave_arguments(args: list[str]) -> tuple[bool, str | None]:
+    """`[community] [--erase]`, in any order; any other option is a typo worth pointing out."""
+    unknown = next((arg for arg in args if arg.startswith(("--", "—")) and arg not in ERASE_OPTIONS), None)
+    if unknown is not None:
+        raise InvalidInput(
+            "I don't know the option `{option}`. Usage: `/cop leave [community] [--erase]`",
+            option=unknown[:40],
+        )
+    return any(arg in ERASE_OPTIONS for arg in args), _name([arg for arg in args if arg not in ERASE_OPTIONS])
+
+
+def _button_id(action: dict[str, Any]) -> int:
+    value = str(action.get("value") or "")
+    if not value.isascii() or not value.isdigit():
+        raise NotFound("That community no longer exists.")
+    return int(value)
+
+
+def _sealed_id(sealed: dict[str, Any]) -> int:
+    community_id = sealed.get("community_id")
+    if not isinstance(community_id, int):
+        raise NotFound("That community no longer exists.")
+    return community_id
+
+
+def _join_answers(view: dict[str, Any], sealed_community: object) -> JoinAnswers:
+    values = view.get("state", {}).get("values", {})
+    chosen = sealed_community if isinstance(sealed_community, int) else _selected(values, COMMUNITY_FIELD)
+    return parse_join(
+        community=None if chosen is None else str(chosen),
+        experience=_selected(values, EXPERIENCE_FIELD),
+        team=_answer(values, TEAM_FIELD).get("value"),
+        interests=_answer(values, INTERESTS_FIELD).get("value"),
+        pairing=bool(_answer(values, PAIRING_FIELD).get("selected_options")),
+    )
+
+
+def _answer(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    answers = values.get(block_id) or {}
+    return next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
+
+
+def _selected(values: dict[str, Any], block_id: str) -> str | None:
+    option = _answer(values, block_id).get("selected_option") or {}
+    return option.get("value")
+
+
+def _has_block(view: dict[str, Any], block_id: str) -> bool:
+    return any(block.get("block_id") == block_id for block in view.get("blocks", []))
+
+
+def _gateway(client: WebClient, context: BoltContext) -> MembershipGateway:
+    return MembershipGateway(client, team_id=_team(context), tr=context["tr"], people=context["deps"].people)
+
+
+def _team(context: BoltContext) -> str:
+    assert context.team_id is not None
+    return context.team_id
+
+
+def _user(context: BoltContext) -> str:
+    assert context.user_id is not None
+    return context.user_id

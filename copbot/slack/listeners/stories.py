@@ -1,13 +1,174 @@
-"""Listeners for the stories feature (filled in by its issue)."""
+"""Sharing a story: `/cop share [community]`, the Share button, and the share modal's submission."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
 
-from copbot.slack.listeners.commands import Subcommand
+from pydantic import BaseModel, ValidationError
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
-SUBCOMMANDS: tuple[Subcommand, ...] = ()
+from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
+from copbot.domain.stories import BODY_FIELD, TAGS_FIELD, TITLE_FIELD, validate_story
+from copbot.i18n import N_, Translator
+from copbot.services import stories
+from copbot.slack.blocks.stories import (
+    BODY_INPUT,
+    COMMUNITY_BLOCK,
+    COMMUNITY_INPUT,
+    TAGS_INPUT,
+    TITLE_INPUT,
+    build_notice,
+    build_share_modal,
+)
+from copbot.slack.deps import Deps
+from copbot.slack.errors import ephemeral_error, explain, modal_errors
+from copbot.slack.gateways.stories import SlackStoryChannel
+from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.metadata import MetadataSeal
+
+GONE = N_("That community no longer exists.")
+NAME_MAX = 80  # the longest community name: a longer argument cannot name one
+
+
+class ShareForm(BaseModel):
+    """What a share modal submits: the community (sealed when fixed, else picked), and the story."""
+
+    community_id: int | None
+    title: str | None
+    story: str | None
+    tags: str | None
+
+
+def handle_share(request: CommandRequest) -> None:
+    name = " ".join(request.text.args).strip() or None
+    try:
+        _require_person(request.deps, request.client, request.team_id, request.user_id)
+        target = stories.share_target(
+            request.session, team_id=request.team_id, user_id=request.user_id, community_name=_name(name)
+        )
+    except CopbotError as error:
+        request.ack(response_type="ephemeral", text=explain(request.tr, error))
+        return
+    request.ack()
+    _open_modal(request.client, request.trigger_id, request.tr, request.deps.seal, target)
+
+
+SUBCOMMANDS = (
+    Subcommand("share", "share [community]", N_("share a story with your community"), handle_share),
+)
 
 
 def register(app: App) -> None:
-    """Register this feature's actions, views and events on `app`."""
+    app.action(SHARE_BUTTON)(open_from_button)
+    app.view(SHARE_VIEW)(submit_share)
+
+
+def open_from_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """The Share button (App Home, channel messages): its value is the community's id."""
+    ack()
+    tr, deps = context["tr"], context["deps"]
+    try:
+        _require_person(deps, client, str(context.team_id), str(context.user_id))
+        community = stories.shareable_community(
+            context["session"],
+            team_id=str(context.team_id),
+            user_id=str(context.user_id),
+            community_id=_community_id(body["actions"][0].get("value")),
+        )
+    except CopbotError as error:
+        if body.get("response_url"):
+            respond(**ephemeral_error(tr, error, context), replace_original=False)
+        else:  # the Home tab has nowhere to answer but a modal
+            client.views_open(trigger_id=body["trigger_id"], view=build_notice(tr, explain(tr, error)))
+        return
+    target = stories.ShareTarget(fixed=community, choices=[])
+    _open_modal(client, body["trigger_id"], tr, deps.seal, target)
+
+
+def submit_share(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    tr, deps = context["tr"], context["deps"]
+    team_id, user_id = str(context.team_id), body["user"]["id"]
+    try:
+        form = _read_form(view, deps.seal)
+        _require_person(deps, client, team_id, user_id)
+        draft = validate_story(form.title, form.story, form.tags)
+        stories.share_story(
+            context["session"],
+            team_id=team_id,
+            user_id=user_id,
+            community_id=_chosen(form),
+            draft=draft,
+            now=deps.clock.now(),
+            channel=SlackStoryChannel(client, author_tr=tr, default_language=deps.settings.language),
+        )
+    except CopbotError as error:
+        ack(**modal_errors(tr, error, context, default_block=_problem_block(view)))
+        return
+    ack()
+
+
+def _problem_block(view: dict[str, Any]) -> str:
+    """Where a problem with the whole form shows: on the community choice if there is one, else the title."""
+    has_choice = any(block.get("block_id") == COMMUNITY_BLOCK for block in view["blocks"])
+    return COMMUNITY_BLOCK if has_choice else TITLE_FIELD
+
+
+def _open_modal(
+    client: WebClient, trigger_id: str, tr: Translator, seal: MetadataSeal, target: stories.ShareTarget
+) -> None:
+    metadata = seal.seal({"community_id": target.fixed.id} if target.fixed else {})
+    view = build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
+    sealed = seal.open(view.get("private_metadata") or "")
+    values = view["state"]["values"]
+
+    def typed(block_id: str, action_id: str) -> Any:
+        return (values.get(block_id, {}).get(action_id) or {}).get("value")
+
+    picked = (values.get(COMMUNITY_BLOCK, {}).get(COMMUNITY_INPUT) or {}).get("selected_option") or {}
+    try:
+        return ShareForm(
+            community_id=sealed.get("community_id", picked.get("value")),
+            title=typed(TITLE_FIELD, TITLE_INPUT),
+            story=typed(BODY_FIELD, BODY_INPUT),
+            tags=typed(TAGS_FIELD, TAGS_INPUT),
+        )
+    except ValidationError:
+        raise NotFound(GONE, field=COMMUNITY_BLOCK if picked else None) from None
+
+
+def _chosen(form: ShareForm) -> int:
+    if form.community_id is None:
+        raise InvalidInput("Please choose a community.", field=COMMUNITY_BLOCK)
+    return form.community_id
+
+
+def _community_id(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise NotFound(GONE) from None
+
+
+def _name(name: str | None) -> str | None:
+    if name is not None and len(name) > NAME_MAX:
+        raise NotFound(
+            "There is no community called “{name}” here. `/cop list` shows them all.",
+            name=name[:NAME_MAX] + "…",
+        )
+    return name
+
+
+def _require_person(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
+    person = deps.people.get(client, team_id, user_id)
+    if person is None or person.deleted or person.is_bot:
+        raise NotAllowed("Only people with an active account in this workspace can share stories.")

@@ -1,0 +1,89 @@
+"""What makes a story fit to keep: a title, the story itself, and a few normalised tags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
+
+TITLE_MAX = 150
+BODY_MAX = 3000
+TAGS_MAX = 5
+TAG_MAX = 30
+
+# The inputs a story is made of; the share modal uses these as its block ids, so errors land on the right one.
+TITLE_FIELD = "title"
+BODY_FIELD = "story"
+TAGS_FIELD = "tags"
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class StoryDraft:
+    title: str
+    body: str
+    tags: tuple[str, ...]
+
+
+def validate_story(title: str | None, body: str | None, tags: str | None) -> StoryDraft:
+    """A clean draft from what was typed; FieldErrors naming every input that does not fit."""
+    clean_title = _SPACES.sub(" ", title or "").strip()
+    clean_body = (body or "").strip()
+    clean_tags = normalise_tags(tags)
+    errors = {
+        field: error
+        for field, error in (
+            (TITLE_FIELD, _title_problem(clean_title)),
+            (BODY_FIELD, _body_problem(clean_body)),
+            (TAGS_FIELD, _tags_problem(clean_tags)),
+        )
+        if error is not None
+    }
+    if errors:
+        raise FieldErrors(errors)
+    return StoryDraft(title=clean_title, body=clean_body, tags=clean_tags)
+
+
+def normalise_tags(text: str | None) -> tuple[str, ...]:
+    """Comma-separated tags, lower-cased, without a leading #, inner spaces as hyphens, each once."""
+    tags = (_SPACES.sub("-", part.strip().lstrip("#").strip()).lower() for part in (text or "").split(","))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _title_problem(title: str) -> CopbotError | None:
+    if not title:
+        return InvalidInput("Please give your story a title.")
+    if len(title) > TITLE_MAX:
+        return InvalidInput(
+            "The title can be at most {max} characters (this one has {length}).",
+            max=TITLE_MAX,
+            length=len(title),
+        )
+    return None
+
+
+def _body_problem(body: str) -> CopbotError | None:
+    if not body:
+        return InvalidInput("Please write your story.")
+    if len(body) > BODY_MAX:
+        return InvalidInput(
+            "The story can be at most {max} characters (this one has {length}).",
+            max=BODY_MAX,
+            length=len(body),
+        )
+    return None
+
+
+def _tags_problem(tags: tuple[str, ...]) -> CopbotError | None:
+    if len(tags) > TAGS_MAX:
+        return InvalidInput(
+            "Please use at most {max} tags (you gave {count}).", max=TAGS_MAX, count=len(tags)
+        )
+    too_long = next((tag for tag in tags if len(tag) > TAG_MAX), None)
+    if too_long is not None:
+        return InvalidInput(
+            "A tag can be at most {max} characters: “{tag}…” is longer.", max=TAG_MAX, tag=too_long[:TAG_MAX]
+        )
+    return None

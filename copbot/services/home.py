@@ -1,0 +1,95 @@
+"""What a person's App Home shows: their communities and what is next in each, and the others to join."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from copbot.domain.health import CommunityHealth, community_health, window_start
+from copbot.services.lookup import active_members, communities_in, is_organiser, next_session
+from copbot.store.models import Community, Member, Story
+
+
+@dataclass(frozen=True)
+class NextSession:
+    title: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class JoinedCommunity:
+    id: int
+    name: str
+    purpose: str
+    timezone: str
+    next_session: NextSession | None
+    health: CommunityHealth | None  # only for the community's organisers
+
+
+@dataclass(frozen=True)
+class OpenCommunity:
+    id: int
+    name: str
+    slug: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class HomeContent:
+    joined: list[JoinedCommunity]
+    others: list[OpenCommunity]
+
+
+def joined_communities(session: Session, *, team_id: str, user_id: str) -> list[Community]:
+    """The workspace's live communities the person is a member of now, by name."""
+    joined = select(Member.community_id).where(
+        Member.team_id == team_id, Member.user_id == user_id, Member.left_at.is_(None)
+    )
+    ids = set(session.scalars(joined))
+    return [community for community in communities_in(session, team_id=team_id) if community.id in ids]
+
+
+def home_content(
+    session: Session, *, team_id: str, user_id: str, is_workspace_admin: bool, now: datetime
+) -> HomeContent:
+    joined = joined_communities(session, team_id=team_id, user_id=user_id)
+    joined_ids = {community.id for community in joined}
+    others = [c for c in communities_in(session, team_id=team_id) if c.id not in joined_ids]
+    return HomeContent(
+        joined=[_joined(session, c, user_id=user_id, is_admin=is_workspace_admin, now=now) for c in joined],
+        others=[OpenCommunity(id=c.id, name=c.name, slug=c.slug, purpose=c.purpose) for c in others],
+    )
+
+
+def _joined(
+    session: Session, community: Community, *, user_id: str, is_admin: bool, now: datetime
+) -> JoinedCommunity:
+    upcoming = next_session(session, community_id=community.id, now=now)
+    organiser = is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin)
+    return JoinedCommunity(
+        id=community.id,
+        name=community.name,
+        purpose=community.purpose,
+        timezone=community.timezone,
+        next_session=NextSession(upcoming.title, upcoming.starts_at) if upcoming else None,
+        health=health_of(session, community_id=community.id, now=now) if organiser else None,
+    )
+
+
+def health_of(session: Session, *, community_id: int, now: datetime) -> CommunityHealth:
+    """The organisers' figures: only rows of the last 30 days are read, the counting is the domain's."""
+    since = window_start(now)
+    members = Member.community_id == community_id
+    left = select(Member.left_at).where(members, Member.left_at >= since)
+    return community_health(
+        now,
+        active_members=active_members(session, community_id=community_id),
+        joined_at=session.scalars(select(Member.joined_at).where(members, Member.joined_at >= since)),
+        left_at=(moment for moment in session.scalars(left) if moment is not None),
+        shared_at=session.scalars(
+            select(Story.created_at).where(Story.community_id == community_id, Story.created_at >= since)
+        ),
+    )

@@ -1,0 +1,336 @@
+"""Joining and leaving communities: the member rows, the activity log, and what the person is told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from copbot.domain.enums import ActivityKind, Role
+from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from copbot.domain.membership import Profile
+from copbot.services.lookup import communities_in, find_community, get_community, membership, next_session
+from copbot.store.models import Activity, Community, Member, Rsvp, Story
+from copbot.store.models import Session as CommunitySession
+from copbot.store.upsert import insert_if_absent
+
+
+class JoinOutcome(StrEnum):
+    NEW = "new"
+    REJOINED = "rejoined"
+    UPDATED = "updated"
+
+
+LOGGED_AS = {
+    JoinOutcome.NEW: ActivityKind.JOINED,
+    JoinOutcome.REJOINED: ActivityKind.REJOINED,
+    JoinOutcome.UPDATED: ActivityKind.PROFILE_UPDATED,
+}
+
+
+@dataclass(frozen=True)
+class CommunityCard:
+    """What members are shown of a community."""
+
+    id: int
+    name: str
+    slug: str
+    purpose: str
+    audience: str
+    channel_id: str
+    timezone: str
+
+    @classmethod
+    def of(cls, community: Community) -> CommunityCard:
+        return cls(**{field.name: getattr(community, field.name) for field in fields(cls)})
+
+
+@dataclass(frozen=True)
+class UpcomingSession:
+    title: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class Welcome:
+    community: CommunityCard
+    outcome: JoinOutcome
+    next_session: UpcomingSession | None
+    added_to_channel: bool
+
+
+class MembershipSlack(Protocol):
+    """The Slack side of joining and leaving; implemented in copbot.slack.gateways.membership."""
+
+    def is_active_person(self, user_id: str) -> bool:
+        """True for a human whose account is not deactivated."""
+        ...
+
+    def add_to_channel(self, channel_id: str, user_id: str) -> bool:
+        """True when the person is in the channel afterwards."""
+        ...
+
+    def welcome(self, user_id: str, welcome: Welcome) -> None: ...
+
+    def profile_updated(self, user_id: str, community: CommunityCard) -> None: ...
+
+    def farewell(self, user_id: str, community: CommunityCard, *, erased: bool) -> None: ...
+
+    def offer_membership(self, channel_id: str, user_id: str, communities: list[CommunityCard]) -> None: ...
+
+
+@dataclass(frozen=True)
+class JoinForm:
+    """What the join modal needs: a fixed community, or the choices; the profile to pre-fill."""
+
+    community: CommunityCard | None
+    choices: tuple[CommunityCard, ...]
+    profile: Profile | None
+    updating: bool
+
+
+@dataclass(frozen=True)
+class LeaveForm:
+    community: CommunityCard
+    active: bool  # False: a former member who asks to be erased
+    erase: bool
+
+
+def join_form(
+    session: Session, *, team_id: str, user_id: str, name: str | None = None, community_id: int | None = None
+) -> JoinForm:
+    """The community named (by name or id), the only one there is, or else all of them to pick from."""
+    if community_id is not None:
+        community = get_community(session, team_id=team_id, community_id=community_id)
+    elif name:
+        community = find_community(session, team_id=team_id, name=name)
+    else:
+        communities = communities_in(session, team_id=team_id)
+        if not communities:
+            raise NotFound("There are no communities here yet. Start one with `/cop create`.")
+        if len(communities) > 1:
+            return JoinForm(None, tuple(map(CommunityCard.of, communities)), None, updating=False)
+        community = communities[0]
+    member = membership(session, community_id=community.id, user_id=user_id)
+    profile = _profile_of(member) if member is not None else None
+    updating = member is not None and member.left_at is None
+    return JoinForm(CommunityCard.of(community), (), profile, updating=updating)
+
+
+def join(
+    session: Session,
+    slack: MembershipSlack,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    profile: Profile,
+    now: datetime,
+) -> JoinOutcome:
+    """Store the membership (new, restored or updated), then add the person to the channel and tell them."""
+    community = get_community(session, team_id=team_id, community_id=community_id)
+    if not slack.is_active_person(user_id):
+        raise NotAllowed("Only people with an active Slack account can join a community.")
+    outcome = _store_join(session, community, user_id, profile, now)
+    card = CommunityCard.of(community)
+    if outcome is JoinOutcome.UPDATED:
+        slack.profile_updated(user_id, card)
+        return outcome
+    added = slack.add_to_channel(community.channel_id, user_id)
+    upcoming = next_session(session, community_id=community.id, now=now)
+    later = UpcomingSession(upcoming.title, upcoming.starts_at) if upcoming is not None else None
+    slack.welcome(user_id, Welcome(card, outcome, later, added_to_channel=added))
+    return outcome
+
+
+def leave_form(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    erase: bool,
+    name: str | None = None,
+    community_id: int | None = None,
+) -> LeaveForm:
+    """The membership to leave (or erase), refused early when leaving is not possible."""
+    if community_id is not None:
+        community = get_community(session, team_id=team_id, community_id=community_id)
+    elif name:
+        community = find_community(session, team_id=team_id, name=name)
+    else:
+        community = _only_membership(session, team_id=team_id, user_id=user_id, erase=erase)
+    member = _membership_to_leave(session, community, user_id, erase=erase)
+    return LeaveForm(CommunityCard.of(community), active=member.left_at is None, erase=erase)
+
+
+def leave(
+    session: Session,
+    slack: MembershipSlack,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    erase: bool,
+    now: datetime,
+) -> None:
+    """Mark the member as left (history stays for stats); `erase` also anonymises what they left behind."""
+    community = get_community(session, team_id=team_id, community_id=community_id)
+    member = _membership_to_leave(session, community, user_id, erase=erase)
+    if member.left_at is None:
+        member.left_at = now
+        member.pairing_opt_in = False
+        member.role = Role.MEMBER
+        _log(session, community, user_id, ActivityKind.LEFT, now)
+    if erase:
+        _erase(session, community, member, user_id, now)
+    session.flush()
+    slack.farewell(user_id, CommunityCard.of(community), erased=erase)
+
+
+def welcome_channel_joiner(
+    session: Session, slack: MembershipSlack, *, team_id: str, channel_id: str, user_id: str
+) -> None:
+    """Someone joined a community's channel directly: offer them each community that lives there."""
+    communities = _communities_to_offer(session, team_id=team_id, channel_id=channel_id, user_id=user_id)
+    if communities and slack.is_active_person(user_id):
+        slack.offer_membership(channel_id, user_id, communities)
+
+
+def _profile_of(member: Member) -> Profile:
+    interests = tuple(member.interests or ())
+    return Profile(member.experience, member.team_name, interests, pairing=member.pairing_opt_in)
+
+
+def _store_join(
+    session: Session, community: Community, user_id: str, profile: Profile, now: datetime
+) -> JoinOutcome:
+    member = membership(session, community_id=community.id, user_id=user_id)
+    # Two submissions at once (a double click): the unique (community, user) key lets one insert win.
+    inserted = member is None and _insert_member(session, community, user_id, now)
+    member = member or membership(session, community_id=community.id, user_id=user_id)
+    assert member is not None
+    if inserted:
+        outcome = JoinOutcome.NEW
+    else:
+        outcome = JoinOutcome.UPDATED if member.left_at is None else JoinOutcome.REJOINED
+    member.left_at = None
+    member.experience = profile.experience
+    member.team_name = profile.team_name
+    member.interests = list(profile.interests)
+    member.pairing_opt_in = profile.pairing
+    _log(session, community, user_id, LOGGED_AS[outcome], now)
+    session.flush()
+    return outcome
+
+
+def _insert_member(session: Session, community: Community, user_id: str, now: datetime) -> bool:
+    return insert_if_absent(
+        session,
+        Member,
+        ["community_id", "user_id"],
+        team_id=community.team_id,
+        community_id=community.id,
+        user_id=user_id,
+        role=Role.MEMBER,
+        joined_at=now,
+    )
+
+
+def _communities_to_offer(
+    session: Session, *, team_id: str, channel_id: str, user_id: str
+) -> list[CommunityCard]:
+    active = exists().where(
+        Member.community_id == Community.id, Member.user_id == user_id, Member.left_at.is_(None)
+    )
+    query = select(Community).where(
+        Community.team_id == team_id,
+        Community.channel_id == channel_id,
+        Community.archived_at.is_(None),
+        ~active,
+    )
+    return [CommunityCard.of(community) for community in session.scalars(query.order_by(Community.name))]
+
+
+def _only_membership(session: Session, *, team_id: str, user_id: str, erase: bool) -> Community:
+    """The one community the person is in (when erasing: was ever in, and not yet erased from)."""
+    query = (
+        select(Community)
+        .join(Member, and_(Member.community_id == Community.id, Member.user_id == user_id))
+        .where(Community.team_id == team_id, Community.archived_at.is_(None))
+        .order_by(func.lower(Community.name))
+    )
+    if not erase:
+        query = query.where(Member.left_at.is_(None))
+    communities = list(session.scalars(query))
+    if not communities:
+        raise NotFound("You are not a member of any community here. `/cop list` shows them all.")
+    if len(communities) > 1:
+        example = f"/cop leave {communities[0].slug}" + (" --erase" if erase else "")
+        raise InvalidInput(
+            "You are in several communities: {communities}. Say which one, for example `{example}`.",
+            communities=", ".join(f"`{community.slug}`" for community in communities),
+            example=example,
+        )
+    return communities[0]
+
+
+def _membership_to_leave(session: Session, community: Community, user_id: str, *, erase: bool) -> Member:
+    member = membership(session, community_id=community.id, user_id=user_id)
+    if member is None or (member.left_at is not None and not erase):
+        raise NotFound("You are not a member of “{name}”.", name=community.name)
+    if member.left_at is None and _is_last_organiser(session, member):
+        raise Conflict(
+            "You are the last organiser of “{name}”. Add another organiser first: "
+            "`/cop organisers add @someone`.",
+            name=community.name,
+        )
+    return member
+
+
+def _is_last_organiser(session: Session, member: Member) -> bool:
+    if member.role != Role.ORGANISER:
+        return False
+    # Locking the organisers' rows makes two organisers leaving at once see each other (PostgreSQL).
+    organisers = select(Member.id).where(
+        Member.community_id == member.community_id,
+        Member.role == Role.ORGANISER,
+        Member.left_at.is_(None),
+    )
+    return len(session.scalars(organisers.with_for_update()).all()) <= 1
+
+
+def _erase(session: Session, community: Community, member: Member, user_id: str, now: datetime) -> None:
+    """Remove the profile and take the person's id off everything they did in this community."""
+    member.user_id = None
+    member.team_name = ""
+    member.interests = []
+    member.pairing_opt_in = False
+    member.erased_at = now
+    session.flush()
+    sessions = select(CommunitySession.id).where(CommunitySession.community_id == community.id)
+    anonymise = (
+        update(Story)
+        .where(Story.community_id == community.id, Story.author_user_id == user_id)
+        .values(author_user_id=None),
+        update(Rsvp)
+        .where(Rsvp.team_id == community.team_id, Rsvp.user_id == user_id, Rsvp.session_id.in_(sessions))
+        .values(user_id=None),
+        update(Activity)
+        .where(Activity.community_id == community.id, Activity.user_id == user_id)
+        .values(user_id=None),
+    )
+    for statement in anonymise:
+        session.execute(statement.execution_options(synchronize_session=False))
+    _log(session, community, None, ActivityKind.ERASED, now)
+
+
+def _log(
+    session: Session, community: Community, user_id: str | None, kind: ActivityKind, now: datetime
+) -> None:
+    session.add(
+        Activity(team_id=community.team_id, community_id=community.id, user_id=user_id, kind=kind, at=now)
+    )

@@ -1,0 +1,260 @@
+"""Joining and leaving: the join and leave modals, the welcome DM, the offer to channel joiners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_datetime
+
+from copbot.domain.enums import Experience
+from copbot.domain.membership import (
+    COMMUNITY_FIELD,
+    EXPERIENCE_FIELD,
+    INTERESTS_FIELD,
+    INTERESTS_INPUT_MAX,
+    PAIRING_FIELD,
+    TAGS_MAX,
+    TEAM_FIELD,
+    TEAM_MAX,
+    Profile,
+)
+from copbot.i18n import N_, Translator
+from copbot.services.membership import CommunityCard, JoinForm, JoinOutcome, LeaveForm, Welcome
+from copbot.slack.blocks.common import Block, context, escape, plain, section
+from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, JOINER_DISMISS, LEAVE_VIEW
+
+PAIRING_YES = "yes"
+MAX_OPTIONS = 100  # Slack's limit for a static select
+OPTION_TEXT_MAX = 75
+PURPOSE_SHOWN_MAX = 1000  # keeps every section well under Slack's 3000 characters
+WHEN_PATTERN = "EEEE d MMMM, HH:mm"
+EXPERIENCE_LABELS = {
+    Experience.NEW: N_("New to this"),
+    Experience.PRACTISING: N_("Practising"),
+    Experience.EXPERIENCED: N_("Experienced"),
+}
+
+
+def build_join_modal(tr: Translator, form: JoinForm, *, metadata: str) -> dict[str, Any]:
+    """The join form; for a member already in, the same form pre-filled, titled "update".
+
+    Like every modal here it names no `close` button, so Slack shows its own, in the user's language.
+    """
+    if form.community is not None:
+        top = _introduction(tr, form.community, updating=form.updating)
+    else:
+        top = [_community_select(tr, form.choices)]
+    title = tr.gettext("Update your profile") if form.updating else tr.gettext("Join a community")
+    submit = tr.gettext("Update") if form.updating else tr.gettext("Join")
+    return {
+        "type": "modal",
+        "callback_id": JOIN_VIEW,
+        "private_metadata": metadata,
+        "title": plain(title),
+        "submit": plain(submit),
+        "blocks": [*top, *_profile_inputs(tr, form.profile)],
+    }
+
+
+def build_leave_modal(tr: Translator, form: LeaveForm, *, metadata: str) -> dict[str, Any]:
+    """Asks before leaving, and says plainly what leaving (and erasing) keeps and removes."""
+    name = escape(form.community.name)
+    lines = []
+    if form.active:
+        lines.append(
+            tr.gettext(
+                "Leave *{name}*? Your history stays in the community's statistics, "
+                "and copbot stops introducing you to other members.",
+                name=name,
+            )
+        )
+    if form.erase:
+        lines.append(
+            tr.gettext(
+                "Your profile will be removed, and your stories, RSVPs and activity in *{name}* "
+                "anonymised. This can't be undone.",
+                name=name,
+            )
+        )
+    title, submit = _leave_chrome(tr, form)
+    return {
+        "type": "modal",
+        "callback_id": LEAVE_VIEW,
+        "private_metadata": metadata,
+        "title": plain(title),
+        "submit": plain(submit),
+        "blocks": [section(line) for line in lines],
+    }
+
+
+def _leave_chrome(tr: Translator, form: LeaveForm) -> tuple[str, str]:
+    if not form.active:
+        return tr.gettext("Erase your data"), tr.gettext("Erase")
+    submit = tr.gettext("Leave and erase") if form.erase else tr.gettext("Leave")
+    return tr.gettext("Leave a community"), submit
+
+
+def build_problem_modal(tr: Translator, text: str) -> dict[str, Any]:
+    """What replaces a confirmation modal when the action could not be done; `text` is mrkdwn."""
+    return {
+        "type": "modal",
+        "title": plain(tr.gettext("That didn't work")),
+        "blocks": [section(text)],
+    }
+
+
+def build_welcome(tr: Translator, welcome: Welcome, *, tz: str) -> dict[str, Any]:
+    """The DM a new (or returning) member gets: what the community is, what's next, how to start."""
+    community = welcome.community
+    name = escape(community.name)
+    if welcome.outcome is JoinOutcome.REJOINED:
+        greeting = tr.gettext("Welcome back to *{name}*!", name=name)
+    else:
+        greeting = tr.gettext("Welcome to *{name}*!", name=name)
+    blocks = [section(greeting), section(_what_and_who(tr, community))]
+    if welcome.next_session is not None:
+        when = _when(welcome.next_session.starts_at, tz, tr.language)
+        title = escape(welcome.next_session.title)
+        blocks.append(section(tr.gettext("*Next session:* {title}, {when}", title=title, when=when)))
+    blocks.append(section(_channel_line(tr, community.channel_id, added=welcome.added_to_channel)))
+    blocks.append(section(tr.gettext("Start by sharing a story: `/cop share`")))
+    fallback = greeting.replace("*", "")
+    return {"text": fallback, "blocks": blocks}
+
+
+def build_profile_updated(tr: Translator, community: CommunityCard) -> dict[str, Any]:
+    text = tr.gettext("Your profile in *{name}* is updated.", name=escape(community.name))
+    return {"text": text.replace("*", ""), "blocks": [section(text)]}
+
+
+def build_farewell(tr: Translator, community: CommunityCard, *, erased: bool) -> dict[str, Any]:
+    name = escape(community.name)
+    if erased:
+        text = tr.gettext(
+            "Your data in *{name}* is erased: your profile is removed, and your stories, RSVPs and "
+            "activity there are anonymised.",
+            name=name,
+        )
+    else:
+        text = tr.gettext("You left *{name}*.", name=name)
+    rejoin = tr.gettext("Rejoin any time with `/cop join {slug}`.", slug=community.slug)
+    return {"text": text.replace("*", ""), "blocks": [section(text), context(rejoin)]}
+
+
+def build_joiner_offer(tr: Translator, channel_id: str, communities: list[CommunityCard]) -> dict[str, Any]:
+    """The ephemeral a person gets on joining a community's channel directly: one Join button each."""
+    texts = [
+        tr.gettext(
+            "Welcome to <#{channel}> — this is the channel of *{name}*: {purpose}. "
+            "Join the community to get introductions and session reminders.",
+            channel=channel_id,
+            name=escape(community.name),
+            purpose=_purpose(community),
+        )
+        for community in communities
+    ]
+    blocks: list[Block] = [
+        section(text, accessory=_button(tr.gettext("Join"), JOIN_BUTTON, str(community.id), primary=True))
+        for text, community in zip(texts, communities, strict=True)
+    ]
+    dismiss = _button(tr.gettext("Not now"), JOINER_DISMISS, "dismiss")
+    blocks.append({"type": "actions", "elements": [dismiss]})
+    return {"text": texts[0].replace("*", ""), "blocks": blocks}
+
+
+def _introduction(tr: Translator, community: CommunityCard, *, updating: bool) -> list[Block]:
+    blocks = [section(f"*{escape(community.name)}*\n{_what_and_who(tr, community)}")]
+    if updating:
+        blocks.append(context(tr.gettext("You are a member already: this updates your profile.")))
+    return blocks
+
+
+def _what_and_who(tr: Translator, community: CommunityCard) -> str:
+    practise = tr.gettext("*What we practise:* {purpose}", purpose=_purpose(community))
+    audience = escape(community.audience[:PURPOSE_SHOWN_MAX])
+    return practise + "\n" + tr.gettext("*Who it's for:* {audience}", audience=audience)
+
+
+def _purpose(community: CommunityCard) -> str:
+    return escape(community.purpose[:PURPOSE_SHOWN_MAX])
+
+
+def _channel_line(tr: Translator, channel_id: str, *, added: bool) -> str:
+    if added:
+        return tr.gettext("The community talks in <#{channel}>.", channel=channel_id)
+    return tr.gettext("copbot couldn't add you to <#{channel}>: please join it yourself.", channel=channel_id)
+
+
+def _when(starts_at: datetime, tz: str, language: str) -> str:
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone, tz = ZoneInfo("UTC"), "UTC"
+    return f"{format_datetime(starts_at, WHEN_PATTERN, tzinfo=zone, locale=language)} ({tz})"
+
+
+def _community_select(tr: Translator, choices: tuple[CommunityCard, ...]) -> Block:
+    options = [_option(community.name, str(community.id)) for community in choices[:MAX_OPTIONS]]
+    element = {
+        "type": "static_select",
+        "action_id": COMMUNITY_FIELD,
+        "placeholder": plain(tr.gettext("Choose a community")),
+        "options": options,
+    }
+    return _input(COMMUNITY_FIELD, tr.gettext("Community to join"), element)
+
+
+def _profile_inputs(tr: Translator, profile: Profile | None) -> list[Block]:
+    experience: dict[str, Any] = {
+        "type": "radio_buttons",
+        "action_id": EXPERIENCE_FIELD,
+        "options": [_option(tr.gettext(label), level.value) for level, label in EXPERIENCE_LABELS.items()],
+    }
+    team: dict[str, Any] = {"type": "plain_text_input", "action_id": TEAM_FIELD, "max_length": TEAM_MAX}
+    interests: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": INTERESTS_FIELD,
+        "max_length": INTERESTS_INPUT_MAX,
+        "placeholder": plain(tr.gettext("e.g. exploratory testing, automation")),
+    }
+    pairing_option = _option(tr.gettext("Introduce me to other members"), PAIRING_YES)
+    pairing: dict[str, Any] = {"type": "checkboxes", "action_id": PAIRING_FIELD, "options": [pairing_option]}
+    if profile is not None:
+        experience["initial_option"] = _option(
+            tr.gettext(EXPERIENCE_LABELS[profile.experience]), profile.experience
+        )
+        team["initial_value"] = profile.team_name
+        interests["initial_value"] = ", ".join(profile.interests)
+    if profile is None or profile.pairing:
+        pairing["initial_options"] = [pairing_option]
+    hint = tr.gettext("A few tags, comma-separated (up to {max}).", max=TAGS_MAX)
+    return [
+        _input(EXPERIENCE_FIELD, tr.gettext("Your experience of this practice"), experience),
+        _input(TEAM_FIELD, tr.gettext("Your team or department"), team),
+        _input(INTERESTS_FIELD, tr.gettext("Interests"), interests, optional=True, hint=hint),
+        _input(PAIRING_FIELD, tr.gettext("Introductions"), pairing, optional=True),
+    ]
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str = ""
+) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
+    if optional:
+        block["optional"] = True
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text[:OPTION_TEXT_MAX]), "value": value}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button = {"type": "button", "text": plain(text), "action_id": action_id, "value": value}
+    if primary:
+        button["style"] = "primary"
+    return button

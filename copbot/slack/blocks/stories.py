@@ -1,0 +1,141 @@
+"""The share modal, a story as its community's channel shows it, and the notes to its author."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from copbot.domain.stories import BODY_FIELD, BODY_MAX, TAG_MAX, TAGS_FIELD, TAGS_MAX, TITLE_FIELD, TITLE_MAX
+from copbot.i18n import Translator
+from copbot.services.stories import CommunityChoice, SharedStory
+from copbot.slack.blocks.common import Block, context, escape, plain, section
+from copbot.slack.ids import SHARE_VIEW
+
+COMMUNITY_BLOCK = "community"
+# The inputs' action ids; the story inputs' block ids are the field names of copbot.domain.stories.
+COMMUNITY_INPUT = "community_select"
+TITLE_INPUT = "title_input"
+BODY_INPUT = "story_input"
+TAGS_INPUT = "tags_input"
+MAX_CHOICES = 100  # options in one static_select
+OPTION_TEXT_MAX = 75
+SECTION_TEXT_MAX = 3000
+TAGS_TYPED_MAX = TAGS_MAX * (TAG_MAX + 2)  # room for the separators
+
+
+def build_share_modal(
+    tr: Translator, *, metadata: str, fixed: CommunityChoice | None, choices: list[CommunityChoice]
+) -> dict[str, Any]:
+    """The modal: which community (only when not already decided), then title, story and tags."""
+    where = _fixed(tr, fixed) if fixed is not None else _community_select(tr, choices)
+    return {
+        "type": "modal",
+        "callback_id": SHARE_VIEW,
+        "private_metadata": metadata,
+        "title": plain(tr.gettext("Share a story")),
+        "submit": plain(tr.gettext("Share")),
+        "close": plain(tr.gettext("Not now")),
+        "blocks": [where, *_story_inputs(tr)],
+    }
+
+
+def _fixed(tr: Translator, community: CommunityChoice) -> Block:
+    return section(tr.gettext("Your story goes to *{community}*.", community=escape(community.name)))
+
+
+def _community_select(tr: Translator, choices: list[CommunityChoice]) -> Block:
+    options = [
+        {"text": plain(choice.name[:OPTION_TEXT_MAX]), "value": str(choice.id)}
+        for choice in choices[:MAX_CHOICES]
+    ]
+    element = {"type": "static_select", "action_id": COMMUNITY_INPUT, "options": options}
+    return _input(COMMUNITY_BLOCK, tr.gettext("Which community?"), element)
+
+
+def _story_inputs(tr: Translator) -> list[Block]:
+    title = _text_input(TITLE_INPUT, TITLE_MAX, tr.gettext("e.g. How we stopped our flaky tests"))
+    body = _text_input(
+        BODY_INPUT, BODY_MAX, tr.gettext("What happened, what did you try, what did you learn?")
+    )
+    tags = _text_input(TAGS_INPUT, TAGS_TYPED_MAX, tr.gettext("e.g. ci, flaky-tests"))
+    tags_hint = tr.gettext("Up to {count} tags, separated by commas.", count=TAGS_MAX)
+    return [
+        _input(TITLE_FIELD, tr.gettext("Title"), title),
+        _input(BODY_FIELD, tr.gettext("Your story"), body | {"multiline": True}),
+        _input(TAGS_FIELD, tr.gettext("Tags"), tags, optional=True, hint=tags_hint),
+    ]
+
+
+def _text_input(action_id: str, max_length: int, placeholder: str) -> Block:
+    return {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        "placeholder": plain(placeholder),
+    }
+
+
+def _input(
+    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
+) -> Block:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    return block | ({"hint": plain(hint)} if hint else {})
+
+
+def build_notice(tr: Translator, text: str) -> dict[str, Any]:
+    """A small modal that only says something: how a Home button explains why it cannot go on."""
+    return {
+        "type": "modal",
+        "title": plain(tr.gettext("Share a story")),
+        "close": plain(tr.gettext("Got it")),
+        "blocks": [section(text)],
+    }
+
+
+def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
+    """The channel post, in the community's language: who shared it, the title, the story, its tags."""
+    author = f"<@{story.author_user_id}>"
+    blocks = [
+        section(tr.gettext("{author} shared a story", author=author)),
+        section(f"*{escape(story.title)}*"),
+        *(section(chunk) for chunk in _escaped_chunks(story.body, SECTION_TEXT_MAX)),
+    ]
+    if story.tags:
+        blocks.append(context(" ".join(f"`#{escape(tag)}`" for tag in story.tags)))
+    text = tr.gettext("{author} shared a story: {title}", author=author, title=escape(story.title))
+    return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
+
+
+def build_not_posted(tr: Translator, story: SharedStory) -> dict[str, Any]:
+    """A DM to the author, in their language: the story is kept, the channel did not take it."""
+    text = tr.gettext(
+        "Your story “{title}” is saved in {community}, but I couldn't post it in <#{channel}>. "
+        "The channel may be archived or private: please tell an organiser.",
+        title=escape(story.title),
+        community=escape(story.community_name),
+        channel=story.channel_id,
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def _escaped_chunks(text: str, limit: int) -> list[str]:
+    """Split `text` so that each piece, once escaped for mrkdwn, fits in `limit` characters.
+
+    Escaping can grow a text (& becomes &amp;), so a 3,000-character story may not fit one section.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        escaped = escape(char)
+        if size + len(escaped) > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(escaped)
+        size += len(escaped)
+    return [*chunks, "".join(current)]
