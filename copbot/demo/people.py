@@ -37,3 +37,8 @@ PEOPLE = (
     DemoPerson("sam", "Sam Taylor", "Support", "Australia/Sydney", "en-AU"),
     DemoPerson("tomas", "Tomás Silva", "Platform", "America/Sao_Paulo", "en-US"),
 )
+
+
+def user_id(handle: str) -> str:
+    """Readable Slack ids for the demo's people: alice → UALICE000."""
+    return "U" + handle.upper().ljust(8, "0")[:8]

@@ -1,16 +1,17 @@
-"""The scripted story `copbot demo` plays, step by step, printing what each person sees."""
+"""`copbot demo`: the real app on loopback HTTP, the bundled Slack sandbox, a SQLite file, and a story."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from copbot.app import create_app
 from copbot.config import Settings
-from copbot.demo.people import PEOPLE
-from copbot.demo.transcript import Echo, Transcript, blocks_to_lines
+from copbot.demo.people import PEOPLE, user_id
+from copbot.demo.script import STEPS, play
+from copbot.demo.story import DemoError, Story
+from copbot.demo.transcript import Echo
 from copbot.sandbox import SlackDriver, SlackSandbox, Workspace
 from copbot.store.migrate import upgrade
 from copbot.web import build_wsgi, serve_in_background
@@ -28,35 +29,43 @@ See README.md for HTTP mode (copbot serve), PostgreSQL and several replicas."""
 
 
 def run_demo(*, database_url: str | None, echo: Echo) -> int:
-    """Play the story; return the process exit status."""
+    """Play the story; return the process exit status (1 when a step did not go as scripted)."""
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="copbot-demo-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'copbot-demo.db'}"
-        echo(f"copbot demo — data in {url}")
+        echo(f"copbot demo — {len(PEOPLE)} people at Acme Corp, data in {url}")
         upgrade(url)
-        with SlackSandbox() as sandbox:
-            workspace = _seed(sandbox)
-            settings = Settings.model_validate(
-                {
-                    "slack_bot_token": workspace.bot_token,
-                    "slack_signing_secret": DEMO_SIGNING_SECRET,
-                    "slack_api_url": sandbox.api_url,
-                    "database_url": url,
-                }
-            )
-            copbot = create_app(settings)
-            server = serve_in_background(build_wsgi(copbot))
-            try:
-                driver = SlackDriver(
-                    sandbox, app_url=server.url + "/slack/events", signing_secret=DEMO_SIGNING_SECRET
-                )
-                _play(Story(sandbox, workspace, driver, echo))
-            finally:
-                server.stop()
-                copbot.engine.dispose()
+        try:
+            _play_against_sandbox(url, echo)
+        except DemoError as error:
+            echo(f"\ncopbot demo failed: {error}")
+            return 1
     echo("")
     echo(CONNECT_A_REAL_WORKSPACE)
     return 0
+
+
+def _play_against_sandbox(database_url: str, echo: Echo) -> None:
+    with SlackSandbox() as sandbox:
+        workspace = _seed(sandbox)
+        settings = Settings.model_validate(
+            {
+                "slack_bot_token": workspace.bot_token,
+                "slack_signing_secret": DEMO_SIGNING_SECRET,
+                "slack_api_url": sandbox.api_url,
+                "database_url": database_url,
+            }
+        )
+        copbot = create_app(settings)
+        server = serve_in_background(build_wsgi(copbot))
+        try:
+            driver = SlackDriver(
+                sandbox, app_url=server.url + "/slack/events", signing_secret=DEMO_SIGNING_SECRET
+            )
+            play(Story(sandbox, workspace, driver, copbot, echo, steps=len(STEPS)))
+        finally:
+            server.stop()
+            copbot.engine.dispose()
 
 
 def _seed(sandbox: SlackSandbox) -> Workspace:
@@ -68,49 +77,7 @@ def _seed(sandbox: SlackSandbox) -> Workspace:
             tz=person.tz,
             locale=person.locale,
             is_admin=person.is_admin,
-            user_id="U" + person.handle.upper().ljust(8, "0")[:8],
+            user_id=user_id(person.handle),
         )
+    workspace.add_channel("general", members=[user_id(person.handle) for person in PEOPLE])
     return workspace
-
-
-class Story:
-    """The demo's actors and the helpers each step uses."""
-
-    def __init__(self, sandbox: SlackSandbox, workspace: Workspace, driver: SlackDriver, echo: Echo) -> None:
-        self.sandbox = sandbox
-        self.workspace = workspace
-        self.driver = driver
-        self.transcript = Transcript(echo, total_steps=len(STEPS))
-
-    def user(self, handle: str) -> str:
-        return "U" + handle.upper().ljust(8, "0")[:8]
-
-    def command(self, handle: str, text: str) -> None:
-        """`handle` types `/cop text`; show the ephemeral answer they get."""
-        response = self.driver.command(self.workspace, self.user(handle), text=text)
-        body = response.json or {}
-        lines = blocks_to_lines(body.get("blocks", [])) or [body.get("text", response.text)]
-        self.transcript.show(handle.capitalize(), f"an ephemeral reply to /cop {text}".rstrip(), lines)
-
-
-def _help_in_english(story: Story) -> None:
-    story.transcript.step("Alice asks copbot what it can do")
-    story.command("alice", "help")
-
-
-def _help_in_french(story: Story) -> None:
-    story.transcript.step("Bruno, whose Slack is in French, asks the same")
-    story.command("bruno", "help")
-
-
-def _typo(story: Story) -> None:
-    story.transcript.step("Chen mistypes a command")
-    story.command("chen", "hlep")
-
-
-STEPS: tuple[Callable[[Story], None], ...] = (_help_in_english, _help_in_french, _typo)
-
-
-def _play(story: Story) -> None:
-    for step in STEPS:
-        step(story)

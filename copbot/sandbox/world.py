@@ -105,6 +105,13 @@ class Workspace:
             )
             return cid
 
+    def join_channel(self, channel_id: str, user_id: str) -> None:
+        """A person joins a channel by themselves (the app hears of it through member_joined_channel)."""
+        with self.lock:
+            members = self.state.channels[channel_id].members
+            if user_id not in members:
+                members.append(user_id)
+
     def archive_channel(self, channel_id: str) -> None:
         with self.lock:
             self.state.channels[channel_id].is_archived = True

@@ -1,0 +1,142 @@
+"""The story `copbot demo` tells, one step per scene; each step shows what the people in it see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from copbot.demo.people import user_id
+from copbot.demo.story import DemoError, Story
+from copbot.slack import ids
+
+SLUG = "testing-guild"
+EXPECTED_REFUSALS = {"already_in_channel"}  # copbot invites people who may already be in the channel
+JOINERS = (  # who joins through the modal: handle, experience, team, interests
+    ("bruno", "new", "Quality", "exploratory testing, automation"),
+    ("chen", "experienced", "Platform", "performance, observability"),
+    ("dara", "practising", "Mobile", "accessibility"),
+    ("farah", "new", "Data", "data quality"),
+    ("kofi", "experienced", "Platform", "contract testing, automation"),
+    ("maya", "practising", "Quality", "exploratory testing"),
+)
+
+
+def create_the_community(story: Story) -> None:
+    story.transcript.step("Alice, an organiser, creates a community with /cop create")
+    modal = story.command_opening_modal("alice", "create")
+    story.show_modal("alice", modal)
+    story.submit(
+        "alice",
+        modal,
+        {
+            "name": "Testing Guild",
+            "purpose": "Get better at testing software, by trading what works and what didn't.",
+            "audience": "Anyone who tests: testers, developers, product people. Beginners welcome.",
+            "new_channel": SLUG,
+            "prompt_cadence": "weekly",
+            "pairing": "2",
+        },
+    )
+    story.show_dm("alice")
+
+
+def welcome_post(story: Story) -> None:
+    story.transcript.step("copbot posts and pins a welcome in the new channel")
+    story.show_channel_post(story.community(SLUG).channel_id)
+
+
+def bruno_joins_in_french(story: Story) -> None:
+    story.transcript.step("Bruno, whose Slack is in French, joins with /cop join")
+    modal = story.command_opening_modal("bruno", f"join {SLUG}")
+    story.show_modal("bruno", modal)
+    handle, experience, team, interests = JOINERS[0]
+    story.submit(handle, modal, {"experience": experience, "team": team, "interests": interests})
+    story.show_dm("bruno")
+
+
+def others_join(story: Story) -> None:
+    story.transcript.step(f"{len(JOINERS) - 1} more people join the same way")
+    for handle, experience, team, interests in JOINERS[1:]:
+        modal = story.command_opening_modal(handle, f"join {SLUG}")
+        story.submit(
+            handle, modal, {"experience": experience, "team": team, "interests": interests}, show=False
+        )
+        story.transcript.note(f"✓ {handle} joined ({experience}, {team})")
+    story.show_dm("chen")
+
+
+def gael_walks_into_the_channel(story: Story) -> None:
+    story.transcript.step("Gaël joins #testing-guild directly; copbot offers him the community")
+    community = story.community(SLUG)
+    story.join_channel_directly("gael", community.channel_id)
+    offer = story.show_ephemeral("gael")
+    modal = story.click_opening_modal("gael", ids.JOIN_BUTTON, value=str(community.id), message=offer)
+    story.submit("gael", modal, {"experience": "practising", "team": "Mobile", "interests": "automation"})
+    story.show_dm("gael")
+
+
+def bruno_shares_a_story(story: Story) -> None:
+    story.transcript.step("Bruno shares what he learned with /cop share")
+    modal = story.command_opening_modal("bruno", f"share {SLUG}")
+    story.submit(
+        "bruno",
+        modal,
+        {
+            "title": "Les tests exploratoires en binôme",
+            "story": "On a testé la nouvelle appli à deux pendant une heure : trois bugs trouvés, et une "
+            "vraie discussion sur ce que « fini » veut dire.",
+            "tags": "exploratory, pairing",
+        },
+    )
+    story.show_channel_post(story.community(SLUG).channel_id)
+
+
+def list_and_organisers(story: Story) -> None:
+    story.transcript.step("Emma looks around with /cop list; Alice makes Chen an organiser")
+    story.command("emma", "list")
+    story.command("alice", f"organisers add <@{user_id('chen')}> {SLUG}")
+    story.command("emma", f"organisers {SLUG}")
+
+
+def app_home(story: Story) -> None:
+    story.transcript.step("Bruno and Alice open copbot's App Home")
+    story.show_home("bruno", story.open_home("bruno"))
+    story.show_home("alice", story.open_home("alice"))
+
+
+def dara_leaves(story: Story) -> None:
+    story.transcript.step("Dara leaves with /cop leave (her history stays for the stats)")
+    modal = story.command_opening_modal("dara", f"leave {SLUG}")
+    story.show_modal("dara", modal)
+    story.submit("dara", modal, {})
+    story.show_dm("dara")
+
+
+def a_typo(story: Story) -> None:
+    story.transcript.step("Sam mistypes a command")
+    story.command("sam", "jion")
+
+
+STEPS: tuple[Callable[[Story], None], ...] = (
+    create_the_community,
+    welcome_post,
+    bruno_joins_in_french,
+    others_join,
+    gael_walks_into_the_channel,
+    bruno_shares_a_story,
+    list_and_organisers,
+    app_home,
+    dara_leaves,
+    a_typo,
+)
+
+
+def play(story: Story) -> None:
+    for step in STEPS:
+        step(story)
+    failed = [
+        f"{call.method}: {call.response.get('error')}"
+        for call in story.sandbox.calls()
+        if not call.response.get("ok") and call.response.get("error") not in EXPECTED_REFUSALS
+    ]
+    if failed:
+        raise DemoError("Slack refused some of copbot's calls: " + "; ".join(failed))

@@ -1,0 +1,80 @@
+"""`copbot demo` as a newcomer runs it: a real process, on a fresh SQLite file, no Slack account."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from copbot.store.models import Community
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "copbot", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return result, time.monotonic() - started
+
+
+def test_demo_succeeds_within_a_minute(demo):
+    """The demo exits 0 in under a minute and ends with how to connect a real workspace."""
+    result, seconds = demo
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert seconds < 60
+    assert "To connect a real workspace:" in result.stdout
+    assert "copbot db upgrade && copbot run" in result.stdout
+
+
+def test_demo_shows_progress_step_by_step(demo):
+    """Each scene is numbered, so the reader sees how far the story has got."""
+    result, _ = demo
+    steps = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(steps) >= 8
+    assert steps[0].startswith("[1/")
+    assert steps[-1].startswith(f"[{len(steps)}/{len(steps)}]")
+
+
+def test_demo_transcript_shows_what_people_see(demo):
+    """The welcome post, the join modal, the welcome DM and a member's App Home are in the transcript."""
+    out = demo[0].stdout
+    assert "Everyone in #testing-guild sees a post (pinned):" in out
+    assert "Welcome to Testing Guild" in out
+    assert "Bruno Lefèvre sees a modal “Rejoindre une communauté”" in out
+    assert "Votre équipe ou service: <plain_text_input>" in out
+    assert "Bruno Lefèvre sees a DM from copbot:" in out
+    assert "Commencez par partager une histoire : `/cop share`" in out
+    assert "Bruno Lefèvre sees copbot's App Home tab:" in out
+    assert "Vos communautés" in out
+    assert "Alice Martin sees copbot's App Home tab:" in out
+    assert "Community health, last 30 days:" in out
+
+
+def test_demo_on_a_given_database(database_url, session_factory):
+    """With --database-url the demo plays on that database (PostgreSQL in CI's second run) and keeps it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "copbot", "demo", "--database-url", database_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert f"data in {database_url}" in result.stdout
+    with session_factory() as session:
+        assert session.scalars(select(Community.slug)).all() == ["testing-guild"]
