@@ -9,6 +9,7 @@ import pytest
 import yaml
 from slack_bolt import BoltRequest, BoltResponse
 
+from copbot.app import FEATURES
 from copbot.manifest import build_manifest, render_manifest
 from copbot.slack.ids import BOT_EVENTS, BOT_SCOPES, COMMAND
 
@@ -75,3 +76,24 @@ def test_http_variant_fills_every_url():
     assert http["settings"]["event_subscriptions"]["request_url"] == "https://copbot.example.org/slack/events"
     assert http["settings"]["interactivity"]["request_url"] == "https://copbot.example.org/slack/events"
     assert http["oauth_config"]["redirect_urls"] == ["https://copbot.example.org/slack/oauth_redirect"]
+
+
+@pytest.mark.parametrize("event_type", BOT_EVENTS)
+def test_the_app_listens_for_each_manifest_event(copbot, manifest, event_type):
+    """Every bot event the manifest subscribes to has a listener in the app."""
+    assert event_type in manifest["settings"]["event_subscriptions"]["bot_events"]
+    body = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "event_id": "Ev1",
+        "event": {"type": event_type, "user": "U1"},
+    }
+    assert _matches(copbot, body, "application/json")
+
+
+def test_usage_hint_names_only_real_subcommands(manifest):
+    """The usage hint Slack shows under /cop names subcommands the app really has."""
+    hint = manifest["features"]["slash_commands"][0]["usage_hint"]
+    named = set(hint.split("]", 1)[0].strip("[").split("|"))
+    registered = {sub.name for feature in FEATURES for sub in feature.SUBCOMMANDS} | {"help"}
+    assert named == registered

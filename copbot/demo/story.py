@@ -124,8 +124,8 @@ class Story:
     def _mention(self, match: re.Match[str]) -> str:
         sigil, target = match.groups()
         if sigil == "@":
-            return "@" + self.workspace.user(target)["real_name"]
-        return "#" + self.workspace.channel(target)["name"]
+            return "@" + str(self.workspace.user(target)["real_name"])
+        return "#" + str(self.workspace.channel(target)["name"])
 
     # --- looking things up ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from copbot.domain.communities import CHANNEL, NAME, PAGE_SIZE, SLUG, CommunityD
 from copbot.domain.enums import ActivityKind, Experience, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.text import N_
-from copbot.services.lookup import communities_in, find_community, get_community, is_organiser
+from copbot.services.lookup import CommunityCard, communities_in, find_community, get_community, is_organiser
 from copbot.store.models import Activity, Community, Member
 
 ADMINS_ONLY = N_("Only workspace admins can create communities here.")
@@ -34,20 +34,6 @@ class Actor:
     user_id: str
     is_admin: bool  # workspace admin or owner
     is_active: bool  # a person with a live account, not a bot
-
-
-@dataclass(frozen=True)
-class CommunityCard:
-    """What a message about a community shows: the welcome post, a `/cop list` entry."""
-
-    id: int
-    name: str
-    slug: str
-    purpose: str
-    audience: str
-    channel_id: str
-    language: str
-    members: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,16 +157,7 @@ def choose_community(
 
 
 def card(community: Community, members: int = 0) -> CommunityCard:
-    return CommunityCard(
-        id=community.id,
-        name=community.name,
-        slug=community.slug,
-        purpose=community.purpose,
-        audience=community.audience,
-        channel_id=community.channel_id,
-        language=community.language,
-        members=members,
-    )
+    return CommunityCard.of(community, members)
 
 
 def _member_counts(session: Session, community_ids: list[int]) -> dict[int, int]:

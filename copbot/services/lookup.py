@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,6 +13,35 @@ from copbot.domain.enums import Role
 from copbot.domain.errors import NotFound
 from copbot.store.models import Community, Member
 from copbot.store.models import Session as CommunitySession
+
+
+@dataclass(frozen=True)
+class CommunityCard:
+    """What people are shown of a community: welcome posts, lists, join and leave forms, DMs."""
+
+    id: int
+    name: str
+    slug: str
+    purpose: str
+    audience: str
+    channel_id: str
+    language: str
+    timezone: str
+    members: int = 0  # active members, when the view shows them
+
+    @classmethod
+    def of(cls, community: Community, members: int = 0) -> CommunityCard:
+        return cls(
+            id=community.id,
+            name=community.name,
+            slug=community.slug,
+            purpose=community.purpose,
+            audience=community.audience,
+            channel_id=community.channel_id,
+            language=community.language,
+            timezone=community.timezone,
+            members=members,
+        )
 
 
 def communities_in(session: Session, *, team_id: str) -> list[Community]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.membership import Profile
-from copbot.services.lookup import communities_in, find_community, get_community, membership, next_session
+from copbot.services.lookup import (
+    CommunityCard,
+    communities_in,
+    find_community,
+    get_community,
+    membership,
+    next_session,
+)
 from copbot.store.models import Activity, Community, Member, Rsvp, Story
 from copbot.store.models import Session as CommunitySession
 from copbot.store.upsert import insert_if_absent
@@ -30,23 +37,6 @@ LOGGED_AS = {
     JoinOutcome.REJOINED: ActivityKind.REJOINED,
     JoinOutcome.UPDATED: ActivityKind.PROFILE_UPDATED,
 }
-
-
-@dataclass(frozen=True)
-class CommunityCard:
-    """What members are shown of a community."""
-
-    id: int
-    name: str
-    slug: str
-    purpose: str
-    audience: str
-    channel_id: str
-    timezone: str
-
-    @classmethod
-    def of(cls, community: Community) -> CommunityCard:
-        return cls(**{field.name: getattr(community, field.name) for field in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from copbot.domain import communities as fields
 from copbot.domain.enums import PromptCadence
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
-from copbot.services.communities import CommunityCard, CommunityPage
+from copbot.services.communities import CommunityPage
+from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks.communities import build_list, build_organisers, build_welcome
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
@@ -23,6 +24,7 @@ LONGEST = CommunityCard(
     audience="&" * fields.AUDIENCE_MAX,
     channel_id="C0123456789",
     language="fr",
+    timezone="America/Argentina/ComodRivadavia",
     members=10_000,
 )
 FULL = ModalValues(

@@ -10,8 +10,8 @@ from copbot.domain.enums import Experience
 from copbot.domain.membership import Profile
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
+from copbot.services.lookup import CommunityCard
 from copbot.services.membership import (
-    CommunityCard,
     JoinForm,
     JoinOutcome,
     LeaveForm,
@@ -35,6 +35,7 @@ CARD = CommunityCard(
     purpose="Get better at <testing> & friends",
     audience="Anyone who tests",
     channel_id="C0TEST",
+    language="en",
     timezone="Europe/Paris",
 )
 HUGE = CommunityCard(
@@ -44,6 +45,7 @@ HUGE = CommunityCard(
     purpose="P" * 5000,
     audience="A" * 5000,
     channel_id="C0HUGE",
+    language="fr",
     timezone="Nowhere/Nothing",
 )
 PROFILE = Profile(Experience.EXPERIENCED, "Quality", ("ci", "tdd"), pairing=False)

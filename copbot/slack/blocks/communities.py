@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from copbot.i18n import Translator
-from copbot.services.communities import CommunityCard, CommunityPage
+from copbot.services.communities import CommunityPage
+from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks.common import Block, context, escape, header, plain, section
 from copbot.slack.ids import COMMAND, JOIN_BUTTON
 

@@ -21,7 +21,8 @@ from copbot.domain.membership import (
     Profile,
 )
 from copbot.i18n import N_, Translator
-from copbot.services.membership import CommunityCard, JoinForm, JoinOutcome, LeaveForm, Welcome
+from copbot.services.lookup import CommunityCard
+from copbot.services.membership import JoinForm, JoinOutcome, LeaveForm, Welcome
 from copbot.slack.blocks.common import Block, context, escape, plain, section
 from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, JOINER_DISMISS, LEAVE_VIEW
 

@@ -9,7 +9,7 @@ from copbot.domain.communities import BAD_CHANNEL, BAD_CHANNEL_NAME, CHANNEL, NE
 from copbot.domain.errors import InvalidInput
 from copbot.domain.text import N_
 from copbot.i18n import translator
-from copbot.services.communities import CommunityCard
+from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks.communities import build_welcome
 
 CANT_SEE = N_("copbot can't see that channel. Invite @copbot to it first (/invite @copbot), or pick another.")

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from copbot.i18n import Translator
-from copbot.services.membership import CommunityCard, Welcome
+from copbot.services.lookup import CommunityCard
+from copbot.services.membership import Welcome
 from copbot.slack.blocks.membership import (
     build_farewell,
     build_joiner_offer,

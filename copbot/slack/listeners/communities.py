@@ -14,7 +14,6 @@ from copbot.i18n import N_, Translator
 from copbot.services import organisers
 from copbot.services.communities import (
     Actor,
-    CommunityCard,
     card,
     check_may_create,
     check_organiser,
@@ -23,6 +22,7 @@ from copbot.services.communities import (
     list_page,
     update_community,
 )
+from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks import communities as messages
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.deps import Deps
