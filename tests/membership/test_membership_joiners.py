@@ -30,8 +30,9 @@ def test_a_joiner_is_offered_the_community(driver, workspace, people, place, rea
     [offer] = workspace.ephemerals()
     assert (offer["user"], offer["channel"]) == (people.chen, testing.channel_id)
     assert (
-        f"Welcome to <#{testing.channel_id}> — this is the channel of *Testing*: "
-        "Get better at testing together. Join the community to get introductions and session reminders."
+        f"Welcome to <#{testing.channel_id}>, the channel of *Testing*.\n"
+        "*What we practise:* Get better at testing together\n"
+        "Join the community to get introductions and session reminders."
     ) in read(offer)
     buttons = [offer["blocks"][0]["accessory"], *offer["blocks"][-1]["elements"]]
     assert [(button["action_id"], button["value"]) for button in buttons] == [
@@ -45,7 +46,7 @@ def test_the_offer_is_in_the_joiners_language(driver, workspace, people, place, 
     testing = place("Testing", in_channel=(people.bruno,))
     driver.event(workspace, _joined(workspace, people.bruno, testing.channel_id))
     [offer] = workspace.ephemerals(people.bruno)
-    assert "c'est le canal de *Testing*" in read(offer)
+    assert "le canal de *Testing*.\n*Ce que nous pratiquons :* Get better at testing together" in read(offer)
     assert "Pas maintenant" in read(offer)
 
 

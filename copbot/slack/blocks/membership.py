@@ -148,7 +148,7 @@ def build_joiner_offer(tr: Translator, channel_id: str, communities: list[Commun
     """The ephemeral a person gets on joining a community's channel directly: one Join button each."""
     texts = [
         tr.gettext(
-            "Welcome to <#{channel}> — this is the channel of *{name}*: {purpose}. "
+            "Welcome to <#{channel}>, the channel of *{name}*.\n*What we practise:* {purpose}\n"
             "Join the community to get introductions and session reminders.",
             channel=channel_id,
             name=escape(community.name),
