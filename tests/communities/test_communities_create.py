@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from conftest import (
+from communities_support import (
     ANSWERS,
     activity_kinds,
     ephemeral_text,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ANSWERS, inline_errors, snapshot
+from communities_support import ANSWERS, inline_errors, snapshot
 
 from copbot.domain.communities import PAIRING
 from copbot.sandbox.forms import fill

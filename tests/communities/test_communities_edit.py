@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ephemeral_text, inline_errors, replace_metadata, snapshot, stored_communities
+from communities_support import ephemeral_text, inline_errors, replace_metadata, snapshot, stored_communities
 from fixtures_app import SIGNING_SECRET
 from slack_sdk import WebClient
 from sqlalchemy import update

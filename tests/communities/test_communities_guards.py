@@ -7,7 +7,7 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import ANSWERS, snapshot, stored_communities
+from communities_support import ANSWERS, snapshot, stored_communities
 from factories import make_community
 from slack_sdk import WebClient
 

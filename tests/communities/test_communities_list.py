@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ephemeral_text, snapshot
+from communities_support import ephemeral_text, snapshot
 from factories import WHEN, make_member
 from sqlalchemy import select
 

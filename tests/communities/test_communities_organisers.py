@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import activity_kinds, ephemeral_text, snapshot, stored_members
+from communities_support import activity_kinds, ephemeral_text, snapshot, stored_members
 from factories import WHEN
 
 from copbot.domain.enums import Role

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Forms, ephemeral_text, stored_communities
+from communities_support import Forms, ephemeral_text, stored_communities
 
 
 @pytest.fixture
