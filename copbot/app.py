@@ -20,7 +20,7 @@ from copbot.i18n import translator
 from copbot.slack import middleware
 from copbot.slack.client import make_web_client
 from copbot.slack.deps import Deps
-from copbot.slack.errors import NOT_INSTALLED
+from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.listeners import commands, communities, home, membership, stories
 from copbot.slack.metadata import MetadataSeal
@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
         seal=MetadataSeal(_metadata_secret(settings)),
     )
     middleware.attach(bolt, deps)
+    register_error_handler(bolt, settings.language)
     for feature in FEATURES:
         feature.register(bolt)
     commands.register(bolt, [sub for feature in FEATURES for sub in feature.SUBCOMMANDS])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 
 from copbot.domain.errors import CopbotError, FieldErrors
-from copbot.i18n import N_, Translator
+from copbot.i18n import N_, Translator, translator
 from copbot.slack.blocks.common import escape
+
+logger = logging.getLogger(__name__)
 
 INLINE_ERROR_MAX = 150  # Slack cuts longer inline errors
 NOT_INSTALLED = N_("copbot is not installed in this workspace, so it can't help you here.")
@@ -36,3 +40,27 @@ def modal_errors(
     else:  # inline errors are plain text: nothing to escape
         errors = {error.field or default_block: tr.gettext(error.message, **error.params)}
     return {"response_action": "errors", "errors": {k: v[:INLINE_ERROR_MAX] for k, v in errors.items()}}
+
+
+SOMETHING_WENT_WRONG = N_(
+    "Sorry, something went wrong on copbot's side and nothing was changed. "
+    "Please try again; if it keeps happening, tell whoever runs copbot here."
+)
+
+
+def register_error_handler(app: App, default_language: str) -> None:
+    """Unexpected failures: log them with their traceback, undo the request's writes, and tell the user."""
+
+    @app.error
+    def on_unexpected_error(
+        error: Exception, body: dict[str, Any], context: BoltContext
+    ) -> BoltResponse | None:
+        logger.error("copbot failed on a Slack request", exc_info=error)
+        context["rollback"] = True
+        if not body.get("command"):
+            return None  # Slack shows its own error for interactions; events have no one to tell
+        tr = context.get("tr") or translator(default_language)
+        answer = {"response_type": "ephemeral", "text": tr.gettext(SOMETHING_WENT_WRONG)}
+        return BoltResponse(
+            status=200, body=json.dumps(answer), headers={"content-type": ["application/json"]}
+        )
