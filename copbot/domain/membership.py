@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from copbot.domain.enums import Experience
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
+from copbot.domain.tags import TAG_MAX, TAGS_MAX, first_too_long, parse_tags
+from copbot.domain.text import one_line
 
 # The join form's inputs; the Slack layer uses these as block ids, so errors land beside the right input.
 COMMUNITY_FIELD = "community"
@@ -16,11 +18,8 @@ INTERESTS_FIELD = "interests"
 PAIRING_FIELD = "pairing"
 
 TEAM_MAX = 80
-TAG_MAX = 30
-TAGS_MAX = 5
 INTERESTS_INPUT_MAX = 200  # room for five long tags with their commas and spaces
 
-_SPACES = re.compile(r"\s+")
 _ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -54,12 +53,6 @@ def parse_join(
     return JoinAnswers(community_id, Profile(level, team_name, tags, pairing=pairing))
 
 
-def parse_interests(text: str | None) -> tuple[str, ...]:
-    """Comma-separated tags, trimmed, lower-cased and without repeats, in the order given."""
-    tags = (_SPACES.sub(" ", part).strip().lower() for part in (text or "").split(","))
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
-
-
 def _community(value: str | None, errors: dict[str, CopbotError]) -> int | None:
     if value is None or not _ID.fullmatch(value):
         errors[COMMUNITY_FIELD] = InvalidInput("Choose a community.")
@@ -76,7 +69,7 @@ def _experience(value: str | None, errors: dict[str, CopbotError]) -> Experience
 
 
 def _team(value: str | None, errors: dict[str, CopbotError]) -> str:
-    team_name = _SPACES.sub(" ", value or "").strip()
+    team_name = one_line(value)
     if not team_name:
         errors[TEAM_FIELD] = InvalidInput("Tell us your team or department.")
     elif len(team_name) > TEAM_MAX:
@@ -87,8 +80,8 @@ def _team(value: str | None, errors: dict[str, CopbotError]) -> str:
 
 
 def _interests(value: str | None, errors: dict[str, CopbotError]) -> tuple[str, ...]:
-    tags = parse_interests(value)
-    too_long = next((tag for tag in tags if len(tag) > TAG_MAX), None)
+    tags = parse_tags(value)
+    too_long = first_too_long(tags)
     if len(tags) > TAGS_MAX:
         errors[INTERESTS_FIELD] = InvalidInput("Give at most {max} interests.", max=TAGS_MAX)
     elif too_long is not None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
+from copbot.domain.tags import TAG_MAX, TAGS_MAX, first_too_long, parse_tags
+from copbot.domain.text import one_line
 
 TITLE_MAX = 150
 BODY_MAX = 3000
-TAGS_MAX = 5
-TAG_MAX = 30
 
 # The inputs a story is made of; the share modal uses these as its block ids, so errors land on the right one.
 TITLE_FIELD = "title"
 BODY_FIELD = "story"
 TAGS_FIELD = "tags"
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,9 @@ class StoryDraft:
 
 def validate_story(title: str | None, body: str | None, tags: str | None) -> StoryDraft:
     """A clean draft from what was typed; FieldErrors naming every input that does not fit."""
-    clean_title = _SPACES.sub(" ", title or "").strip()
+    clean_title = one_line(title)
     clean_body = (body or "").strip()
-    clean_tags = normalise_tags(tags)
+    clean_tags = parse_tags(tags)
     errors = {
         field: error
         for field, error in (
@@ -44,12 +41,6 @@ def validate_story(title: str | None, body: str | None, tags: str | None) -> Sto
     if errors:
         raise FieldErrors(errors)
     return StoryDraft(title=clean_title, body=clean_body, tags=clean_tags)
-
-
-def normalise_tags(text: str | None) -> tuple[str, ...]:
-    """Comma-separated tags, lower-cased, without a leading #, inner spaces as hyphens, each once."""
-    tags = (_SPACES.sub("-", part.strip().lstrip("#").strip()).lower() for part in (text or "").split(","))
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
 def _title_problem(title: str) -> CopbotError | None:
@@ -81,7 +72,7 @@ def _tags_problem(tags: tuple[str, ...]) -> CopbotError | None:
         return InvalidInput(
             "Please use at most {max} tags (you gave {count}).", max=TAGS_MAX, count=len(tags)
         )
-    too_long = next((tag for tag in tags if len(tag) > TAG_MAX), None)
+    too_long = first_too_long(tags)
     if too_long is not None:
         return InvalidInput(
             "A tag can be at most {max} characters: “{tag}…” is longer.", max=TAG_MAX, tag=too_long[:TAG_MAX]

@@ -14,15 +14,22 @@ from copbot.domain.communities import CHANNEL, NAME, PAGE_SIZE, SLUG, CommunityD
 from copbot.domain.enums import ActivityKind, Experience, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.text import N_
-from copbot.services.lookup import CommunityCard, communities_in, find_community, get_community, is_organiser
-from copbot.store.models import Activity, Community, Member
+from copbot.services.lookup import (
+    NO_COMMUNITIES,
+    CommunityCard,
+    communities_in,
+    find_community,
+    get_community,
+    is_organiser,
+)
+from copbot.store.activity import record_activity
+from copbot.store.models import Community, Member
 
 ADMINS_ONLY = N_("Only workspace admins can create communities here.")
 NOT_ACTIVE = N_("Only people with an active account can do that.")
 ORGANISERS_ONLY = N_("Only the organisers of “{name}” can do that.")
 NAME_TAKEN = N_("There is already a community called “{name}” here.")
 SLUG_TAKEN = N_("The short name “{slug}” is taken here. Choose another.")
-NO_COMMUNITIES = N_("There are no communities here yet. Start one with `/cop create`.")
 WHICH_COMMUNITY = N_("Which community do you mean? Add its short name: {slugs}")
 CHANNEL_TAKEN = N_("That channel already belongs to the community “{name}”. Pick another.")
 
@@ -237,19 +244,4 @@ def new_organiser(community: Community, user_id: str, now: datetime) -> Member:
         experience=Experience.PRACTISING,
         pairing_opt_in=False,
         joined_at=now,
-    )
-
-
-def record_activity(
-    session: Session, community: Community, user_id: str, kind: ActivityKind, now: datetime, **data: object
-) -> None:
-    session.add(
-        Activity(
-            team_id=community.team_id,
-            community_id=community.id,
-            user_id=user_id,
-            kind=kind,
-            at=now,
-            data=data,
-        )
     )

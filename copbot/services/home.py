@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copbot.domain.health import CommunityHealth, community_health, window_start
-from copbot.services.lookup import active_members, communities_in, is_organiser, next_session
+from copbot.services.lookup import (
+    UpcomingSession,
+    active_members,
+    communities_in,
+    is_organiser,
+    next_session,
+)
 from copbot.store.models import Community, Member, Story
-
-
-@dataclass(frozen=True)
-class NextSession:
-    title: str
-    starts_at: datetime
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class JoinedCommunity:
     name: str
     purpose: str
     timezone: str
-    next_session: NextSession | None
+    next_session: UpcomingSession | None
     health: CommunityHealth | None  # only for the community's organisers
 
 
@@ -67,14 +67,13 @@ def home_content(
 def _joined(
     session: Session, community: Community, *, user_id: str, is_admin: bool, now: datetime
 ) -> JoinedCommunity:
-    upcoming = next_session(session, community_id=community.id, now=now)
     organiser = is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin)
     return JoinedCommunity(
         id=community.id,
         name=community.name,
         purpose=community.purpose,
         timezone=community.timezone,
-        next_session=NextSession(upcoming.title, upcoming.starts_at) if upcoming else None,
+        next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
     )
 

@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Role
 from copbot.domain.errors import NotFound
+from copbot.domain.text import N_
 from copbot.store.models import Community, Member
 from copbot.store.models import Session as CommunitySession
+
+NO_COMMUNITIES = N_("There are no communities here yet. Start one with `/cop create`.")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,17 @@ def find_community(session: Session, *, team_id: str, name: str) -> Community:
     raise NotFound("There is no community called “{name}” here. `/cop list` shows them all.", name=name)
 
 
+def chosen_community(
+    session: Session, *, team_id: str, community_id: int | None, name: str | None
+) -> Community | None:
+    """The community a button (by id) or a command (by name) points at; None when neither names one."""
+    if community_id is not None:
+        return get_community(session, team_id=team_id, community_id=community_id)
+    if name:
+        return find_community(session, team_id=team_id, name=name)
+    return None
+
+
 def membership(session: Session, *, community_id: int, user_id: str) -> Member | None:
     """The person's membership row in the community, current or past (None if they never joined)."""
     query = select(Member).where(Member.community_id == community_id, Member.user_id == user_id)
@@ -98,7 +112,15 @@ def active_members(session: Session, *, community_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def next_session(session: Session, *, community_id: int, now: datetime) -> CommunitySession | None:
+@dataclass(frozen=True)
+class UpcomingSession:
+    """A community's next meetup, as the App Home and the welcome DM announce it."""
+
+    title: str
+    starts_at: datetime
+
+
+def next_session(session: Session, *, community_id: int, now: datetime) -> UpcomingSession | None:
     """The community's next meetup that has not started and is not cancelled."""
     query = (
         select(CommunitySession)
@@ -110,4 +132,5 @@ def next_session(session: Session, *, community_id: int, now: datetime) -> Commu
         .order_by(CommunitySession.starts_at)
         .limit(1)
     )
-    return session.scalar(query)
+    upcoming = session.scalar(query)
+    return UpcomingSession(upcoming.title, upcoming.starts_at) if upcoming is not None else None

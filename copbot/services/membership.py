@@ -14,13 +14,16 @@ from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.membership import Profile
 from copbot.services.lookup import (
+    NO_COMMUNITIES,
     CommunityCard,
+    UpcomingSession,
+    chosen_community,
     communities_in,
-    find_community,
     get_community,
     membership,
     next_session,
 )
+from copbot.store.activity import record_activity
 from copbot.store.models import Activity, Community, Member, Rsvp, Story
 from copbot.store.models import Session as CommunitySession
 from copbot.store.upsert import insert_if_absent
@@ -37,12 +40,6 @@ LOGGED_AS = {
     JoinOutcome.REJOINED: ActivityKind.REJOINED,
     JoinOutcome.UPDATED: ActivityKind.PROFILE_UPDATED,
 }
-
-
-@dataclass(frozen=True)
-class UpcomingSession:
-    title: str
-    starts_at: datetime
 
 
 @dataclass(frozen=True)
@@ -94,14 +91,11 @@ def join_form(
     session: Session, *, team_id: str, user_id: str, name: str | None = None, community_id: int | None = None
 ) -> JoinForm:
     """The community named (by name or id), the only one there is, or else all of them to pick from."""
-    if community_id is not None:
-        community = get_community(session, team_id=team_id, community_id=community_id)
-    elif name:
-        community = find_community(session, team_id=team_id, name=name)
-    else:
+    community = chosen_community(session, team_id=team_id, community_id=community_id, name=name)
+    if community is None:
         communities = communities_in(session, team_id=team_id)
         if not communities:
-            raise NotFound("There are no communities here yet. Start one with `/cop create`.")
+            raise NotFound(NO_COMMUNITIES)
         if len(communities) > 1:
             return JoinForm(None, tuple(map(CommunityCard.of, communities)), None, updating=False)
         community = communities[0]
@@ -132,8 +126,7 @@ def join(
         return outcome
     added = slack.add_to_channel(community.channel_id, user_id)
     upcoming = next_session(session, community_id=community.id, now=now)
-    later = UpcomingSession(upcoming.title, upcoming.starts_at) if upcoming is not None else None
-    slack.welcome(user_id, Welcome(card, outcome, later, added_to_channel=added))
+    slack.welcome(user_id, Welcome(card, outcome, upcoming, added_to_channel=added))
     return outcome
 
 
@@ -147,11 +140,8 @@ def leave_form(
     community_id: int | None = None,
 ) -> LeaveForm:
     """The membership to leave (or erase), refused early when leaving is not possible."""
-    if community_id is not None:
-        community = get_community(session, team_id=team_id, community_id=community_id)
-    elif name:
-        community = find_community(session, team_id=team_id, name=name)
-    else:
+    community = chosen_community(session, team_id=team_id, community_id=community_id, name=name)
+    if community is None:
         community = _only_membership(session, team_id=team_id, user_id=user_id, erase=erase)
     member = _membership_to_leave(session, community, user_id, erase=erase)
     return LeaveForm(CommunityCard.of(community), active=member.left_at is None, erase=erase)
@@ -174,7 +164,7 @@ def leave(
         member.left_at = now
         member.pairing_opt_in = False
         member.role = Role.MEMBER
-        _log(session, community, user_id, ActivityKind.LEFT, now)
+        record_activity(session, community, user_id, ActivityKind.LEFT, now)
     if erase:
         _erase(session, community, member, user_id, now)
     session.flush()
@@ -212,7 +202,7 @@ def _store_join(
     member.team_name = profile.team_name
     member.interests = list(profile.interests)
     member.pairing_opt_in = profile.pairing
-    _log(session, community, user_id, LOGGED_AS[outcome], now)
+    record_activity(session, community, user_id, LOGGED_AS[outcome], now)
     session.flush()
     return outcome
 
@@ -315,12 +305,4 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
     )
     for statement in anonymise:
         session.execute(statement.execution_options(synchronize_session=False))
-    _log(session, community, None, ActivityKind.ERASED, now)
-
-
-def _log(
-    session: Session, community: Community, user_id: str | None, kind: ActivityKind, now: datetime
-) -> None:
-    session.add(
-        Activity(team_id=community.team_id, community_id=community.id, user_id=user_id, kind=kind, at=now)
-    )
+    record_activity(session, community, None, ActivityKind.ERASED, now)

@@ -16,9 +16,9 @@ from copbot.services.communities import (
     CommunitySlack,
     check_organiser,
     new_organiser,
-    record_activity,
 )
 from copbot.services.lookup import membership
+from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member
 
 UNKNOWN_PERSON = N_("I can't find that person in this workspace.")

@@ -13,7 +13,8 @@ from copbot.domain.errors import NotAllowed
 from copbot.domain.stories import StoryDraft
 from copbot.services.home import joined_communities
 from copbot.services.lookup import find_community, get_community, membership
-from copbot.store.models import Activity, Community, Member, Story
+from copbot.store.activity import record_activity
+from copbot.store.models import Community, Member, Story
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def share_story(
     """Keep the story, then tell it in the community's channel; if that fails it stays kept."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     member = _active_member(session, community, user_id)
-    story = _keep(session, member, draft, now=now)
+    story = _keep(session, community, member, draft, now=now)
     shared = SharedStory(
         story_id=story.id,
         author_user_id=user_id,
@@ -109,7 +110,9 @@ def share_story(
     return shared
 
 
-def _keep(session: Session, member: Member, draft: StoryDraft, *, now: datetime) -> Story:
+def _keep(
+    session: Session, community: Community, member: Member, draft: StoryDraft, *, now: datetime
+) -> Story:
     story = Story(
         team_id=member.team_id,
         community_id=member.community_id,
@@ -122,16 +125,7 @@ def _keep(session: Session, member: Member, draft: StoryDraft, *, now: datetime)
     )
     session.add(story)
     session.flush()
-    session.add(
-        Activity(
-            team_id=member.team_id,
-            community_id=member.community_id,
-            user_id=member.user_id,
-            kind=ActivityKind.STORY_SHARED,
-            at=now,
-            data={"story_id": story.id},
-        )
-    )
+    record_activity(session, community, member.user_id, ActivityKind.STORY_SHARED, now, story_id=story.id)
     return story
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 
 from pydantic import BaseModel, Field
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+from copbot.domain.errors import NotFound
 
 
 class CommandText(BaseModel):
@@ -15,10 +14,6 @@ class CommandText(BaseModel):
 
     name: str = ""
     args: list[str] = Field(default_factory=list)
-
-    @property
-    def mentioned_users(self) -> list[str]:
-        return [match.group(1) for arg in self.args for match in _MENTION.finditer(arg)]
 
 
 def parse_command_text(text: str) -> CommandText:
@@ -30,3 +25,11 @@ def parse_command_text(text: str) -> CommandText:
     if not words:
         return CommandText()
     return CommandText(name=words[0].lower(), args=words[1:])
+
+
+def button_community_id(value: object) -> int:
+    """The community id a button carries; anything but plain digits names no community."""
+    digits = str(value or "")
+    if not digits.isascii() or not digits.isdigit():
+        raise NotFound("That community no longer exists.")
+    return int(digits)

@@ -38,6 +38,11 @@ class Person:
         )
 
 
+def is_active(person: Person | None) -> bool:
+    """A human with a live account; someone Slack does not know (None) is not."""
+    return person is not None and not person.deleted and not person.is_bot
+
+
 class People:
     """A small time-bounded cache in front of users.info, keyed by workspace and user."""
 

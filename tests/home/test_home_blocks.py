@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from copbot.domain.health import CommunityHealth
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_view
-from copbot.services.home import HomeContent, JoinedCommunity, NextSession, OpenCommunity
+from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
+from copbot.services.lookup import UpcomingSession
 from copbot.slack.blocks.home import build_home
 
 EN, FR = translator("en"), translator("fr")
@@ -15,7 +16,7 @@ LONG = "x" * 2000 + "&"
 
 
 def _joined(n: int) -> JoinedCommunity:
-    upcoming = NextSession("t" * 150, datetime(2026, 3, 9, 17, tzinfo=UTC))
+    upcoming = UpcomingSession("t" * 150, datetime(2026, 3, 9, 17, tzinfo=UTC))
     return JoinedCommunity(n, "n" * 80, LONG, "Europe/Paris", upcoming, CommunityHealth(10_000, 50, 20, 3))
 
 

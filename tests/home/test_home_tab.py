@@ -36,9 +36,9 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
     assert "*Design* (`design`)\nConcevoir &lt;mieux&gt; &amp; ensemble" in words
     assert _buttons(view) == [
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
-        (LEAVE_BUTTON, str(acme.testing), "Leave…"),
-        (JOIN_BUTTON, str(acme.design), "Join…"),
-        (JOIN_BUTTON, str(acme.review), "Join…"),
+        (LEAVE_BUTTON, str(acme.testing), "Leave"),
+        (JOIN_BUTTON, str(acme.design), "Join"),
+        (JOIN_BUTTON, str(acme.review), "Join"),
     ]
 
 
@@ -62,9 +62,7 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
-    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", "Quitter…"] * 2 + [
-        "Rejoindre…"
-    ]
+    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", "Quitter"] * 2 + ["Rejoindre"]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):
@@ -78,9 +76,9 @@ def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, wo
 def test_someone_who_left_sees_the_community_among_the_others(open_home, people, acme):
     """dana left Testing: it is offered to join again, with no Share or Leave button."""
     assert _buttons(open_home(people.dana)) == [
-        (JOIN_BUTTON, str(acme.design), "Join…"),
-        (JOIN_BUTTON, str(acme.review), "Join…"),
-        (JOIN_BUTTON, str(acme.testing), "Join…"),
+        (JOIN_BUTTON, str(acme.design), "Join"),
+        (JOIN_BUTTON, str(acme.review), "Join"),
+        (JOIN_BUTTON, str(acme.testing), "Join"),
     ]
 
 
@@ -136,7 +134,7 @@ def test_another_workspace_never_sees_acmes_communities(
         )
         beta_id = beta.id
     view = open_home(olga, ws=other_workspace, via=multi_driver)
-    assert _buttons(view) == [(JOIN_BUTTON, str(beta_id), "Join…")]
+    assert _buttons(view) == [(JOIN_BUTTON, str(beta_id), "Join")]
     assert "Beta's own" in home_words(view)
     alice_view = open_home(people.alice, via=multi_driver)
     assert str(beta_id) not in [value for _, value, _ in _buttons(alice_view)]

@@ -10,12 +10,11 @@ from copbot.domain.enums import Experience
 from copbot.domain.membership import Profile
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
-from copbot.services.lookup import CommunityCard
+from copbot.services.lookup import CommunityCard, UpcomingSession
 from copbot.services.membership import (
     JoinForm,
     JoinOutcome,
     LeaveForm,
-    UpcomingSession,
     Welcome,
 )
 from copbot.slack.blocks.membership import (

@@ -6,7 +6,8 @@ import pytest
 
 from copbot.domain.enums import Experience
 from copbot.domain.errors import FieldErrors
-from copbot.domain.membership import parse_interests, parse_join
+from copbot.domain.membership import parse_join
+from copbot.domain.tags import parse_tags
 
 GOOD = {"community": "7", "experience": "practising", "team": "Quality", "interests": None, "pairing": True}
 
@@ -23,18 +24,18 @@ def test_a_complete_form_gives_the_profile():
     assert answers.community_id == 7
     assert answers.profile.experience is Experience.PRACTISING
     assert answers.profile.team_name == "Platform Team"
-    assert answers.profile.interests == ("ci", "flaky tests")
+    assert answers.profile.interests == ("ci", "flaky-tests")
     assert answers.profile.pairing is True
 
 
 def test_interests_are_trimmed_lowercased_and_deduplicated():
     """Tags keep their order; blanks, case and repeats are tidied away."""
-    assert parse_interests(" TDD ,, tdd, Pairing  Sessions,  ,pairing sessions ") == (
+    assert parse_tags(" TDD ,, tdd, Pairing  Sessions,  ,pairing sessions ") == (
         "tdd",
-        "pairing sessions",
+        "pairing-sessions",
     )
-    assert parse_interests(None) == ()
-    assert parse_interests("") == ()
+    assert parse_tags(None) == ()
+    assert parse_tags("") == ()
 
 
 def test_an_empty_team_is_refused():

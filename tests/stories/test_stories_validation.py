@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from copbot.domain.errors import FieldErrors
-from copbot.domain.stories import StoryDraft, normalise_tags, validate_story
+from copbot.domain.stories import StoryDraft, validate_story
+from copbot.domain.tags import parse_tags
 
 
 def _problems(
@@ -35,7 +36,7 @@ def test_a_good_story_is_cleaned_up():
 )
 def test_tags_are_normalised(typed, tags):
     """Tags are lower-cased, lose a leading #, join inner words with hyphens, and appear once."""
-    assert normalise_tags(typed) == tags
+    assert parse_tags(typed) == tags
 
 
 def test_missing_title_and_story_are_both_reported():

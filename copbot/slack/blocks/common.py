@@ -1,10 +1,15 @@
-"""Small Block Kit pieces shared by the builders."""
+"""Small Block Kit pieces shared by the builders: texts, blocks, elements and the modal around them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 Block = dict[str, Any]
+
+MODAL_TEXT_MAX = 24  # a modal's title, submit and close labels
+OPTION_TEXT_MAX = 75
+MAX_OPTIONS = 100  # in one static select
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -31,6 +36,96 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def actions(*elements: Block) -> Block:
+    return {"type": "actions", "elements": list(elements)}
+
+
 def escape(text: str) -> str:
     """Escape user-provided text for mrkdwn, as Slack asks (&, < and >)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def modal(
+    title: str,
+    blocks: list[Block],
+    *,
+    submit: str | None = None,
+    close: str | None = None,
+    callback_id: str | None = None,
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal view; without `close` Slack shows its own Cancel button, in the user's language."""
+    view: dict[str, Any] = {"type": "modal", "title": plain(title[:MODAL_TEXT_MAX])}
+    if submit is not None:
+        view["submit"] = plain(submit[:MODAL_TEXT_MAX])
+    if close is not None:
+        view["close"] = plain(close[:MODAL_TEXT_MAX])
+    if callback_id is not None:
+        view["callback_id"] = callback_id
+    if private_metadata is not None:
+        view["private_metadata"] = private_metadata
+    return {**view, "blocks": blocks}
+
+
+def button(text: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+    """A button; `style` is "primary" or "danger" (Slack's grey default without one)."""
+    element = {"type": "button", "text": plain(text), "action_id": action_id, "value": value}
+    return element | ({"style": style} if style else {})
+
+
+def option(text: str, value: str) -> Block:
+    return {"text": plain(text[:OPTION_TEXT_MAX]), "value": value}
+
+
+def input_block(
+    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
+) -> Block:
+    block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
+    return block | {"optional": optional} | ({"hint": plain(hint)} if hint else {})
+
+
+def text_input(
+    action_id: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    initial: str | None = None,
+    placeholder: str | None = None,
+) -> Block:
+    """A plain-text input; an `initial` text longer than `max_length` is cut to fit."""
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        "multiline": multiline,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    return element
+
+
+def static_select(
+    action_id: str, options: Sequence[Block], *, initial: str | None = None, placeholder: str | None = None
+) -> Block:
+    """A drop-down of the first 100 `options` (Slack's limit); `initial` is the chosen option's value."""
+    element = _choice("static_select", action_id, options[:MAX_OPTIONS], initial)
+    return element | ({"placeholder": plain(placeholder)} if placeholder else {})
+
+
+def radio_buttons(action_id: str, options: Sequence[Block], *, initial: str | None = None) -> Block:
+    return _choice("radio_buttons", action_id, options, initial)
+
+
+def checkboxes(action_id: str, options: Sequence[Block], *, initial: Sequence[str] = ()) -> Block:
+    """Checkboxes; `initial` holds the values of the options ticked to begin with."""
+    element: Block = {"type": "checkboxes", "action_id": action_id, "options": list(options)}
+    ticked = [choice for choice in options if choice["value"] in initial]
+    return element | ({"initial_options": ticked} if ticked else {})
+
+
+def _choice(kind: str, action_id: str, options: Sequence[Block], initial: str | None) -> Block:
+    element: Block = {"type": kind, "action_id": action_id, "options": list(options)}
+    chosen = next((choice for choice in options if choice["value"] == initial), None)
+    return element | ({"initial_option": chosen} if chosen is not None else {})

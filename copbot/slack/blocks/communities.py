@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from copbot.domain.text import one_line
 from copbot.i18n import Translator
 from copbot.services.communities import CommunityPage
-from copbot.services.lookup import CommunityCard
-from copbot.slack.blocks.common import Block, context, escape, header, plain, section
+from copbot.services.lookup import NO_COMMUNITIES, CommunityCard
+from copbot.slack.blocks.common import Block, button, context, escape, header, section
 from copbot.slack.ids import COMMAND, JOIN_BUTTON
 
 SECTION_MAX = 3000
@@ -33,7 +34,7 @@ def build_welcome(tr: Translator, card: CommunityCard) -> dict[str, Any]:
 def build_list(tr: Translator, page: CommunityPage) -> dict[str, Any]:
     """The ephemeral `/cop list` answer: one entry per community, with a Join button each."""
     if not page.cards:
-        return _ephemeral(tr.gettext("There are no communities here yet. Start one with `/cop create`."))
+        return _ephemeral(tr.gettext(NO_COMMUNITIES))
     blocks: list[Block] = [header(tr.gettext("Communities here"))]
     for card in page.cards:
         blocks += _list_entry(tr, card)
@@ -91,8 +92,9 @@ def build_updated(tr: Translator, card: CommunityCard) -> dict[str, Any]:
 
 
 def _list_entry(tr: Translator, card: CommunityCard) -> list[Block]:
-    purpose = _fit(_one_line(card.purpose), LIST_PURPOSE_MAX)
-    audience = _fit(_one_line(card.audience), LIST_AUDIENCE_MAX)
+    # Line breaks would split the list's compact layout (and its italics).
+    purpose = _fit(one_line(card.purpose), LIST_PURPOSE_MAX)
+    audience = _fit(one_line(card.audience), LIST_AUDIENCE_MAX)
     for_whom = tr.gettext("For: {audience}", audience=audience)
     text = f"*{escape(card.name)}* · `{card.slug}`\n{purpose}\n_{for_whom}_"
     members = tr.ngettext("{count} member", "{count} members", card.members)
@@ -102,14 +104,8 @@ def _list_entry(tr: Translator, card: CommunityCard) -> list[Block]:
     ]
 
 
-def _join_button(tr: Translator, card: CommunityCard) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "action_id": JOIN_BUTTON,
-        "text": plain(tr.gettext("Join")),
-        "style": "primary",
-        "value": str(card.id),
-    }
+def _join_button(tr: Translator, card: CommunityCard) -> Block:
+    return button(tr.gettext("Join"), JOIN_BUTTON, str(card.id), style="primary")
 
 
 def _titled(title: str, body: str) -> str:
@@ -129,11 +125,6 @@ def _fit(text: str, limit: int) -> str:
         kept.append(piece)
         length += len(piece)
     return "".join(kept) + "…"
-
-
-def _one_line(text: str) -> str:
-    """Line breaks would split the list's compact layout (and its italics)."""
-    return " ".join(text.split())
 
 
 def _ephemeral(text: str) -> dict[str, Any]:

@@ -12,10 +12,18 @@ from babel.dates import get_day_names
 from copbot.domain import communities as fields
 from copbot.domain.enums import PromptCadence
 from copbot.i18n import Translator
-from copbot.slack.blocks.common import Block, context, plain
+from copbot.slack.blocks.common import (
+    Block,
+    context,
+    input_block,
+    modal,
+    option,
+    plain,
+    radio_buttons,
+    static_select,
+    text_input,
+)
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
-
-TITLE_MAX = 24
 
 
 @dataclass(frozen=True)
@@ -38,23 +46,20 @@ class ModalValues:
 
 
 def build_create_modal(tr: Translator, values: ModalValues) -> dict[str, Any]:
-    view = _modal(tr, tr.gettext("New community"), tr.gettext("Create"), _blocks(tr, values))
-    return {**view, "callback_id": CREATE_VIEW}
+    title, submit, close = tr.gettext("New community"), tr.gettext("Create"), tr.gettext("Cancel")
+    return modal(title, _blocks(tr, values), submit=submit, close=close, callback_id=CREATE_VIEW)
 
 
 def build_edit_modal(tr: Translator, values: ModalValues, *, private_metadata: str) -> dict[str, Any]:
-    view = _modal(tr, tr.gettext("Edit community"), tr.gettext("Save"), _blocks(tr, values))
-    return {**view, "callback_id": EDIT_VIEW, "private_metadata": private_metadata}
-
-
-def _modal(tr: Translator, title: str, submit: str, blocks: list[Block]) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": plain(title[:TITLE_MAX]),
-        "submit": plain(submit[:TITLE_MAX]),
-        "close": plain(tr.gettext("Cancel")[:TITLE_MAX]),
-        "blocks": blocks,
-    }
+    title, submit, close = tr.gettext("Edit community"), tr.gettext("Save"), tr.gettext("Cancel")
+    return modal(
+        title,
+        _blocks(tr, values),
+        submit=submit,
+        close=close,
+        callback_id=EDIT_VIEW,
+        private_metadata=private_metadata,
+    )
 
 
 def _blocks(tr: Translator, values: ModalValues) -> list[Block]:
@@ -109,7 +114,7 @@ def _channel(tr: Translator, values: ModalValues) -> list[Block]:
         picker["initial_conversation"] = values.channel_id
     hint = tr.gettext("For a private channel, invite @copbot to it first.")
     return [
-        _input(fields.CHANNEL, tr.gettext("Channel"), picker, optional=True, hint=hint),
+        input_block(fields.CHANNEL, tr.gettext("Channel"), picker, optional=True, hint=hint),
         _text(
             fields.NEW_CHANNEL,
             tr.gettext("…or a new public channel"),
@@ -125,7 +130,7 @@ def _channel(tr: Translator, values: ModalValues) -> list[Block]:
 
 def _locale(tr: Translator, values: ModalValues) -> list[Block]:
     # Each language is named in itself (English, français), as language pickers usually do.
-    languages = [(code, Locale.parse(code).get_display_name(code) or code) for code in fields.LANGUAGES]
+    languages = [option(Locale.parse(code).get_display_name(code) or code, code) for code in fields.LANGUAGES]
     return [
         _select(fields.LANGUAGE, tr.gettext("Language"), languages, values.language),
         _text(
@@ -140,9 +145,9 @@ def _locale(tr: Translator, values: ModalValues) -> list[Block]:
 
 def _prompts(tr: Translator, values: ModalValues) -> list[Block]:
     cadences = [
-        (PromptCadence.OFF.value, tr.gettext("Off")),
-        (PromptCadence.WEEKLY.value, tr.gettext("Every week")),
-        (PromptCadence.FORTNIGHTLY.value, tr.gettext("Every {count} weeks", count=2)),
+        option(tr.gettext("Off"), PromptCadence.OFF.value),
+        option(tr.gettext("Every week"), PromptCadence.WEEKLY.value),
+        option(tr.gettext("Every {count} weeks", count=2), PromptCadence.FORTNIGHTLY.value),
     ]
     clock = {
         "type": "timepicker",
@@ -152,30 +157,25 @@ def _prompts(tr: Translator, values: ModalValues) -> list[Block]:
     return [
         _select(fields.PROMPT_CADENCE, tr.gettext("Story prompts"), cadences, values.prompt_cadence.value),
         _select(fields.PROMPT_DAY, tr.gettext("Story prompt day"), _weekdays(tr), str(values.prompt_weekday)),
-        _input(fields.PROMPT_TIME, tr.gettext("Story prompt time"), clock),
+        input_block(fields.PROMPT_TIME, tr.gettext("Story prompt time"), clock),
     ]
 
 
 def _pairing(tr: Translator, values: ModalValues) -> list[Block]:
-    every = [("0", tr.gettext("Off")), ("1", tr.gettext("Every week"))]
-    every += [(str(weeks), tr.gettext("Every {count} weeks", count=weeks)) for weeks in (2, 4)]
-    sizes = [(str(size), tr.gettext("{count} people", count=size)) for size in fields.GROUP_SIZES]
+    every = [option(tr.gettext("Off"), "0"), option(tr.gettext("Every week"), "1")]
+    every += [option(tr.gettext("Every {count} weeks", count=weeks), str(weeks)) for weeks in (2, 4)]
+    sizes = [option(tr.gettext("{count} people", count=size), str(size)) for size in fields.GROUP_SIZES]
+    group_size = radio_buttons(fields.GROUP_SIZE, sizes, initial=str(values.group_size))
     return [
         _select(fields.PAIRING, tr.gettext("Pairing introductions"), every, str(values.pairing_every_weeks)),
         _select(fields.PAIRING_DAY, tr.gettext("Pairing day"), _weekdays(tr), str(values.pairing_weekday)),
-        _select(
-            fields.GROUP_SIZE,
-            tr.gettext("People per introduction"),
-            sizes,
-            str(values.group_size),
-            kind="radio_buttons",
-        ),
+        input_block(fields.GROUP_SIZE, tr.gettext("People per introduction"), group_size),
     ]
 
 
-def _weekdays(tr: Translator) -> list[tuple[str, str]]:
+def _weekdays(tr: Translator) -> list[Block]:
     names = get_day_names("wide", locale=tr.language)
-    return [(str(day), str(names[day]).capitalize()) for day in fields.WEEKDAYS]
+    return [option(str(names[day]).capitalize(), str(day)) for day in fields.WEEKDAYS]
 
 
 def _text(
@@ -188,45 +188,10 @@ def _text(
     optional: bool = False,
     hint: str | None = None,
 ) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": block_id,
-        "max_length": limit,
-        "multiline": multiline,
-    }
-    if initial:
-        element["initial_value"] = initial[:limit]
-    return _input(block_id, label, element, optional=optional, hint=hint)
+    """A text input whose action id is its block id, as every input of this modal has."""
+    element = text_input(block_id, max_length=limit, multiline=multiline, initial=initial)
+    return input_block(block_id, label, element, optional=optional, hint=hint)
 
 
-def _select(
-    block_id: str, label: str, options: list[tuple[str, str]], initial: str, *, kind: str = "static_select"
-) -> Block:
-    element: dict[str, Any] = {
-        "type": kind,
-        "action_id": block_id,
-        "options": [_option(value, text) for value, text in options],
-    }
-    chosen = [_option(value, text) for value, text in options if value == initial]
-    if chosen:
-        element["initial_option"] = chosen[0]
-    return _input(block_id, label, element)
-
-
-def _option(value: str, text: str) -> dict[str, Any]:
-    return {"text": plain(text), "value": value}
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
+def _select(block_id: str, label: str, options: list[Block], initial: str) -> Block:
+    return input_block(block_id, label, static_select(block_id, options, initial=initial))

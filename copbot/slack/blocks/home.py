@@ -12,7 +12,7 @@ from babel.dates import format_date, format_time
 from copbot.domain.health import CommunityHealth
 from copbot.i18n import Translator
 from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
-from copbot.slack.blocks.common import Block, context, divider, escape, header, plain, section
+from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
 from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, SHARE_BUTTON
 
 # A Home view holds at most 100 blocks: a joined community takes up to 4, another one takes 1.
@@ -55,11 +55,9 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
     ]
     if community.health is not None:
         blocks.append(context(_health(tr, community.health)))
-    buttons = [
-        _button(tr.gettext("Share a story"), SHARE_BUTTON, community.id, style="primary"),
-        _button(tr.gettext("Leave…"), LEAVE_BUTTON, community.id),
-    ]
-    return [*blocks, {"type": "actions", "elements": buttons}, divider()]
+    share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
+    leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
+    return [*blocks, actions(share, leave), divider()]
 
 
 def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
@@ -86,7 +84,7 @@ def _others_part(tr: Translator, others: list[OpenCommunity]) -> list[Block]:
     blocks = [header(tr.gettext("Other communities"))]
     for community in others[:MAX_OTHERS]:
         text = f"*{escape(community.name)}* (`{escape(community.slug)}`)\n{_purpose(community.purpose)}"
-        blocks.append(section(text, accessory=_button(tr.gettext("Join…"), JOIN_BUTTON, community.id)))
+        blocks.append(section(text, accessory=button(tr.gettext("Join"), JOIN_BUTTON, str(community.id))))
     return blocks + _more(tr, len(others) - MAX_OTHERS)
 
 
@@ -102,11 +100,6 @@ def _more(tr: Translator, hidden: int) -> list[Block]:
 def _purpose(purpose: str) -> str:
     shown = purpose if len(purpose) <= PURPOSE_SHOWN else purpose[: PURPOSE_SHOWN - 1] + "…"
     return escape(shown)
-
-
-def _button(text: str, action_id: str, community_id: int, *, style: str | None = None) -> Block:
-    button = {"type": "button", "action_id": action_id, "text": plain(text), "value": str(community_id)}
-    return button | ({"style": style} if style else {})
 
 
 class _DateFormat:

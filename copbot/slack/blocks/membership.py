@@ -15,20 +15,32 @@ from copbot.domain.membership import (
     INTERESTS_FIELD,
     INTERESTS_INPUT_MAX,
     PAIRING_FIELD,
-    TAGS_MAX,
     TEAM_FIELD,
     TEAM_MAX,
     Profile,
 )
+from copbot.domain.tags import TAGS_MAX
 from copbot.i18n import N_, Translator
 from copbot.services.lookup import CommunityCard
 from copbot.services.membership import JoinForm, JoinOutcome, LeaveForm, Welcome
-from copbot.slack.blocks.common import Block, context, escape, plain, section
+from copbot.slack.blocks.common import (
+    Block,
+    actions,
+    button,
+    checkboxes,
+    context,
+    escape,
+    input_block,
+    modal,
+    option,
+    radio_buttons,
+    section,
+    static_select,
+    text_input,
+)
 from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, JOINER_DISMISS, LEAVE_VIEW
 
 PAIRING_YES = "yes"
-MAX_OPTIONS = 100  # Slack's limit for a static select
-OPTION_TEXT_MAX = 75
 PURPOSE_SHOWN_MAX = 1000  # keeps every section well under Slack's 3000 characters
 WHEN_PATTERN = "EEEE d MMMM, HH:mm"
 EXPERIENCE_LABELS = {
@@ -49,14 +61,8 @@ def build_join_modal(tr: Translator, form: JoinForm, *, metadata: str) -> dict[s
         top = [_community_select(tr, form.choices)]
     title = tr.gettext("Update your profile") if form.updating else tr.gettext("Join a community")
     submit = tr.gettext("Update") if form.updating else tr.gettext("Join")
-    return {
-        "type": "modal",
-        "callback_id": JOIN_VIEW,
-        "private_metadata": metadata,
-        "title": plain(title),
-        "submit": plain(submit),
-        "blocks": [*top, *_profile_inputs(tr, form.profile)],
-    }
+    blocks = [*top, *_profile_inputs(tr, form.profile)]
+    return modal(title, blocks, submit=submit, callback_id=JOIN_VIEW, private_metadata=metadata)
 
 
 def build_leave_modal(tr: Translator, form: LeaveForm, *, metadata: str) -> dict[str, Any]:
@@ -80,14 +86,8 @@ def build_leave_modal(tr: Translator, form: LeaveForm, *, metadata: str) -> dict
             )
         )
     title, submit = _leave_chrome(tr, form)
-    return {
-        "type": "modal",
-        "callback_id": LEAVE_VIEW,
-        "private_metadata": metadata,
-        "title": plain(title),
-        "submit": plain(submit),
-        "blocks": [section(line) for line in lines],
-    }
+    blocks = [section(line) for line in lines]
+    return modal(title, blocks, submit=submit, callback_id=LEAVE_VIEW, private_metadata=metadata)
 
 
 def _leave_chrome(tr: Translator, form: LeaveForm) -> tuple[str, str]:
@@ -99,11 +99,7 @@ def _leave_chrome(tr: Translator, form: LeaveForm) -> tuple[str, str]:
 
 def build_problem_modal(tr: Translator, text: str) -> dict[str, Any]:
     """What replaces a confirmation modal when the action could not be done; `text` is mrkdwn."""
-    return {
-        "type": "modal",
-        "title": plain(tr.gettext("That didn't work")),
-        "blocks": [section(text)],
-    }
+    return modal(tr.gettext("That didn't work"), [section(text)])
 
 
 def build_welcome(tr: Translator, welcome: Welcome, *, tz: str) -> dict[str, Any]:
@@ -157,11 +153,10 @@ def build_joiner_offer(tr: Translator, channel_id: str, communities: list[Commun
         for community in communities
     ]
     blocks: list[Block] = [
-        section(text, accessory=_button(tr.gettext("Join"), JOIN_BUTTON, str(community.id), primary=True))
+        section(text, accessory=button(tr.gettext("Join"), JOIN_BUTTON, str(community.id), style="primary"))
         for text, community in zip(texts, communities, strict=True)
     ]
-    dismiss = _button(tr.gettext("Not now"), JOINER_DISMISS, "dismiss")
-    blocks.append({"type": "actions", "elements": [dismiss]})
+    blocks.append(actions(button(tr.gettext("Not now"), JOINER_DISMISS, "dismiss")))
     return {"text": texts[0].replace("*", ""), "blocks": blocks}
 
 
@@ -197,65 +192,28 @@ def _when(starts_at: datetime, tz: str, language: str) -> str:
 
 
 def _community_select(tr: Translator, choices: tuple[CommunityCard, ...]) -> Block:
-    options = [_option(community.name, str(community.id)) for community in choices[:MAX_OPTIONS]]
-    element = {
-        "type": "static_select",
-        "action_id": COMMUNITY_FIELD,
-        "placeholder": plain(tr.gettext("Choose a community")),
-        "options": options,
-    }
-    return _input(COMMUNITY_FIELD, tr.gettext("Community to join"), element)
+    options = [option(community.name, str(community.id)) for community in choices]
+    element = static_select(COMMUNITY_FIELD, options, placeholder=tr.gettext("Choose a community"))
+    return input_block(COMMUNITY_FIELD, tr.gettext("Community to join"), element)
 
 
 def _profile_inputs(tr: Translator, profile: Profile | None) -> list[Block]:
-    experience: dict[str, Any] = {
-        "type": "radio_buttons",
-        "action_id": EXPERIENCE_FIELD,
-        "options": [_option(tr.gettext(label), level.value) for level, label in EXPERIENCE_LABELS.items()],
-    }
-    team: dict[str, Any] = {"type": "plain_text_input", "action_id": TEAM_FIELD, "max_length": TEAM_MAX}
-    interests: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": INTERESTS_FIELD,
-        "max_length": INTERESTS_INPUT_MAX,
-        "placeholder": plain(tr.gettext("e.g. exploratory testing, automation")),
-    }
-    pairing_option = _option(tr.gettext("Introduce me to other members"), PAIRING_YES)
-    pairing: dict[str, Any] = {"type": "checkboxes", "action_id": PAIRING_FIELD, "options": [pairing_option]}
-    if profile is not None:
-        experience["initial_option"] = _option(
-            tr.gettext(EXPERIENCE_LABELS[profile.experience]), profile.experience
-        )
-        team["initial_value"] = profile.team_name
-        interests["initial_value"] = ", ".join(profile.interests)
-    if profile is None or profile.pairing:
-        pairing["initial_options"] = [pairing_option]
+    levels = [option(tr.gettext(label), level.value) for level, label in EXPERIENCE_LABELS.items()]
+    experience = radio_buttons(EXPERIENCE_FIELD, levels, initial=profile.experience if profile else None)
+    team = text_input(TEAM_FIELD, max_length=TEAM_MAX, initial=profile.team_name if profile else None)
+    interests = text_input(
+        INTERESTS_FIELD,
+        max_length=INTERESTS_INPUT_MAX,
+        initial=", ".join(profile.interests) if profile else None,
+        placeholder=tr.gettext("e.g. exploratory testing, automation"),
+    )
+    introduce = [option(tr.gettext("Introduce me to other members"), PAIRING_YES)]
+    wants_pairing = profile is None or profile.pairing
+    pairing = checkboxes(PAIRING_FIELD, introduce, initial=[PAIRING_YES] if wants_pairing else [])
     hint = tr.gettext("A few tags, comma-separated (up to {max}).", max=TAGS_MAX)
     return [
-        _input(EXPERIENCE_FIELD, tr.gettext("Your experience of this practice"), experience),
-        _input(TEAM_FIELD, tr.gettext("Your team or department"), team),
-        _input(INTERESTS_FIELD, tr.gettext("Interests"), interests, optional=True, hint=hint),
-        _input(PAIRING_FIELD, tr.gettext("Introductions"), pairing, optional=True),
+        input_block(EXPERIENCE_FIELD, tr.gettext("Your experience of this practice"), experience),
+        input_block(TEAM_FIELD, tr.gettext("Your team or department"), team),
+        input_block(INTERESTS_FIELD, tr.gettext("Interests"), interests, optional=True, hint=hint),
+        input_block(PAIRING_FIELD, tr.gettext("Introductions"), pairing, optional=True),
     ]
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str = ""
-) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
-    if optional:
-        block["optional"] = True
-    if hint:
-        block["hint"] = plain(hint)
-    return block
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text[:OPTION_TEXT_MAX]), "value": value}
-
-
-def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    button = {"type": "button", "text": plain(text), "action_id": action_id, "value": value}
-    if primary:
-        button["style"] = "primary"
-    return button

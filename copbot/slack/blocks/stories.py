@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from copbot.domain.stories import BODY_FIELD, BODY_MAX, TAG_MAX, TAGS_FIELD, TAGS_MAX, TITLE_FIELD, TITLE_MAX
+from copbot.domain.stories import BODY_FIELD, BODY_MAX, TAGS_FIELD, TITLE_FIELD, TITLE_MAX
+from copbot.domain.tags import TAG_MAX, TAGS_MAX
 from copbot.i18n import Translator
 from copbot.services.stories import CommunityChoice, SharedStory
-from copbot.slack.blocks.common import Block, context, escape, plain, section
+from copbot.slack.blocks.common import (
+    Block,
+    context,
+    escape,
+    input_block,
+    modal,
+    option,
+    section,
+    static_select,
+    text_input,
+)
 from copbot.slack.ids import SHARE_VIEW
 
 COMMUNITY_BLOCK = "community"
@@ -16,8 +27,6 @@ COMMUNITY_INPUT = "community_select"
 TITLE_INPUT = "title_input"
 BODY_INPUT = "story_input"
 TAGS_INPUT = "tags_input"
-MAX_CHOICES = 100  # options in one static_select
-OPTION_TEXT_MAX = 75
 SECTION_TEXT_MAX = 3000
 TAGS_TYPED_MAX = TAGS_MAX * (TAG_MAX + 2)  # room for the separators
 
@@ -27,15 +36,14 @@ def build_share_modal(
 ) -> dict[str, Any]:
     """The modal: which community (only when not already decided), then title, story and tags."""
     where = _fixed(tr, fixed) if fixed is not None else _community_select(tr, choices)
-    return {
-        "type": "modal",
-        "callback_id": SHARE_VIEW,
-        "private_metadata": metadata,
-        "title": plain(tr.gettext("Share a story")),
-        "submit": plain(tr.gettext("Share")),
-        "close": plain(tr.gettext("Not now")),
-        "blocks": [where, *_story_inputs(tr)],
-    }
+    return modal(
+        tr.gettext("Share a story"),
+        [where, *_story_inputs(tr)],
+        submit=tr.gettext("Share"),
+        close=tr.gettext("Not now"),
+        callback_id=SHARE_VIEW,
+        private_metadata=metadata,
+    )
 
 
 def _fixed(tr: Translator, community: CommunityChoice) -> Block:
@@ -43,58 +51,32 @@ def _fixed(tr: Translator, community: CommunityChoice) -> Block:
 
 
 def _community_select(tr: Translator, choices: list[CommunityChoice]) -> Block:
-    options = [
-        {"text": plain(choice.name[:OPTION_TEXT_MAX]), "value": str(choice.id)}
-        for choice in choices[:MAX_CHOICES]
-    ]
-    element = {"type": "static_select", "action_id": COMMUNITY_INPUT, "options": options}
-    return _input(COMMUNITY_BLOCK, tr.gettext("Which community?"), element)
+    picker = static_select(COMMUNITY_INPUT, [option(choice.name, str(choice.id)) for choice in choices])
+    return input_block(COMMUNITY_BLOCK, tr.gettext("Which community?"), picker)
 
 
 def _story_inputs(tr: Translator) -> list[Block]:
-    title = _text_input(TITLE_INPUT, TITLE_MAX, tr.gettext("e.g. How we stopped our flaky tests"))
-    body = _text_input(
-        BODY_INPUT, BODY_MAX, tr.gettext("What happened, what did you try, what did you learn?")
+    title = text_input(
+        TITLE_INPUT, max_length=TITLE_MAX, placeholder=tr.gettext("e.g. How we stopped our flaky tests")
     )
-    tags = _text_input(TAGS_INPUT, TAGS_TYPED_MAX, tr.gettext("e.g. ci, flaky-tests"))
+    body = text_input(
+        BODY_INPUT,
+        max_length=BODY_MAX,
+        multiline=True,
+        placeholder=tr.gettext("What happened, what did you try, what did you learn?"),
+    )
+    tags = text_input(TAGS_INPUT, max_length=TAGS_TYPED_MAX, placeholder=tr.gettext("e.g. ci, flaky-tests"))
     tags_hint = tr.gettext("Up to {count} tags, separated by commas.", count=TAGS_MAX)
     return [
-        _input(TITLE_FIELD, tr.gettext("Title"), title),
-        _input(BODY_FIELD, tr.gettext("Your story"), body | {"multiline": True}),
-        _input(TAGS_FIELD, tr.gettext("Tags"), tags, optional=True, hint=tags_hint),
+        input_block(TITLE_FIELD, tr.gettext("Title"), title),
+        input_block(BODY_FIELD, tr.gettext("Your story"), body),
+        input_block(TAGS_FIELD, tr.gettext("Tags"), tags, optional=True, hint=tags_hint),
     ]
-
-
-def _text_input(action_id: str, max_length: int, placeholder: str) -> Block:
-    return {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "max_length": max_length,
-        "placeholder": plain(placeholder),
-    }
-
-
-def _input(
-    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
-) -> Block:
-    block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    return block | ({"hint": plain(hint)} if hint else {})
 
 
 def build_notice(tr: Translator, text: str) -> dict[str, Any]:
     """A small modal that only says something: how a Home button explains why it cannot go on."""
-    return {
-        "type": "modal",
-        "title": plain(tr.gettext("Share a story")),
-        "close": plain(tr.gettext("Got it")),
-        "blocks": [section(text)],
-    }
+    return modal(tr.gettext("Share a story"), [section(text)], close=tr.gettext("Got it"))
 
 
 def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:

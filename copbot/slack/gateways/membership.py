@@ -18,7 +18,7 @@ from copbot.slack.blocks.membership import (
     build_profile_updated,
     build_welcome,
 )
-from copbot.slack.people import People
+from copbot.slack.people import People, is_active
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ class MembershipGateway:
         self._people = people
 
     def is_active_person(self, user_id: str) -> bool:
-        person = self._people.get(self._client, self._team_id, user_id)
-        return person is not None and not person.is_bot and not person.deleted
+        return is_active(self._people.get(self._client, self._team_id, user_id))
 
     def add_to_channel(self, channel_id: str, user_id: str) -> bool:
         try:

@@ -11,9 +11,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from copbot.domain.errors import CopbotError
 from copbot.i18n import N_, Translator
 from copbot.slack.blocks.help import HelpEntry, build_help
 from copbot.slack.deps import Deps
+from copbot.slack.errors import explain
 from copbot.slack.ids import COMMAND
 from copbot.slack.payloads import CommandText, parse_command_text
 
@@ -33,6 +35,20 @@ class CommandRequest:
     deps: Deps
     ack: Ack
     respond: Respond
+
+    def refuse(self, error: CopbotError) -> None:
+        """Answer the command with a private explanation of `error`."""
+        self.ack(response_type="ephemeral", text=explain(self.tr, error))
+
+    def open_modal(self, build: Callable[[], dict[str, Any]]) -> None:
+        """Open the modal `build` returns; when it raises a CopbotError, refuse with the reason instead."""
+        try:
+            view = build()
+        except CopbotError as error:
+            self.refuse(error)
+            return
+        self.ack()
+        self.client.views_open(trigger_id=self.trigger_id, view=view)
 
 
 @dataclass(frozen=True)

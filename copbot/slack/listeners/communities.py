@@ -26,12 +26,12 @@ from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks import communities as messages
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import modal_errors
 from copbot.slack.gateways.communities import SlackCommunities
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.payloads_communities import open_edit_metadata, parse_community_form, parse_organisers
-from copbot.slack.people import Person
+from copbot.slack.people import Person, is_active
 from copbot.store.models import Community
 
 
@@ -41,15 +41,15 @@ def actor(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Actor:
 
 
 def _as_actor(user_id: str, person: Person | None) -> Actor:
-    if person is None:
-        return Actor(user_id=user_id, is_admin=False, is_active=False)
-    return Actor(user_id=user_id, is_admin=person.is_admin, is_active=not (person.deleted or person.is_bot))
+    return Actor(
+        user_id=user_id, is_admin=person is not None and person.is_admin, is_active=is_active(person)
+    )
 
 
 def _refuse(request: CommandRequest, error: CopbotError) -> None:
     """An ephemeral explanation; nothing this request changed is kept."""
     request.session.rollback()
-    request.ack(response_type="ephemeral", text=explain(request.tr, error))
+    request.refuse(error)
 
 
 def _requester(request: CommandRequest) -> Actor:

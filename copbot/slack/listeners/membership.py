@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -26,34 +27,31 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
 from copbot.slack.gateways.membership import MembershipGateway, tell
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.payloads import button_community_id
 
 ERASE_OPTIONS = ("--erase", "—erase")  # Slack clients may turn a typed "--" into an em dash
 NAME_MAX = 80  # no community name is longer, so neither is a useful search
 
 
 def _join_command(request: CommandRequest) -> None:
-    try:
+    def view() -> dict[str, Any]:
         form = membership.join_form(
             request.session, team_id=request.team_id, user_id=request.user_id, name=_name(request.text.args)
         )
-    except CopbotError as error:
-        request.ack(response_type="ephemeral", text=explain(request.tr, error))
-        return
-    request.ack()
-    _show_join_modal(request.client, request.trigger_id, request.tr, request.deps, form)
+        return _join_modal(request.tr, request.deps, form)
+
+    request.open_modal(view)
 
 
 def _leave_command(request: CommandRequest) -> None:
-    try:
+    def view() -> dict[str, Any]:
         erase, name = _leave_arguments(request.text.args)
         form = membership.leave_form(
             request.session, team_id=request.team_id, user_id=request.user_id, erase=erase, name=name
         )
-    except CopbotError as error:
-        request.ack(response_type="ephemeral", text=explain(request.tr, error))
-        return
-    request.ack()
-    _show_leave_modal(request.client, request.trigger_id, request.tr, request.deps, form)
+        return _leave_modal(request.tr, request.deps, form)
+
+    request.open_modal(view)
 
 
 SUBCOMMANDS = (
@@ -69,49 +67,45 @@ SUBCOMMANDS = (
 )
 
 
-def open_join_modal(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-) -> None:
+def _from_button(view: Callable[[BoltContext, int], dict[str, Any]]) -> Callable[..., None]:
+    """A button listener: the modal `view` makes for the button's community, or why there is none."""
+
+    def open_modal(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        try:
+            modal = view(context, button_community_id(action.get("value")))
+        except CopbotError as error:
+            tell(client, body, context.respond, explain(context["tr"], error))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    return open_modal
+
+
+def _join_from_button(context: BoltContext, community_id: int) -> dict[str, Any]:
     """A Join button (in /cop list, the welcome post, the App Home, the channel-joiner offer)."""
-    ack()
-    try:
-        form = membership.join_form(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
-            community_id=_button_id(action),
-        )
-    except CopbotError as error:
-        tell(client, body, context.respond, explain(context["tr"], error))
-        return
-    _show_join_modal(client, body["trigger_id"], context["tr"], context["deps"], form)
+    form = membership.join_form(
+        context["session"], team_id=_team(context), user_id=_user(context), community_id=community_id
+    )
+    return _join_modal(context["tr"], context["deps"], form)
 
 
-def open_leave_modal(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-) -> None:
+def _leave_from_button(context: BoltContext, community_id: int) -> dict[str, Any]:
     """The App Home's Leave button: the same confirmation as `/cop leave`, without erasing."""
-    ack()
-    try:
-        form = membership.leave_form(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
-            erase=False,
-            community_id=_button_id(action),
-        )
-    except CopbotError as error:
-        tell(client, body, context.respond, explain(context["tr"], error))
-        return
-    _show_leave_modal(client, body["trigger_id"], context["tr"], context["deps"], form)
+    form = membership.leave_form(
+        context["session"],
+        team_id=_team(context),
+        user_id=_user(context),
+        erase=False,
+        community_id=community_id,
+    )
+    return _leave_modal(context["tr"], context["deps"], form)
+
+
+open_join_modal = _from_button(_join_from_button)
+open_leave_modal = _from_button(_leave_from_button)
 
 
 def dismiss_offer(ack: Ack, respond: Respond) -> None:
@@ -185,16 +179,14 @@ def register(app: App) -> None:
     app.event("member_joined_channel")(offer_to_joiner)
 
 
-def _show_join_modal(client: WebClient, trigger_id: str, tr: Translator, deps: Deps, form: JoinForm) -> None:
+def _join_modal(tr: Translator, deps: Deps, form: JoinForm) -> dict[str, Any]:
     metadata = deps.seal.seal({"community_id": form.community.id if form.community else None})
-    client.views_open(trigger_id=trigger_id, view=build_join_modal(tr, form, metadata=metadata))
+    return build_join_modal(tr, form, metadata=metadata)
 
 
-def _show_leave_modal(
-    client: WebClient, trigger_id: str, tr: Translator, deps: Deps, form: LeaveForm
-) -> None:
+def _leave_modal(tr: Translator, deps: Deps, form: LeaveForm) -> dict[str, Any]:
     metadata = deps.seal.seal({"community_id": form.community.id, "erase": form.erase})
-    client.views_open(trigger_id=trigger_id, view=build_leave_modal(tr, form, metadata=metadata))
+    return build_leave_modal(tr, form, metadata=metadata)
 
 
 def _name(args: list[str]) -> str | None:
@@ -210,13 +202,6 @@ def _leave_arguments(args: list[str]) -> tuple[bool, str | None]:
             option=unknown[:40],
         )
     return any(arg in ERASE_OPTIONS for arg in args), _name([arg for arg in args if arg not in ERASE_OPTIONS])
-
-
-def _button_id(action: dict[str, Any]) -> int:
-    value = str(action.get("value") or "")
-    if not value.isascii() or not value.isdigit():
-        raise NotFound("That community no longer exists.")
-    return int(value)
 
 
 def _sealed_id(sealed: dict[str, Any]) -> int:

@@ -27,6 +27,8 @@ from copbot.slack.gateways.stories import SlackStoryChannel
 from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.metadata import MetadataSeal
+from copbot.slack.payloads import button_community_id
+from copbot.slack.people import is_active
 
 GONE = N_("That community no longer exists.")
 NAME_MAX = 80  # the longest community name: a longer argument cannot name one
@@ -43,16 +45,15 @@ class ShareForm(BaseModel):
 
 def handle_share(request: CommandRequest) -> None:
     name = " ".join(request.text.args).strip() or None
-    try:
+
+    def view() -> dict[str, Any]:
         _require_person(request.deps, request.client, request.team_id, request.user_id)
         target = stories.share_target(
             request.session, team_id=request.team_id, user_id=request.user_id, community_name=_name(name)
         )
-    except CopbotError as error:
-        request.ack(response_type="ephemeral", text=explain(request.tr, error))
-        return
-    request.ack()
-    _open_modal(request.client, request.trigger_id, request.tr, request.deps.seal, target)
+        return _share_modal(request.tr, request.deps.seal, target)
+
+    request.open_modal(view)
 
 
 SUBCOMMANDS = (
@@ -77,7 +78,7 @@ def open_from_button(
             context["session"],
             team_id=str(context.team_id),
             user_id=str(context.user_id),
-            community_id=_community_id(body["actions"][0].get("value")),
+            community_id=button_community_id(body["actions"][0].get("value")),
         )
     except CopbotError as error:
         if body.get("response_url"):
@@ -86,7 +87,7 @@ def open_from_button(
             client.views_open(trigger_id=body["trigger_id"], view=build_notice(tr, explain(tr, error)))
         return
     target = stories.ShareTarget(fixed=community, choices=[])
-    _open_modal(client, body["trigger_id"], tr, deps.seal, target)
+    client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target))
 
 
 def submit_share(
@@ -119,12 +120,9 @@ def _problem_block(view: dict[str, Any]) -> str:
     return COMMUNITY_BLOCK if has_choice else TITLE_FIELD
 
 
-def _open_modal(
-    client: WebClient, trigger_id: str, tr: Translator, seal: MetadataSeal, target: stories.ShareTarget
-) -> None:
+def _share_modal(tr: Translator, seal: MetadataSeal, target: stories.ShareTarget) -> dict[str, Any]:
     metadata = seal.seal({"community_id": target.fixed.id} if target.fixed else {})
-    view = build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
-    client.views_open(trigger_id=trigger_id, view=view)
+    return build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
 
 
 def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
@@ -152,13 +150,6 @@ def _chosen(form: ShareForm) -> int:
     return form.community_id
 
 
-def _community_id(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise NotFound(GONE) from None
-
-
 def _name(name: str | None) -> str | None:
     if name is not None and len(name) > NAME_MAX:
         raise NotFound(
@@ -169,6 +160,5 @@ def _name(name: str | None) -> str | None:
 
 
 def _require_person(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
-    person = deps.people.get(client, team_id, user_id)
-    if person is None or person.deleted or person.is_bot:
+    if not is_active(deps.people.get(client, team_id, user_id)):
         raise NotAllowed("Only people with an active account in this workspace can share stories.")

@@ -1,0 +1,31 @@
+"""The activity log: one row for each thing that happens in a community, read by the statistics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from copbot.domain.enums import ActivityKind
+from copbot.store.models import Activity, Community
+
+
+def record_activity(
+    session: Session,
+    community: Community,
+    user_id: str | None,
+    kind: ActivityKind,
+    now: datetime,
+    **data: object,
+) -> None:
+    """Log `kind` for the person (None once they are erased), with any details as `data`."""
+    session.add(
+        Activity(
+            team_id=community.team_id,
+            community_id=community.id,
+            user_id=user_id,
+            kind=kind,
+            at=now,
+            data=data,
+        )
+    )
