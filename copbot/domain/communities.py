@@ -45,6 +45,7 @@ PAIRING_WEEKS = (0, 1, 2, 4)  # 0 = no pairing
 GROUP_SIZES = (2, 3)
 WEEKDAYS = tuple(range(7))  # 0 = Monday, as datetime.weekday()
 PAGE_SIZE = 20  # communities per `/cop list` page: keeps the message under Slack's 50 blocks
+PAGE_DIGITS_MAX = 6  # no workspace has a million pages; longer numbers would only be echoed back at length
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 CHANNEL_ID_PATTERN = re.compile(r"[CG][A-Z0-9]{2,31}")
@@ -116,7 +117,9 @@ def page_number(argument: str | None) -> int:
     """The 1-based page a user asked for (`/cop list 2`); 1 when they did not say."""
     if argument is None:
         return 1
-    if not argument.isdigit() or int(argument) < 1:
+    # isdigit() alone also accepts "²", which int() refuses, as it refuses a number of 4300+ digits.
+    digits = argument.isascii() and argument.isdigit() and len(argument) <= PAGE_DIGITS_MAX
+    if not digits or int(argument) < 1:
         raise InvalidInput(BAD_PAGE)
     return int(argument)
 
@@ -189,9 +192,13 @@ def _timezone(value: str | None) -> str:
     return str(zone)
 
 
+# In the tz database, but no place's time: the server's own zone, and a placeholder for unset clocks.
+NOT_A_PLACE = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @cache
 def _time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - NOT_A_PLACE
 
 
 def _clock_time(value: str | None) -> time:

@@ -16,6 +16,7 @@ from copbot.store.models import Community, Member
 from copbot.store.models import Session as CommunitySession
 
 NO_COMMUNITIES = N_("There are no communities here yet. Start one with `/cop create`.")
+NAME_SHOWN_MAX = 80  # longer than any community name: echoing more of what was typed only fills the reply
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,14 @@ def find_community(session: Session, *, team_id: str, name: str) -> Community:
     names |= {community.name.lower(): community.slug for community in communities}
     close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
     suggestions = list(dict.fromkeys(names[match] for match in close))
+    shown = name if len(name) <= NAME_SHOWN_MAX else name[:NAME_SHOWN_MAX] + "…"
     if suggestions:
         raise NotFound(
             "There is no community called “{name}” here. Did you mean {suggestions}?",
-            name=name,
+            name=shown,
             suggestions=", ".join(f"`{slug}`" for slug in suggestions),
         )
-    raise NotFound("There is no community called “{name}” here. `/cop list` shows them all.", name=name)
+    raise NotFound("There is no community called “{name}” here. `/cop list` shows them all.", name=shown)
 
 
 def chosen_community(

@@ -305,4 +305,16 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
     )
     for statement in anonymise:
         session.execute(statement.execution_options(synchronize_session=False))
+    _forget_as_actor(session, community, user_id)
     record_activity(session, community, None, ActivityKind.ERASED, now)
+
+
+def _forget_as_actor(session: Session, community: Community, user_id: str) -> None:
+    """The organiser changes they made stay logged, without who made them (`data["by"]`)."""
+    made = select(Activity).where(
+        Activity.community_id == community.id,
+        Activity.kind.in_((ActivityKind.ORGANISER_ADDED, ActivityKind.ORGANISER_REMOVED)),
+    )
+    for entry in session.scalars(made):
+        if entry.data.get("by") == user_id:
+            entry.data = {**entry.data, "by": None}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.parse
 
 import pytest
 from communities_support import ephemeral_text, inline_errors, replace_metadata, snapshot, stored_communities
@@ -10,6 +12,8 @@ from fixtures_app import SIGNING_SECRET
 from slack_sdk import WebClient
 from sqlalchemy import update
 
+from copbot.sandbox import payloads
+from copbot.sandbox.forms import fill
 from copbot.slack.ids import EDIT_VIEW
 from copbot.slack.metadata import MetadataSeal
 from copbot.store.models import Community
@@ -76,6 +80,16 @@ def test_unknown_community_suggests_close_names(driver, workspace, people, place
     place("Testing", organisers=(people.chen,))
     response = driver.command(workspace, people.chen, "edit tesitng")
     assert ephemeral_text(response) == "There is no community called “tesitng” here. Did you mean `testing`?"
+
+
+def test_over_long_community_argument_is_not_echoed_in_full(driver, workspace, people, place):
+    """An argument longer than any community name is answered with its first 80 characters only."""
+    place("Testing", organisers=(people.chen,))
+    response = driver.command(workspace, people.bruno, "edit " + "x" * 3000)
+    assert ephemeral_text(response) == (
+        "Il n'y a pas de communauté « " + "x" * 80 + "… » ici. `/cop list` les affiche toutes."
+    )
+    assert workspace.views(people.bruno) == []
 
 
 def test_non_organiser_is_refused(driver, workspace, people, place, session_factory):
@@ -213,3 +227,23 @@ def test_edit_in_french(forms, workspace, people, place, session_factory):
     assert (community.language, community.welcome_message_ts) == ("fr", welcome["ts"])
     assert welcome["text"].startswith("Bienvenue dans Qualité")
     assert "tapez `/cop join qualite`" in json.dumps(welcome["blocks"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [{"signature": "v0=" + "0" * 64}, {"sign": False}, {"timestamp": int(time.time()) - 6 * 60}],
+)
+def test_forged_or_stale_submission(
+    forgery, driver, forms, workspace, people, created, session_factory, sandbox
+):
+    """An edit submission with a forged, missing or stale signature gets 401; nothing is stored or sent."""
+    view = forms.open_edit(people.chen, "testing")
+    view = {**view, "state": {"values": fill(view, {"name": "Hijacked", "purpose": "Something else"})}}
+    body = urllib.parse.urlencode(
+        {"payload": json.dumps(payloads.view_submission(workspace, people.chen, view))}
+    )
+    before, calls = snapshot(session_factory), len(sandbox.calls())
+    response = driver.post(body.encode(), "application/x-www-form-urlencoded", **forgery)
+    assert response.status == 401
+    assert snapshot(session_factory) == before
+    assert len(sandbox.calls()) == calls

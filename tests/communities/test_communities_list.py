@@ -87,6 +87,8 @@ def test_pages_of_twenty(driver, workspace, people, place):
         ("abc", "chen", "Page numbers are whole numbers, like `/cop list 2`."),
         ("0", "chen", "Page numbers are whole numbers, like `/cop list 2`."),
         ("-1", "chen", "Page numbers are whole numbers, like `/cop list 2`."),
+        ("²", "chen", "Page numbers are whole numbers, like `/cop list 2`."),
+        ("1" * 4400, "bruno", "Les numéros de page sont des nombres entiers, par exemple `/cop list 2`."),
         ("3", "chen", "There is no page 3: pages go from 1 to 1."),
         ("3", "bruno", "Il n'y a pas de page 3 : les pages vont de 1 à 1."),
     ],

@@ -133,6 +133,14 @@ def testing(place, people):
         ("chen", "organisers add <@U0NOSUCH1|ghost>", "I can't find that person in this workspace."),
         ("chen", "organisers add {olga}", "I can't find that person in this workspace."),
         ("chen", "organisers add", USAGE),
+        (
+            "bruno",
+            "organisers remove",
+            (
+                "Pour changer les organisateurs : `/cop organisers add @quelqu'un [communauté]` "
+                "ou `/cop organisers remove @quelqu'un [communauté]`."
+            ),
+        ),
         ("chen", "organisers add @dana", USAGE),
         ("chen", "organisers remove dana testing", USAGE),
         ("deleted", "organisers add {dana}", "Only people with an active account can do that."),
@@ -140,6 +148,11 @@ def testing(place, people):
             "chen",
             "organisers add {dana} tsting",
             "There is no community called “tsting” here. Did you mean `testing`?",
+        ),
+        (
+            "chen",
+            "organisers add {dana} " + "x" * 3000,
+            "There is no community called “" + "x" * 80 + "…” here. `/cop list` shows them all.",
         ),
     ],
 )

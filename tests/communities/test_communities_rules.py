@@ -94,6 +94,8 @@ def test_limits_are_inclusive():
         ({"timezone": "Europe"}, "timezone", "Unknown time zone."),
         ({"timezone": "../../etc/passwd"}, "timezone", "Unknown time zone."),
         ({"timezone": "utc"}, "timezone", "Unknown time zone."),
+        ({"timezone": "localtime"}, "timezone", "Unknown time zone."),
+        ({"timezone": "Factory"}, "timezone", "Unknown time zone."),
         ({"prompt_time": "9:15"}, "prompt_time", "Use a time like 10:00."),
         ({"prompt_time": "24:00"}, "prompt_time", "Use a time like 10:00."),
         ({"prompt_day": "7"}, "prompt_day", "Choose one of the options offered."),
@@ -123,15 +125,15 @@ def test_languages_match_the_settings():
     assert LANGUAGES == SUPPORTED_LANGUAGES
 
 
-@pytest.mark.parametrize(("argument", "page"), [(None, 1), ("1", 1), ("12", 12)])
+@pytest.mark.parametrize(("argument", "page"), [(None, 1), ("1", 1), ("12", 12), ("999999", 999999)])
 def test_page_number(argument, page):
     """No argument is page 1; otherwise the number given."""
     assert page_number(argument) == page
 
 
-@pytest.mark.parametrize("argument", ["0", "-2", "two", "1.5", ""])
+@pytest.mark.parametrize("argument", ["0", "-2", "two", "1.5", "", "²", "1234567", "1" * 4400])
 def test_bad_page_number(argument):
-    """Anything but a positive whole number is refused."""
+    """Anything but a positive whole number of at most six ASCII digits is refused, never crashing."""
     with pytest.raises(InvalidInput):
         page_number(argument)
 

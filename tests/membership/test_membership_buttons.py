@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.parse
+
 import pytest
 
+from copbot.sandbox import payloads
 from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, LEAVE_BUTTON, LEAVE_VIEW
 
 
@@ -118,4 +123,32 @@ def test_the_leave_button_for_a_non_member(driver, workspace, people, place, sto
     assert [message["text"] for message in workspace.dm_messages(people.dana)] == [
         "You are not a member of “Testing”."
     ]
+    assert store.snapshot() == before
+
+
+@pytest.mark.parametrize("action_id", [JOIN_BUTTON, LEAVE_BUTTON])
+@pytest.mark.parametrize(
+    "forgery",
+    [{"signature": "v0=" + "0" * 64}, {"sign": False}, {"timestamp": int(time.time()) - 6 * 60}],
+)
+def test_forged_or_stale_clicks_are_refused(
+    forgery, action_id, driver, sandbox, workspace, people, place, store
+):
+    """A Join or Leave click with a forged, missing or stale signature gets 401: no modal, no message."""
+    testing = place("Testing", members=(people.chen,))
+    click = payloads.click(
+        workspace,
+        people.chen,
+        action_id,
+        view=_home(action_id, str(testing.id)),
+        message=None,
+        channel_id=None,
+        chosen={"value": str(testing.id)},
+    )
+    body = urllib.parse.urlencode({"payload": json.dumps(click)}).encode()
+    before, calls = store.snapshot(), len(sandbox.calls())
+    response = driver.post(body, "application/x-www-form-urlencoded", **forgery)
+    assert response.status == 401
+    assert len(sandbox.calls()) == calls
+    assert workspace.views(people.chen) == workspace.dm_messages(people.chen) == []
     assert store.snapshot() == before

@@ -11,6 +11,7 @@ from factories import WHEN
 from sqlalchemy import update
 
 from copbot.sandbox import payloads
+from copbot.sandbox.forms import fill
 from copbot.store.models import Community
 
 
@@ -101,6 +102,30 @@ def test_unknown_community_in_french(driver, workspace, people, testing):
     """Bruno is told in French, with the suggestion."""
     response = driver.command(workspace, people.bruno, text="join tsting")
     assert response.json["text"] == "Il n'y a pas de communauté « tsting » ici. Vouliez-vous dire `testing` ?"
+
+
+@pytest.mark.parametrize("choice", ["other workspace", "12abc", "99999"])
+def test_a_forged_community_choice_is_refused(
+    choice, driver, sandbox, workspace, other_workspace, people, place, forms, store
+):
+    """The select sent back naming another workspace's community, or none at all: refused beside it."""
+    place("Testing")
+    place("Design")
+    beta = place("Testing", ws=other_workspace)
+    driver.command(workspace, people.bruno, text="join")
+    view = forms.last_view(workspace, people.bruno)
+    values = fill(view, {"experience": "new", "team": "Qualité"})
+    forged = str(beta.id) if choice == "other workspace" else choice
+    values["community"]["community"]["selected_option"] = {
+        "text": {"type": "plain_text", "text": "x"},
+        "value": forged,
+    }  # a crafted client
+    before = store.snapshot()
+    response = driver.submit(workspace, people.bruno, view, values)
+    expected = "Cette communauté n'existe plus." if choice != "12abc" else "Choisissez une communauté."
+    assert response.json == {"response_action": "errors", "errors": {"community": expected}}
+    assert store.members(beta.id) == []
+    _nothing_happened(sandbox, workspace, people.bruno, before, store)
 
 
 def test_tampered_metadata_is_refused(driver, sandbox, workspace, people, place, forms, store):

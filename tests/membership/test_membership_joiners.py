@@ -77,6 +77,16 @@ def test_nobody_is_offered_what_they_cannot_or_need_not_join(driver, sandbox, wo
     assert sandbox.calls("chat.postEphemeral") == []
 
 
+def test_people_copbot_invites_itself_get_no_offer(driver, sandbox, workspace, people, place):
+    """Whom copbot invited itself (on a join, to organise) gets no offer; whom a colleague invited does."""
+    testing = place("Testing", in_channel=(people.chen, people.dana))
+    by_copbot = {**_joined(workspace, people.chen, testing.channel_id), "inviter": workspace.bot_user_id}
+    by_alice = {**_joined(workspace, people.dana, testing.channel_id), "inviter": people.alice}
+    assert driver.event(workspace, by_copbot).status == 200
+    assert driver.event(workspace, by_alice).status == 200
+    assert [offer["user"] for offer in workspace.ephemerals()] == [people.dana]
+
+
 def test_a_former_member_is_offered_again(driver, workspace, people, place, session_factory):
     """Someone who left the community and comes back to its channel gets the offer."""
     testing = place("Testing", members=(people.chen,), in_channel=(people.chen,))

@@ -80,6 +80,20 @@ def test_the_last_organiser_cannot_leave(driver, workspace, people, place, store
     assert store.snapshot() == before
 
 
+def test_the_last_organiser_is_told_in_french(driver, workspace, people, place, store):
+    """Bruno, the only organiser, is told in French whom to add first; nothing changes."""
+    place("Testing", organisers=(people.bruno,))
+    before = store.snapshot()
+    response = driver.command(workspace, people.bruno, text="leave testing")
+    assert response.json == {
+        "response_type": "ephemeral",
+        "text": "Vous êtes la dernière personne à organiser « Testing ». "
+        "Ajoutez d'abord quelqu'un d'autre : `/cop organisers add @quelqu'un`.",
+    }
+    assert workspace.views(people.bruno) == []
+    assert store.snapshot() == before
+
+
 def test_becoming_the_last_organiser_while_the_modal_is_open(
     driver, workspace, people, place, forms, store, session_factory, read
 ):
@@ -166,6 +180,30 @@ def test_erasing_anonymises_this_community_only(
         assert session.scalars(select(Rsvp.user_id)).all() == [None]
     assert store.members(other.id)[0]["user_id"] == people.chen
     assert "Your data in *Testing* is erased" in read(workspace.dm_messages(people.chen)[0])
+
+
+def test_erasing_takes_the_id_off_organiser_changes_they_made(
+    driver, workspace, people, place, forms, store, session_factory
+):
+    """The organiser changes Dana made stay logged, but without her id once she erases her data."""
+    testing = place("Testing", organisers=(people.dana,), members=(people.bruno,))
+    for change in ("add", "remove", "add"):
+        driver.command(workspace, people.dana, text=f"organisers {change} <@{people.chen}|chen> testing")
+    driver.command(workspace, people.dana, text=f"organisers add <@{people.bruno}|bruno> testing")
+    driver.command(workspace, people.dana, text="leave testing --erase")
+    forms.confirm(workspace, people.dana)
+    with session_factory() as session:
+        rows = session.scalars(select(Activity).order_by(Activity.id))
+        logged = [(row.kind.value, row.user_id, row.data) for row in rows]
+    assert logged == [
+        ("organiser_added", people.chen, {"by": None}),
+        ("organiser_removed", people.chen, {"by": None}),
+        ("organiser_added", people.chen, {"by": None}),
+        ("organiser_added", people.bruno, {"by": None}),
+        ("left", None, {}),
+        ("erased", None, {}),
+    ]
+    assert store.members(testing.id)[0]["user_id"] is None
 
 
 def test_a_former_member_can_still_ask_to_be_erased(

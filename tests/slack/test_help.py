@@ -30,6 +30,7 @@ def test_help_in_english(driver, workspace, people):
     text = _text(response)
     assert "runs this workspace's communities of practice" in text
     assert "`/cop help` — show this help" in text
+    assert "`/cop join [community]` — join a community" in text
 
 
 def test_help_in_french(driver, workspace, people):
@@ -39,6 +40,9 @@ def test_help_in_french(driver, workspace, people):
     text = _text(response)
     assert "anime les communautés de pratique" in text
     assert "`/cop help` — afficher cette aide" in text
+    assert "`/cop join [communauté]` — rejoindre une communauté" in text
+    assert "`/cop organisers [add|remove @quelqu'un] [communauté]` — voir ou changer" in text
+    assert "[community]" not in text
 
 
 def test_bare_command_shows_help(driver, workspace, people):

@@ -12,7 +12,7 @@ from copbot.slack.ids import COMMAND
 
 @dataclass(frozen=True)
 class HelpEntry:
-    usage: str  # e.g. "join [community]", shown after the command name
+    usage: str  # e.g. "join [community]", shown after the command name; a catalog message id too
     summary: str  # a catalog message id, translated here
 
 
@@ -20,7 +20,7 @@ def build_help(
     tr: Translator, entries: list[HelpEntry], *, unknown: str | None = None, suggestion: str | None = None
 ) -> dict[str, Any]:
     """Ephemeral help: one line per subcommand; when the user mistyped, what we did not understand first."""
-    lines = [f"`{COMMAND} {entry.usage}` — {tr.gettext(entry.summary)}" for entry in entries]
+    lines = [f"`{COMMAND} {tr.gettext(entry.usage)}` — {tr.gettext(entry.summary)}" for entry in entries]
     blocks = []
     if unknown is not None:
         blocks.append(section(_unknown_text(tr, unknown, suggestion)))

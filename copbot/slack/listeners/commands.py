@@ -54,7 +54,7 @@ class CommandRequest:
 @dataclass(frozen=True)
 class Subcommand:
     name: str
-    usage: str
+    usage: str  # "join [community]": a catalog id too, so the words in brackets are translated
     summary: str
     handle: Callable[[CommandRequest], None]
 

@@ -214,11 +214,11 @@ def _save_and_confirm(
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("create", "create", N_("start a new community"), _create),
-    Subcommand("edit", "edit [community]", N_("change a community you organise"), _edit),
-    Subcommand("list", "list [page]", N_("see this workspace's communities"), _list),
+    Subcommand("edit", N_("edit [community]"), N_("change a community you organise"), _edit),
+    Subcommand("list", N_("list [page]"), N_("see this workspace's communities"), _list),
     Subcommand(
         "organisers",
-        "organisers [add|remove @someone] [community]",
+        N_("organisers [add|remove @someone] [community]"),
         N_("see or change who organises a community"),
         _organisers,
     ),

@@ -56,11 +56,11 @@ def _leave_command(request: CommandRequest) -> None:
 
 SUBCOMMANDS = (
     Subcommand(
-        "join", "join [community]", N_("join a community, or update your profile in it"), _join_command
+        "join", N_("join [community]"), N_("join a community, or update your profile in it"), _join_command
     ),
     Subcommand(
         "leave",
-        "leave [community] [--erase]",
+        N_("leave [community] [--erase]"),
         N_("leave a community; --erase also removes your data from it"),
         _leave_command,
     ),
@@ -156,9 +156,16 @@ def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
 
 
 def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Someone joined a community's channel directly (copbot's own joins are not news)."""
+    """Someone joined a community's channel directly (copbot's own joins are not news).
+
+    Nor are the people copbot invites itself (a join, a new organiser): Slack may tell of the invitation
+    before the request that made it has stored the membership, which would earn them an offer to join.
+    """
     user_id, channel_id = event.get("user"), event.get("channel")
-    if not isinstance(user_id, str) or not isinstance(channel_id, str) or user_id == context.bot_user_id:
+    if not isinstance(user_id, str) or not isinstance(channel_id, str):
+        return
+    copbot = context.bot_user_id
+    if copbot is not None and copbot in {user_id, event.get("inviter")}:
         return
     membership.welcome_channel_joiner(
         context["session"],

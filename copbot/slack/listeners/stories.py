@@ -57,7 +57,7 @@ def handle_share(request: CommandRequest) -> None:
 
 
 SUBCOMMANDS = (
-    Subcommand("share", "share [community]", N_("share a story with your community"), handle_share),
+    Subcommand("share", N_("share [community]"), N_("share a story with your community"), handle_share),
 )
 
 
