@@ -1,5 +1,5 @@
 # ensure_postgres: print a SQLAlchemy URL of a PostgreSQL database the tests may empty at will.
-# Uses the server on 127.0.0.1:5432 when it answers (trust auth, user postgres, database test);
+# COPBOT_TEST_DATABASE_URL, when set, names it. Otherwise: the server on 127.0.0.1:5432 when it answers (trust auth, user postgres, database test);
 # otherwise installs PostgreSQL with apt, starts it, and gives user postgres a password.
 # Fails loudly when none can be had: under CI (CI=true) the PostgreSQL run is required.
 
@@ -24,6 +24,10 @@ _install_and_start() {
 }
 
 ensure_postgres() {
+    if [ -n "${COPBOT_TEST_DATABASE_URL:-}" ]; then  # a database of your own, e.g. beside another run
+        echo "$COPBOT_TEST_DATABASE_URL"
+        return 0
+    fi
     if command -v psql >/dev/null 2>&1 && _answers test; then
         echo "postgresql+psycopg://postgres@127.0.0.1:5432/test"
         return 0
