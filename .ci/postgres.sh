@@ -1,6 +1,7 @@
 # ensure_postgres: print a SQLAlchemy URL of a PostgreSQL database the tests may empty at will.
-# COPBOT_TEST_DATABASE_URL, when set, names it. Otherwise: the server on 127.0.0.1:5432 when it answers (trust auth, user postgres, database test);
-# otherwise installs PostgreSQL with apt, starts it, and gives user postgres a password.
+# COPBOT_TEST_DATABASE_URL, when set, names it. Otherwise the server on 127.0.0.1:5432 when it answers
+# (trust auth, user postgres, database test); otherwise PostgreSQL is installed with apt and started,
+# and user postgres gets a password.
 # Fails loudly when none can be had: under CI (CI=true) the PostgreSQL run is required.
 
 _as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
