@@ -25,6 +25,7 @@ from copbot.slack import ids
 from copbot.slack.blocks.membership import build_join_modal, build_leave_modal, build_problem_modal
 from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
+from copbot.slack.gateways.home import refresh_home
 from copbot.slack.gateways.membership import MembershipGateway, tell
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.payloads import button_community_id
@@ -132,6 +133,7 @@ def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
         ack(**modal_errors(context["tr"], error, context, default_block=fallback))
         return
     ack()
+    refresh_home(client, context, _user(context))
 
 
 def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -153,6 +155,7 @@ def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
         ack(response_action="update", view=build_problem_modal(context["tr"], explain(context["tr"], error)))
         return
     ack()
+    refresh_home(client, context, _user(context))
 
 
 def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -23,6 +23,7 @@ from copbot.slack.blocks.stories import (
 )
 from copbot.slack.deps import Deps
 from copbot.slack.errors import ephemeral_error, explain, modal_errors
+from copbot.slack.gateways.home import refresh_home
 from copbot.slack.gateways.stories import SlackStoryChannel
 from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
@@ -112,6 +113,7 @@ def submit_share(
         ack(**modal_errors(tr, error, context, default_block=_problem_block(view)))
         return
     ack()
+    refresh_home(client, context, user_id)
 
 
 def _problem_block(view: dict[str, Any]) -> str:
