@@ -54,7 +54,7 @@ def test_demo_transcript_shows_what_people_see(demo):
     assert "Everyone in #testing-guild sees a post (pinned):" in out
     assert "Welcome to Testing Guild" in out
     assert "Bruno Lefèvre sees a modal “Rejoindre une communauté”" in out
-    assert "Votre équipe ou service: <plain_text_input>" in out
+    assert "Votre équipe ou votre service: <plain_text_input>" in out
     assert "Bruno Lefèvre sees a DM from copbot:" in out
     assert "Commencez par partager une histoire : `/cop share`" in out
     assert "Bruno Lefèvre sees copbot's App Home tab:" in out

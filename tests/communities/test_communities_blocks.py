@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 import pytest
@@ -130,3 +131,12 @@ def test_organisers_message_escapes_the_name():
     assert message["text"] == "Organisers of *&lt;!channel&gt;*: <@U1>, <@U2>"
     empty = build_organisers(translator("fr"), "Tests", [])
     assert empty["text"] == "*Tests* n'a pas d'organisateur pour le moment."
+
+
+def test_list_notification_text_follows_each_languages_typography():
+    """The list's plain-text fallback (notifications, screen readers) is one translated sentence."""
+    page = CommunityPage(
+        cards=[replace(LONGEST, name="Design"), replace(LONGEST, name="Data")], page=1, remaining=0
+    )
+    assert build_list(translator("en"), page)["text"] == "Communities here: Design, Data"
+    assert build_list(translator("fr"), page)["text"] == "Communautés de cet espace de travail : Design, Data"

@@ -38,9 +38,7 @@ def test_empty_form_in_french(forms, people):
     view = forms.open_create(people.bruno)
     errors = inline_errors(forms.submit(people.bruno, view, name="   "))
     assert errors["name"] == "Ce champ est obligatoire."
-    assert (
-        errors["channel"] == "Choisissez l'un ou l'autre : un canal existant, ou le nom d'un nouveau canal."
-    )
+    assert errors["channel"] == "Choisissez l'un ou l'autre : un canal existant ou le nom d'un nouveau canal."
 
 
 @pytest.mark.usefixtures("unchanged")
@@ -72,7 +70,7 @@ def test_over_long_in_french(forms, people):
     """Limits are explained in French too."""
     view = forms.open_create(people.bruno)
     response = forms.submit(people.bruno, view, **{**ANSWERS, "name": "n" * 61, "new_channel": "cop-x"})
-    assert inline_errors(response) == {"name": "60 caractères au maximum."}
+    assert inline_errors(response) == {"name": "Utilisez 60 caractères au maximum."}
 
 
 @pytest.mark.usefixtures("unchanged")

@@ -87,7 +87,7 @@ def test_over_long_community_argument_is_not_echoed_in_full(driver, workspace, p
     place("Testing", organisers=(people.chen,))
     response = driver.command(workspace, people.bruno, "edit " + "x" * 3000)
     assert ephemeral_text(response) == (
-        "Il n'y a pas de communauté « " + "x" * 80 + "… » ici. `/cop list` les affiche toutes."
+        "Il n'y a pas de communauté appelée « " + "x" * 80 + "… » ici. `/cop list` les affiche toutes."
     )
     assert workspace.views(people.bruno) == []
 
@@ -221,7 +221,7 @@ def test_edit_in_french(forms, workspace, people, place, session_factory):
     view = forms.open_edit(people.bruno, "qualite")
     assert view["title"]["text"] == "Modifier la communauté"
     assert forms.submit(people.bruno, view, language="fr").text == ""
-    assert workspace.dm_messages(people.bruno)[-1]["text"].startswith("Vos modifications de *Qualité*")
+    assert workspace.dm_messages(people.bruno)[-1]["text"].startswith("Les modifications de *Qualité*")
     [community] = stored_communities(session_factory)
     [welcome] = workspace.messages(placed.channel_id)
     assert (community.language, community.welcome_message_ts) == ("fr", welcome["ts"])

@@ -137,7 +137,7 @@ def testing(place, people):
             "bruno",
             "organisers remove",
             (
-                "Pour changer les organisateurs : `/cop organisers add @quelqu'un [communauté]` "
+                "Pour modifier les organisateurs : `/cop organisers add @quelqu'un [communauté]` "
                 "ou `/cop organisers remove @quelqu'un [communauté]`."
             ),
         ),

@@ -57,7 +57,7 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert "Prochaine séance : *Exploratory testing dojo*, lundi 9 mars 2026 à 18:00" in words
     assert "*Design*\nConcevoir &lt;mieux&gt; &amp; ensemble\nAucune séance prévue pour l'instant." in words
     assert (
-        "Santé de la communauté, 30 derniers jours : "
+        "Santé de la communauté sur les 30 derniers jours : "
         "1 membre actif · 1 arrivée · 0 histoire partagée · 0 départ" in words
     )
     assert words.count("Santé de la communauté") == 1

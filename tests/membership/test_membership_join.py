@@ -60,7 +60,7 @@ def test_joining_in_french(driver, workspace, people, place, forms, store, read)
     labels = [block["label"]["text"] for block in view["blocks"] if block["type"] == "input"]
     assert labels == [
         "Votre expérience de cette pratique",
-        "Votre équipe ou service",
+        "Votre équipe ou votre service",
         "Centres d'intérêt",
         "Mises en relation",
     ]

@@ -60,8 +60,8 @@ def test_inline_errors_in_french(driver, sandbox, workspace, people, testing, fo
     before = store.snapshot()
     response = forms.submit_join(workspace, people.bruno, experience="new", team=" ", interests="a,b,c,d,e,f")
     assert response.json["errors"] == {
-        "team": "Indiquez votre équipe ou service.",
-        "interests": "Indiquez 5 centres d'intérêt au plus.",
+        "team": "Indiquez votre équipe ou votre service.",
+        "interests": "Indiquez 5 centres d'intérêt au maximum.",
     }
     _nothing_happened(sandbox, workspace, people.bruno, before, store)
 
@@ -101,7 +101,10 @@ def test_unknown_community_names(typed, answer, driver, workspace, people, testi
 def test_unknown_community_in_french(driver, workspace, people, testing):
     """Bruno is told in French, with the suggestion."""
     response = driver.command(workspace, people.bruno, text="join tsting")
-    assert response.json["text"] == "Il n'y a pas de communauté « tsting » ici. Vouliez-vous dire `testing` ?"
+    assert (
+        response.json["text"]
+        == "Il n'y a pas de communauté appelée « tsting » ici. Vouliez-vous dire `testing` ?"
+    )
 
 
 @pytest.mark.parametrize("choice", ["other workspace", "12abc", "99999"])

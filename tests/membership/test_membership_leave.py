@@ -88,7 +88,7 @@ def test_the_last_organiser_is_told_in_french(driver, workspace, people, place, 
     assert response.json == {
         "response_type": "ephemeral",
         "text": "Vous êtes la dernière personne à organiser « Testing ». "
-        "Ajoutez d'abord quelqu'un d'autre : `/cop organisers add @quelqu'un`.",
+        "Ajoutez d'abord un autre organisateur : `/cop organisers add @quelqu'un`.",
     }
     assert workspace.views(people.bruno) == []
     assert store.snapshot() == before
@@ -269,7 +269,7 @@ def test_several_memberships_need_a_name(driver, workspace, people, place, store
     place("Design", members=(people.bruno,))
     response = driver.command(workspace, people.bruno, text="leave --erase")
     assert response.json["text"] == (
-        "Vous êtes dans plusieurs communautés : `design`, `testing`. "
+        "Vous êtes membre de plusieurs communautés : `design`, `testing`. "
         "Précisez laquelle, par exemple `/cop leave design --erase`."
     )
     assert workspace.views(people.bruno) == []

@@ -41,7 +41,9 @@ def test_help_in_french(driver, workspace, people):
     assert "anime les communautés de pratique" in text
     assert "`/cop help` — afficher cette aide" in text
     assert "`/cop join [communauté]` — rejoindre une communauté" in text
-    assert "`/cop organisers [add|remove @quelqu'un] [communauté]` — voir ou changer" in text
+    assert (
+        "`/cop organisers [add|remove @quelqu'un] [communauté]` — voir ou modifier les organisateurs" in text
+    )
     assert "[community]" not in text
 
 

@@ -33,4 +33,4 @@ def test_the_apology_is_in_the_users_language(driver, sandbox, workspace, people
     """A French speaker gets the apology in French."""
     sandbox.inject_fault("views.open", error="fatal_error", times=1)
     response = driver.command(workspace, people.bruno, text="create")
-    assert response.json["text"].startswith("Désolé, quelque chose s'est mal passé du côté de copbot")
+    assert response.json["text"].startswith("Désolé, un problème est survenu du côté de copbot")

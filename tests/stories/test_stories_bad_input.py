@@ -68,7 +68,7 @@ def test_inline_errors_are_in_french_for_bruno(sharing, people, testing):
     view = sharing.open(people.bruno, "testing")
     errors = _errors(sharing.submit(people.bruno, view, title="t" * 151, story=""))
     assert errors == {
-        "title": "Le titre peut faire au plus 150 caractères (celui-ci en a 151).",
+        "title": "Le titre ne doit pas dépasser 150 caractères (celui-ci en compte 151).",
         "story": "Merci d'écrire votre histoire.",
     }
     assert sharing.stories() == []
@@ -144,7 +144,10 @@ def test_unknown_community_suggests_close_names(sharing, people, testing):
         "text": "There is no community called “testng” here. Did you mean `testing`?",
     }
     response = sharing.command(people.bruno, "zzz")
-    assert response.json["text"] == "Il n'y a pas de communauté « zzz » ici. `/cop list` les affiche toutes."
+    assert (
+        response.json["text"]
+        == "Il n'y a pas de communauté appelée « zzz » ici. `/cop list` les affiche toutes."
+    )
     assert sharing.ws.views() == []
 
 

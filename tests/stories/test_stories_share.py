@@ -144,7 +144,7 @@ def test_a_story_the_channel_refuses_is_kept_and_the_author_told_in_their_langua
     assert dm["text"] == (
         "Votre histoire « Archivé » est enregistrée dans Testing, "
         f"mais je n'ai pas pu la publier dans <#{testing.channel}>. "
-        "Le canal est peut-être archivé ou privé : merci de prévenir un organisateur."
+        "Le canal est peut-être archivé ou privé : merci de prévenir l'un des organisateurs."
     )
 
 

@@ -48,7 +48,7 @@ def build_list(tr: Translator, page: CommunityPage) -> dict[str, Any]:
         )
         blocks.append(context(more))
     names = ", ".join(escape(card.name) for card in page.cards)
-    return {**_ephemeral(tr.gettext("Communities here") + ": " + names), "blocks": blocks}
+    return {**_ephemeral(tr.gettext("Communities here: {names}", names=names)), "blocks": blocks}
 
 
 def build_organisers(tr: Translator, name: str, user_ids: list[str]) -> dict[str, Any]:
