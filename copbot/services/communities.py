@@ -85,7 +85,7 @@ def create_community(
     _save(session, community, draft)
     session.add(new_organiser(community, actor.user_id, now))
     record_activity(session, community, actor.user_id, ActivityKind.COMMUNITY_CREATED, now)
-    community.welcome_message_ts = slack.publish_welcome(card(community), None)
+    community.welcome_message_ts = slack.publish_welcome(CommunityCard.of(community), None)
     slack.add_to_channel(channel_id, actor.user_id)
     return community
 
@@ -113,7 +113,7 @@ def update_community(
     _apply(community, draft, channel_id, now)
     _save(session, community, draft)
     previous_ts = None if moved else community.welcome_message_ts
-    community.welcome_message_ts = slack.publish_welcome(card(community), previous_ts)
+    community.welcome_message_ts = slack.publish_welcome(CommunityCard.of(community), previous_ts)
     return community
 
 
@@ -142,7 +142,7 @@ def list_page(session: Session, *, team_id: str, page: int) -> CommunityPage:
     communities = communities_in(session, team_id=team_id)
     shown = page_slice(len(communities), page)
     counts = _member_counts(session, [community.id for community in communities[shown]])
-    cards = [card(community, counts.get(community.id, 0)) for community in communities[shown]]
+    cards = [CommunityCard.of(community, counts.get(community.id, 0)) for community in communities[shown]]
     return CommunityPage(cards=cards, page=page, remaining=max(0, len(communities) - shown.stop))
 
 
@@ -161,10 +161,6 @@ def choose_community(
         return candidates[0]
     slugs = ", ".join(f"`{community.slug}`" for community in candidates[:PAGE_SIZE])
     raise InvalidInput(WHICH_COMMUNITY, slugs=slugs + (", …" if len(candidates) > PAGE_SIZE else ""))
-
-
-def card(community: Community, members: int = 0) -> CommunityCard:
-    return CommunityCard.of(community, members)
 
 
 def _member_counts(session: Session, community_ids: list[int]) -> dict[int, int]:

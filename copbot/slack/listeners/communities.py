@@ -14,7 +14,6 @@ from copbot.i18n import N_, Translator
 from copbot.services import organisers
 from copbot.services.communities import (
     Actor,
-    card,
     check_may_create,
     check_organiser,
     choose_community,
@@ -209,7 +208,7 @@ def _save_and_confirm(
         ack(**modal_errors(context["tr"], error, context, default_block=NAME))
         return
     ack()
-    client.chat_postMessage(channel=user_id, **confirmation(context["tr"], card(community)))
+    client.chat_postMessage(channel=user_id, **confirmation(context["tr"], CommunityCard.of(community)))
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
