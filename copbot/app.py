@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -17,15 +19,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from copbot.clock import Clock, SystemClock
 from copbot.config import Settings
 from copbot.i18n import translator
+from copbot.scheduler.housekeeping import Housekeeping
+from copbot.scheduler.loop import Loop
 from copbot.slack import middleware
-from copbot.slack.client import make_web_client
+from copbot.slack.client import REQUEST_BUDGET_SECONDS, make_web_client
 from copbot.slack.deps import Deps
 from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
+from copbot.slack.kinds import all_kinds
 from copbot.slack.listeners import commands, communities, home, membership, stories
 from copbot.slack.metadata import MetadataSeal
+from copbot.slack.middleware import EVENT_TO_RECORD
+from copbot.slack.outbox.sender import Sender, SenderSettings
 from copbot.slack.people import People
+from copbot.slack.tokens import BotTokens, Installations, OneWorkspace
 from copbot.store.db import make_engine, make_session_factory
+from copbot.store.deliveries import take_new_ids
+from copbot.store.reservations import Reservations
+from copbot.store.workspaces import first_delivery
 
 OAUTH_STATE_SECONDS = 600
 FEATURES = (communities, membership, home, stories)
@@ -35,22 +46,41 @@ class CopbotBolt(App):
     """Bolt's App, with each request's listeners run inside one database transaction.
 
     Listeners run before the response is sent (process_before_response), so the transaction is
-    committed before Slack hears back: an acknowledged action is never lost.
+    committed before Slack hears back: an acknowledged action is never lost. What the request put in
+    the outbox is handed to the sender once committed; the sender's threads send it while Slack reads
+    the answer. Slack calls the request itself makes share a budget that starts here.
     """
 
-    def __init__(self, session_factory: sessionmaker[Session], **kwargs: Any) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock, **kwargs: Any) -> None:
         super().__init__(process_before_response=True, **kwargs)
         self._session_factory = session_factory
+        self._clock = clock
+        self.sender: Sender | None = None
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
+        req.context["deadline"] = time.monotonic() + REQUEST_BUDGET_SECONDS
         with self._session_factory() as session:
             req.context["session"] = session
             response: BoltResponse = super().dispatch(req)
-            if response.status < 500 and not req.context.get("rollback"):  # noqa: PLR2004
+            keep = response.status < 500 and not req.context.get("rollback")  # noqa: PLR2004
+            if keep and self._first_time(session, req):
                 session.commit()
+                new_ids = take_new_ids(session)
             else:
                 session.rollback()
-            return response
+                take_new_ids(session)  # rolled back: there is nothing to send
+                new_ids = []
+        if self.sender is not None:
+            self.sender.send_soon(new_ids)
+        return response
+
+    def _first_time(self, session: Session, req: BoltRequest) -> bool:
+        """Record the event as processed; False when a redelivery of it got there first (undo ours)."""
+        event = req.context.get(EVENT_TO_RECORD)
+        if event is None:
+            return True
+        event_id, team_id = event
+        return first_delivery(session, event_id=event_id, team_id=team_id, now=self._clock.now())
 
 
 @dataclass(frozen=True)
@@ -60,6 +90,18 @@ class Copbot:
     engine: Engine
     session_factory: sessionmaker[Session]
     bolt: CopbotBolt
+    sender: Sender
+    loop: Loop
+
+    def start_loop(self) -> None:
+        """Run the loop in this process, unless COPBOT_SCHEDULER=off (web-only replicas)."""
+        if self.settings.scheduler:
+            self.loop.start()
+
+    def close(self) -> None:
+        """Stop the loop and the sender (what they hold is finished or given back), then the engine."""
+        self.loop.stop()
+        self.engine.dispose()
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Copbot:
@@ -67,20 +109,61 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
-    bolt = CopbotBolt(session_factory, **_bolt_arguments(settings, engine))
+    arguments = _bolt_arguments(settings, engine)
+    bolt = CopbotBolt(session_factory, clock, **arguments)
     deps = Deps(
         settings=settings,
         clock=clock,
         session_factory=session_factory,
         people=People(),
         seal=MetadataSeal(_metadata_secret(settings)),
+        holds=Reservations(session_factory, clock),
     )
     middleware.attach(bolt, deps)
     register_error_handler(bolt, settings.language)
     for feature in FEATURES:
         feature.register(bolt)
     commands.register(bolt, [sub for feature in FEATURES for sub in feature.SUBCOMMANDS])
-    return Copbot(settings=settings, clock=clock, engine=engine, session_factory=session_factory, bolt=bolt)
+    bolt.sender = _sender(settings, deps, _bot_tokens(settings, arguments))
+    loop = Loop(
+        session_factory=session_factory,
+        clock=clock,
+        sender=bolt.sender,
+        planners=[Housekeeping()],
+        tick_seconds=settings.tick_seconds,
+    )
+    return Copbot(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        session_factory=session_factory,
+        bolt=bolt,
+        sender=bolt.sender,
+        loop=loop,
+    )
+
+
+def _sender(settings: Settings, deps: Deps, tokens: BotTokens) -> Sender:
+    return Sender(
+        session_factory=deps.session_factory,
+        clock=deps.clock,
+        kinds=all_kinds(),
+        tokens=tokens,
+        people=deps.people,
+        settings=SenderSettings(
+            api_url=settings.slack_api_url,
+            default_language=settings.language,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            threads=settings.sender_threads,
+        ),
+    )
+
+
+def _bot_tokens(settings: Settings, arguments: dict[str, Any]) -> BotTokens:
+    if settings.oauth_enabled:
+        return Installations(arguments["installation_store"])
+    assert settings.slack_bot_token is not None
+    return OneWorkspace(settings.slack_bot_token.get_secret_value())
 
 
 def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:

@@ -101,7 +101,10 @@ def upgrade() -> None:
     from copbot.store.migrate import upgrade as upgrade_database  # noqa: PLC0415
 
     settings = _settings()
-    applied = upgrade_database(settings.database_url)
+    notes: list[str] = []
+    applied = upgrade_database(settings.database_url, notes)
+    for note in notes:
+        click.echo(f"Note: {note}")
     if applied:
         click.echo(f"Database upgraded: applied {', '.join(applied)}.")
     else:

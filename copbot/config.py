@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         default="INFO", validation_alias="COPBOT_LOG_LEVEL"
     )
     create_requires_admin: bool = Field(default=False, validation_alias="COPBOT_CREATE_REQUIRES_ADMIN")
+    scheduler: bool = Field(default=True, validation_alias="COPBOT_SCHEDULER")
+    tick_seconds: float = Field(default=10.0, gt=0, le=3600, validation_alias="COPBOT_TICK_SECONDS")
+    delivery_lease_seconds: int = Field(
+        default=120, ge=5, le=3600, validation_alias="COPBOT_DELIVERY_LEASE_SECONDS"
+    )
+    sender_threads: int = Field(default=8, ge=1, le=64, validation_alias="COPBOT_SENDER_THREADS")
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_client_secret")
     @classmethod

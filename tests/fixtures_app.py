@@ -89,8 +89,10 @@ def settings(sandbox: SlackSandbox, workspace: Workspace, database_url: str) -> 
 
 
 @pytest.fixture
-def copbot(settings: Settings, engine: Engine, clock: TestClock) -> Copbot:
-    return create_app(settings, clock=clock, engine=engine)
+def copbot(settings: Settings, engine: Engine, clock: TestClock) -> Iterator[Copbot]:
+    app = create_app(settings, clock=clock, engine=engine)
+    yield app
+    app.loop.stop()
 
 
 @pytest.fixture
@@ -101,7 +103,19 @@ def app_server(copbot: Copbot) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def driver(sandbox: SlackSandbox, app_server: LocalServer) -> SlackDriver:
+def driver(sandbox: SlackSandbox, app_server: LocalServer, copbot: Copbot) -> SlackDriver:
+    """Slack sending signed requests; after each, it waits until copbot sent what the request decided."""
+    return SlackDriver(
+        sandbox,
+        app_url=app_server.url + "/slack/events",
+        signing_secret=SIGNING_SECRET,
+        settle=copbot.sender.wait_idle,
+    )
+
+
+@pytest.fixture
+def raw_driver(sandbox: SlackSandbox, app_server: LocalServer) -> SlackDriver:
+    """Slack sending signed requests, and nothing more: for tests of what happens after the answer."""
     return SlackDriver(sandbox, app_url=app_server.url + "/slack/events", signing_secret=SIGNING_SECRET)
 
 
@@ -152,10 +166,17 @@ def multi_driver(
             "language": "en",
         }
     )
-    server = serve_in_background(build_wsgi(create_app(settings, clock=clock, engine=engine)))
+    app = create_app(settings, clock=clock, engine=engine)
+    server = serve_in_background(build_wsgi(app))
     try:
         for installed in (workspace, other_workspace):
             install_over_oauth(server.url, sandbox, installed)
-        yield SlackDriver(sandbox, app_url=server.url + "/slack/events", signing_secret=SIGNING_SECRET)
+        yield SlackDriver(
+            sandbox,
+            app_url=server.url + "/slack/events",
+            signing_secret=SIGNING_SECRET,
+            settle=app.sender.wait_idle,
+        )
     finally:
         server.stop()
+        app.loop.stop()

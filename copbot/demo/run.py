@@ -60,12 +60,15 @@ def _play_against_sandbox(database_url: str, echo: Echo) -> None:
         server = serve_in_background(build_wsgi(copbot))
         try:
             driver = SlackDriver(
-                sandbox, app_url=server.url + "/slack/events", signing_secret=DEMO_SIGNING_SECRET
+                sandbox,
+                app_url=server.url + "/slack/events",
+                signing_secret=DEMO_SIGNING_SECRET,
+                settle=copbot.sender.wait_idle,  # people read Slack once copbot sent what it decided
             )
             play(Story(sandbox, workspace, driver, copbot, echo, steps=len(STEPS)))
         finally:
             server.stop()
-            copbot.engine.dispose()
+            copbot.close()
 
 
 def _seed(sandbox: SlackSandbox) -> Workspace:

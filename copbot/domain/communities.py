@@ -86,6 +86,11 @@ class CommunityDraft:
     group_size: int
 
 
+def name_key(name: str) -> str:
+    """The name as uniqueness sees it: "Testing Guild", "testing guild" and "TESTING GUILD " are one."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
 def derive_slug(name: str) -> str:
     """A short name from a display name: ASCII-folded, lowercase, dashes between words, 40 at most."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

@@ -36,9 +36,11 @@ class PairingOutcome(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
-    CLAIMED = "claimed"
+    PENDING = "pending"  # waiting to be sent (again), from `due_at` on
+    CLAIMED = "claimed"  # a sender is on it until `lease_expires_at`
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # Slack refused it for good, or every retry failed: `last_error` says why
+    SKIPPED = "skipped"  # its time passed (`expires_at`) before it could be sent
 
 
 class ActivityKind(StrEnum):

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -43,12 +44,21 @@ class DriverResponse:
 
 
 class SlackDriver:
-    def __init__(self, sandbox: SlackSandbox, app_url: str, signing_secret: str) -> None:
+    def __init__(
+        self,
+        sandbox: SlackSandbox,
+        app_url: str,
+        signing_secret: str,
+        *,
+        settle: Callable[[], object] | None = None,
+    ) -> None:
+        """`settle`, when given, runs after each request: e.g. wait until the app sent what it decided."""
         if not app_url.startswith(("http://", "https://")):
             raise ValueError(f"app_url must be an http(s) URL, not {app_url!r}")
         self.sandbox = sandbox
         self.app_url = app_url
         self._verifier = SignatureVerifier(signing_secret)
+        self._settle = settle
 
     def command(
         self,
@@ -132,23 +142,32 @@ class SlackDriver:
         content_type: str,
         *,
         timestamp: int | None = None,
+        age: int | None = None,
         signature: str | None = None,
         sign: bool = True,
         extra_headers: dict[str, str] | None = None,
     ) -> DriverResponse:
-        """POST raw bytes; `sign=False` sends no signature headers, `signature`/`timestamp` forge them."""
+        """POST raw bytes; `sign=False` sends no signature headers, `signature`/`timestamp` forge them.
+
+        `age`: sign as if sent that many seconds ago (negative: in the future), counted when sending.
+        """
         headers = {"Content-Type": content_type, **(extra_headers or {})}
         if sign:
-            stamp = str(int(time.time()) if timestamp is None else timestamp)
+            if timestamp is None:
+                timestamp = int(time.time()) - (age or 0)
+            stamp = str(timestamp)
             headers["X-Slack-Request-Timestamp"] = stamp
             computed = self._verifier.generate_signature(timestamp=stamp, body=body.decode())
             headers["X-Slack-Signature"] = signature or computed or ""
         request = urllib.request.Request(self.app_url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) checked in __init__
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310 - http(s) checked in __init__
-                return _response(answer.status, answer.headers.items(), answer.read())
+                response = _response(answer.status, answer.headers.items(), answer.read())
         except urllib.error.HTTPError as error:
-            return _response(error.code, error.headers.items(), error.read())
+            response = _response(error.code, error.headers.items(), error.read())
+        if self._settle is not None:
+            self._settle()
+        return response
 
 
 def _response(status: int, headers: list[tuple[str, str]], body: bytes) -> DriverResponse:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from copbot.domain.communities import CHANNEL, NAME, PAGE_SIZE, SLUG, CommunityDraft, page_slice
+from copbot.domain.communities import (
+    CHANNEL,
+    NAME,
+    PAGE_SIZE,
+    SLUG,
+    CommunityDraft,
+    name_key,
+    page_slice,
+)
 from copbot.domain.enums import ActivityKind, Experience, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.text import N_
+from copbot.services import channels, outbox
 from copbot.services.lookup import (
     NO_COMMUNITIES,
     CommunityCard,
@@ -22,6 +32,7 @@ from copbot.services.lookup import (
     get_community,
     is_organiser,
 )
+from copbot.store import reservations
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member
 
@@ -32,6 +43,15 @@ NAME_TAKEN = N_("There is already a community called “{name}” here.")
 SLUG_TAKEN = N_("The short name “{slug}” is taken here. Choose another.")
 WHICH_COMMUNITY = N_("Which community do you mean? Add its short name: {slugs}")
 CHANNEL_TAKEN = N_("That channel already belongs to the community “{name}”. Pick another.")
+BEING_SAVED = N_(
+    "Someone is saving a community with this short name or name right now. Try again in a moment."
+)
+
+WELCOME_POST = "community.welcome"
+WELCOME_REFRESH = "community.welcome_refresh"
+PIN = "community.pin"
+SAVED_DM = "community.saved"
+WELCOME_WORTH = timedelta(days=7)  # a community's welcome is worth posting late rather than never
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,11 @@ class CommunityPage:
 
 
 class CommunitySlack(Protocol):
-    """The Slack side of setting a community up in a channel (copbot.slack.gateways.communities)."""
+    """What a community's set-up asks of Slack before it can be stored (copbot.slack.gateways.communities).
+
+    Only these are synchronous (within the request's time budget); the welcome post, its pin and the
+    invitations are outbox deliveries.
+    """
 
     def check_channel(self, channel_id: str) -> None:
         """Raise InvalidInput (field "channel") when copbot can't see the channel or it is archived."""
@@ -59,11 +83,11 @@ class CommunitySlack(Protocol):
     def create_channel(self, name: str) -> str:
         """Create a public channel and return its id; InvalidInput (field "new_channel") when refused."""
 
-    def publish_welcome(self, card: CommunityCard, previous_ts: str | None) -> str:
-        """Join the channel, post the welcome (or refresh `previous_ts`), pin it; the message's ts."""
 
-    def add_to_channel(self, channel_id: str, user_id: str) -> None:
-        """Invite the person unless they are in the channel already."""
+class NameHolds(Protocol):
+    """Holds a short name and a name while a new channel is made (copbot.store.reservations)."""
+
+    def hold(self, team_id: str, keys: list[str]) -> AbstractContextManager[bool]: ...
 
 
 def create_community(
@@ -73,20 +97,26 @@ def create_community(
     actor: Actor,
     draft: CommunityDraft,
     admins_only: bool,
+    origin: str,
     now: datetime,
     slack: CommunitySlack,
+    holds: NameHolds,
 ) -> Community:
-    """Store the community with its creator as organiser, then welcome people in its channel."""
+    """Store the community with its creator as organiser; its welcome post and invitation follow the commit.
+
+    A new channel is asked of Slack only once the short name and name are held for this request, so that
+    of several people creating one community at once, only one makes a channel.
+    """
     check_may_create(actor, admins_only=admins_only)
-    _check_unique(session, team_id=team_id, draft=draft, community_id=None)
-    channel_id = _settle_channel(session, team_id=team_id, draft=draft, community_id=None, slack=slack)
     community = Community(team_id=team_id, created_by=actor.user_id, created_at=now)
-    _apply(community, draft, channel_id, now)
-    _save(session, community, draft)
+    _place(session, community, draft, now=now, slack=slack, holds=holds)
     session.add(new_organiser(community, actor.user_id, now))
     record_activity(session, community, actor.user_id, ActivityKind.COMMUNITY_CREATED, now)
-    community.welcome_message_ts = slack.publish_welcome(CommunityCard.of(community), None)
-    slack.add_to_channel(channel_id, actor.user_id)
+    _welcome(session, community, origin=origin, now=now)
+    channels.invite(
+        session, community=community, user_id=actor.user_id, origin=origin, now=now, tell_if_refused=False
+    )
+    _confirm(session, community, actor.user_id, origin=origin, created=True, now=now)
     return community
 
 
@@ -97,24 +127,114 @@ def update_community(
     community_id: int,
     actor: Actor,
     draft: CommunityDraft,
+    origin: str,
     now: datetime,
     slack: CommunitySlack,
+    holds: NameHolds,
 ) -> Community:
     """Change the community; a new channel gets a fresh, pinned welcome, the old one is refreshed."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     check_organiser(session, community, actor)
-    _check_unique(session, team_id=team_id, draft=draft, community_id=community.id)
-    moved = draft.channel_id != community.channel_id
-    channel_id = community.channel_id
-    if moved:
-        channel_id = _settle_channel(
-            session, team_id=team_id, draft=draft, community_id=community.id, slack=slack
+    moving = draft.new_channel is not None or draft.channel_id != community.channel_id
+    _place(session, community, draft, now=now, slack=slack, holds=holds)
+    if moving:
+        community.welcome_message_ts = None
+        _welcome(session, community, origin=origin, now=now)
+    elif community.welcome_message_ts is None:  # never posted: post it, unless its post is on its way
+        if not outbox.waiting(session, kind=WELCOME_POST, community_id=community.id):
+            _welcome(session, community, origin=origin, now=now)
+    else:
+        outbox.deliver(
+            session,
+            team_id=team_id,
+            kind=WELCOME_REFRESH,
+            key=f"welcome-refresh:{community.id}:{origin}",
+            payload={"community_id": community.id},
+            now=now,
+            community_id=community.id,
+            channel_id=community.channel_id,
         )
-    _apply(community, draft, channel_id, now)
-    _save(session, community, draft)
-    previous_ts = None if moved else community.welcome_message_ts
-    community.welcome_message_ts = slack.publish_welcome(CommunityCard.of(community), previous_ts)
+    _confirm(session, community, actor.user_id, origin=origin, created=False, now=now)
     return community
+
+
+def _place(
+    session: Session,
+    community: Community,
+    draft: CommunityDraft,
+    *,
+    now: datetime,
+    slack: CommunitySlack,
+    holds: NameHolds,
+) -> None:
+    """Store the draft in its channel (a new one made only while its names are held for this request)."""
+    _check_unique(session, team_id=community.team_id, draft=draft, community_id=community.id)
+    keys = [f"slug:{draft.slug}", f"name:{name_key(draft.name)}"]
+    with holds.hold(community.team_id, keys) as held:
+        if not held:
+            raise Conflict(BEING_SAVED, field=SLUG)
+        if draft.new_channel is not None:
+            channel_id = slack.create_channel(draft.new_channel)
+        elif draft.channel_id == community.channel_id:
+            channel_id = community.channel_id
+        else:
+            channel_id = _checked_channel(session, community.team_id, draft, community.id, slack)
+        _store(session, community, draft, channel_id, now)
+        reservations.release(session, team_id=community.team_id, keys=keys)
+
+
+def _welcome(session: Session, community: Community, *, origin: str, now: datetime) -> None:
+    """The welcome post in the community's channel (pinned once it is posted)."""
+    outbox.deliver(
+        session,
+        team_id=community.team_id,
+        kind=WELCOME_POST,
+        key=f"welcome-post:{community.id}:{community.channel_id}:{origin}",
+        payload={"community_id": community.id},
+        now=now,
+        community_id=community.id,
+        channel_id=community.channel_id,
+        worth=WELCOME_WORTH,
+    )
+
+
+def _confirm(
+    session: Session, community: Community, user_id: str, *, origin: str, created: bool, now: datetime
+) -> None:
+    outbox.deliver(
+        session,
+        team_id=community.team_id,
+        kind=SAVED_DM,
+        key=f"community-saved:{community.id}:{origin}",
+        payload={"community_id": community.id, "user_id": user_id, "created": created},
+        now=now,
+        community_id=community.id,
+    )
+
+
+def welcome_ts(session: Session, *, community_id: int) -> str | None:
+    """The ts of the community's welcome post, once it is posted."""
+    community = session.get(Community, community_id)
+    return community.welcome_message_ts if community is not None else None
+
+
+def pin_welcome(session: Session, *, community_id: int, channel_id: str, ts: str, now: datetime) -> None:
+    """The welcome is posted: remember it (unless the community moved meanwhile) and have it pinned."""
+    community = session.get(Community, community_id)
+    if community is None or community.channel_id != channel_id:
+        return
+    community.welcome_message_ts = ts
+    outbox.deliver(
+        session,
+        team_id=community.team_id,
+        kind=PIN,
+        key=f"pin:{community.id}:{channel_id}:{ts}",
+        payload={"ts": ts},
+        now=now,
+        community_id=community.id,
+        channel_id=channel_id,
+        worth=WELCOME_WORTH,
+    )
 
 
 def check_may_create(actor: Actor, *, admins_only: bool) -> None:
@@ -173,9 +293,15 @@ def _member_counts(session: Session, community_ids: list[int]) -> dict[int, int]
 
 
 def _check_unique(session: Session, *, team_id: str, draft: CommunityDraft, community_id: int | None) -> None:
-    for other in communities_in(session, team_id=team_id):
-        if other.id != community_id and other.name.casefold() == draft.name.casefold():
-            raise Conflict(NAME_TAKEN, field=NAME, name=draft.name)
+    """Early, friendly answers; the unique indexes decide what two simultaneous saves both miss here."""
+    same_name = select(Community.id).where(
+        Community.team_id == team_id,
+        Community.name_key == name_key(draft.name),
+        Community.archived_at.is_(None),
+        Community.id != community_id,
+    )
+    if session.scalar(same_name) is not None:
+        raise Conflict(NAME_TAKEN, field=NAME, name=draft.name)
     same_slug = select(Community.id).where(
         Community.team_id == team_id, Community.slug == draft.slug, Community.id != community_id
     )
@@ -183,13 +309,11 @@ def _check_unique(session: Session, *, team_id: str, draft: CommunityDraft, comm
         raise Conflict(SLUG_TAKEN, field=SLUG, slug=draft.slug)
 
 
-def _settle_channel(
-    session: Session, *, team_id: str, draft: CommunityDraft, community_id: int | None, slack: CommunitySlack
+def _checked_channel(
+    session: Session, team_id: str, draft: CommunityDraft, community_id: int | None, slack: CommunitySlack
 ) -> str:
-    """The channel the draft names, checked; or the new one it asks for, created."""
-    if draft.channel_id is None:
-        assert draft.new_channel is not None  # the draft names exactly one
-        return slack.create_channel(draft.new_channel)
+    """The existing channel the draft names, once known to be free here and visible to copbot."""
+    assert draft.channel_id is not None  # the draft names exactly one
     owner = select(Community.name).where(
         Community.team_id == team_id,
         Community.channel_id == draft.channel_id,
@@ -220,14 +344,38 @@ def _apply(community: Community, draft: CommunityDraft, channel_id: str, now: da
     community.updated_at = now
 
 
-def _save(session: Session, community: Community, draft: CommunityDraft) -> None:
-    """Flush in a savepoint: the (team, slug) unique constraint decides between two simultaneous saves."""
+def _store(
+    session: Session, community: Community, draft: CommunityDraft, channel_id: str, now: datetime
+) -> None:
+    """Apply the draft and flush in a savepoint: the unique indexes decide between simultaneous saves."""
+    _apply(community, draft, channel_id, now)
     try:
         with session.begin_nested():
             session.add(community)
             session.flush()
-    except IntegrityError:
-        raise Conflict(SLUG_TAKEN, field=SLUG, slug=draft.slug) from None
+    except IntegrityError as error:
+        conflict = _conflict(session, error, draft, community)
+        # The request is refused: end its transaction now, so that its write lock (SQLite's is the
+        # whole database) is gone before the names held for it are given up in another transaction.
+        session.rollback()
+        raise conflict from None
+
+
+def _conflict(
+    session: Session, error: IntegrityError, draft: CommunityDraft, community: Community
+) -> Conflict:
+    """Which rule the database enforced: one community per channel, unique names, unique short names."""
+    constraint = str(error.orig)
+    if "channel" in constraint:
+        owner = select(Community.name).where(
+            Community.team_id == community.team_id,
+            Community.channel_id == community.channel_id,
+            Community.archived_at.is_(None),
+        )
+        return Conflict(CHANNEL_TAKEN, field=CHANNEL, name=session.scalar(owner) or draft.name)
+    if "name_key" in constraint or "live_name" in constraint:
+        return Conflict(NAME_TAKEN, field=NAME, name=draft.name)
+    return Conflict(SLUG_TAKEN, field=SLUG, slug=draft.slug)
 
 
 def new_organiser(community: Community, user_id: str, now: datetime) -> Member:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,11 @@ from copbot.services.lookup import (
     is_organiser,
     next_session,
 )
+from copbot.services.outbox import deliver
 from copbot.store.models import Community, Member, Story
+
+PUBLISH = "home.publish"
+PUBLISH_WORTH = timedelta(hours=1)  # later than that, the person will have opened it again anyway
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,19 @@ def joined_communities(session: Session, *, team_id: str, user_id: str) -> list[
     )
     ids = set(session.scalars(joined))
     return [community for community in communities_in(session, team_id=team_id) if community.id in ids]
+
+
+def refresh_home(session: Session, *, team_id: str, user_id: str, origin: str, now: datetime) -> None:
+    """Have the person's App Home drawn again, from the store as it is when it is sent."""
+    deliver(
+        session,
+        team_id=team_id,
+        kind=PUBLISH,
+        key=f"{PUBLISH}:{team_id}:{user_id}:{origin}",
+        payload={"user_id": user_id},
+        now=now,
+        worth=PUBLISH_WORTH,
+    )
 
 
 def home_content(

@@ -48,6 +48,14 @@ class CommunityCard:
         )
 
 
+def community_card(session: Session, *, community_id: int) -> CommunityCard | None:
+    """The live community's card, for a message rendered when it is sent (None: it is gone)."""
+    community = session.get(Community, community_id)
+    if community is None or community.archived_at is not None:
+        return None
+    return CommunityCard.of(community)
+
+
 def communities_in(session: Session, *, team_id: str) -> list[Community]:
     """The workspace's live communities, by name."""
     query = select(Community).where(Community.team_id == team_id, Community.archived_at.is_(None))

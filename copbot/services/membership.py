@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.membership import Profile
+from copbot.services import channels, outbox
+from copbot.services.home import refresh_home
 from copbot.services.lookup import (
     NO_COMMUNITIES,
     CommunityCard,
@@ -42,32 +44,26 @@ LOGGED_AS = {
 }
 
 
+WELCOME_DM = "membership.welcome"
+PROFILE_UPDATED_DM = "membership.profile_updated"
+FAREWELL_DM = "membership.farewell"
+JOINER_OFFER = "membership.joiner_offer"
+OFFER_WORTH = timedelta(minutes=10)  # an offer to someone who just walked into the channel, or never
+
+
 @dataclass(frozen=True)
 class Welcome:
     community: CommunityCard
     outcome: JoinOutcome
     next_session: UpcomingSession | None
-    added_to_channel: bool
 
 
 class MembershipSlack(Protocol):
-    """The Slack side of joining and leaving; implemented in copbot.slack.gateways.membership."""
+    """What joining asks of Slack during the request (copbot.slack.gateways.membership)."""
 
     def is_active_person(self, user_id: str) -> bool:
         """True for a human whose account is not deactivated."""
         ...
-
-    def add_to_channel(self, channel_id: str, user_id: str) -> bool:
-        """True when the person is in the channel afterwards."""
-        ...
-
-    def welcome(self, user_id: str, welcome: Welcome) -> None: ...
-
-    def profile_updated(self, user_id: str, community: CommunityCard) -> None: ...
-
-    def farewell(self, user_id: str, community: CommunityCard, *, erased: bool) -> None: ...
-
-    def offer_membership(self, channel_id: str, user_id: str, communities: list[CommunityCard]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -113,21 +109,53 @@ def join(
     user_id: str,
     community_id: int,
     profile: Profile,
+    origin: str,
     now: datetime,
 ) -> JoinOutcome:
-    """Store the membership (new, restored or updated), then add the person to the channel and tell them."""
+    """Store the membership (new, restored or updated); the invitation and the DM follow the commit."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     if not slack.is_active_person(user_id):
         raise NotAllowed("Only people with an active Slack account can join a community.")
     outcome = _store_join(session, community, user_id, profile, now)
-    card = CommunityCard.of(community)
     if outcome is JoinOutcome.UPDATED:
-        slack.profile_updated(user_id, card)
-        return outcome
-    added = slack.add_to_channel(community.channel_id, user_id)
-    upcoming = next_session(session, community_id=community.id, now=now)
-    slack.welcome(user_id, Welcome(card, outcome, upcoming, added_to_channel=added))
+        _dm(session, community, user_id, PROFILE_UPDATED_DM, origin=origin, now=now)
+    else:
+        channels.invite(
+            session, community=community, user_id=user_id, origin=origin, now=now, tell_if_refused=True
+        )
+        _dm(session, community, user_id, WELCOME_DM, origin=origin, now=now, outcome=outcome.value)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
     return outcome
+
+
+def welcome(session: Session, *, community_id: int, outcome: str, now: datetime) -> Welcome | None:
+    """What the welcome DM says, as things are when it is sent (None if the community is gone)."""
+    community = session.get(Community, community_id)
+    if community is None or community.archived_at is not None:
+        return None
+    upcoming = next_session(session, community_id=community.id, now=now)
+    return Welcome(CommunityCard.of(community), JoinOutcome(outcome), upcoming)
+
+
+def _dm(
+    session: Session,
+    community: Community,
+    user_id: str,
+    kind: str,
+    *,
+    origin: str,
+    now: datetime,
+    **details: object,
+) -> None:
+    outbox.deliver(
+        session,
+        team_id=community.team_id,
+        kind=kind,
+        key=f"{kind}:{community.id}:{user_id}:{origin}",
+        payload={"community_id": community.id, "user_id": user_id, **details},
+        now=now,
+        community_id=community.id,
+    )
 
 
 def leave_form(
@@ -149,12 +177,12 @@ def leave_form(
 
 def leave(
     session: Session,
-    slack: MembershipSlack,
     *,
     team_id: str,
     user_id: str,
     community_id: int,
     erase: bool,
+    origin: str,
     now: datetime,
 ) -> None:
     """Mark the member as left (history stays for stats); `erase` also anonymises what they left behind."""
@@ -168,16 +196,44 @@ def leave(
     if erase:
         _erase(session, community, member, user_id, now)
     session.flush()
-    slack.farewell(user_id, CommunityCard.of(community), erased=erase)
+    _dm(session, community, user_id, FAREWELL_DM, origin=origin, now=now, erased=erase)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
 
 
 def welcome_channel_joiner(
-    session: Session, slack: MembershipSlack, *, team_id: str, channel_id: str, user_id: str
+    session: Session,
+    slack: MembershipSlack,
+    *,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    origin: str,
+    now: datetime,
 ) -> None:
     """Someone joined a community's channel directly: offer them each community that lives there."""
     communities = _communities_to_offer(session, team_id=team_id, channel_id=channel_id, user_id=user_id)
     if communities and slack.is_active_person(user_id):
-        slack.offer_membership(channel_id, user_id, communities)
+        outbox.deliver(
+            session,
+            team_id=team_id,
+            kind=JOINER_OFFER,
+            key=f"{JOINER_OFFER}:{channel_id}:{user_id}:{origin}",
+            payload={
+                "channel_id": channel_id,
+                "user_id": user_id,
+                "community_ids": [c.id for c in communities],
+            },
+            now=now,
+            worth=OFFER_WORTH,
+        )
+
+
+def joiner_offer(
+    session: Session, *, team_id: str, channel_id: str, user_id: str, community_ids: list[int]
+) -> list[CommunityCard]:
+    """The communities still worth offering when the offer is sent (not joined since, not gone)."""
+    offered = _communities_to_offer(session, team_id=team_id, channel_id=channel_id, user_id=user_id)
+    return [card for card in offered if card.id in community_ids]
 
 
 def _profile_of(member: Member) -> Profile:

@@ -11,13 +11,10 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotFound
 from copbot.domain.text import N_
-from copbot.services.communities import (
-    Actor,
-    CommunitySlack,
-    check_organiser,
-    new_organiser,
-)
+from copbot.services import channels
+from copbot.services.communities import Actor, check_organiser, new_organiser
 from copbot.services.lookup import membership
+from copbot.store import members
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member
 
@@ -30,8 +27,7 @@ LAST_ORGANISER = N_("A community needs at least one organiser: add another befor
 
 def organiser_ids(session: Session, *, community: Community) -> list[str]:
     """The user ids of the community's organisers, earliest first (workspace admins are not listed)."""
-    query = _organisers_query(community).order_by(Member.joined_at, Member.id)
-    return [member.user_id for member in session.scalars(query) if member.user_id]
+    return members.organiser_ids(session, community_id=community.id)
 
 
 def add_organiser(
@@ -40,8 +36,8 @@ def add_organiser(
     community: Community,
     actor: Actor,
     target: Actor | None,
+    origin: str,
     now: datetime,
-    slack: CommunitySlack,
 ) -> None:
     """Make `target` an organiser, joining them to the community (and its channel) if need be."""
     check_organiser(session, community, actor)
@@ -55,7 +51,9 @@ def add_organiser(
     member = member or _new_membership(session, community, target.user_id, now)
     member.role, member.left_at = Role.ORGANISER, None
     record_activity(session, community, target.user_id, ActivityKind.ORGANISER_ADDED, now, by=actor.user_id)
-    slack.add_to_channel(community.channel_id, target.user_id)
+    channels.invite(
+        session, community=community, user_id=target.user_id, origin=origin, now=now, tell_if_refused=True
+    )
 
 
 def remove_organiser(

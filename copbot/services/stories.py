@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
 from copbot.domain.errors import NotAllowed
 from copbot.domain.stories import StoryDraft
-from copbot.services.home import joined_communities
+from copbot.services.home import joined_communities, refresh_home
 from copbot.services.lookup import find_community, get_community, membership
+from copbot.services.outbox import deliver
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member, Story
+
+POST = "stories.post"
+NOT_POSTED_DM = "stories.not_posted"
+POST_WORTH = timedelta(days=7)  # a story is worth posting late: it is the community's memory
 
 
 @dataclass(frozen=True)
@@ -34,23 +38,13 @@ class ShareTarget:
 @dataclass(frozen=True)
 class SharedStory:
     story_id: int
-    author_user_id: str
+    author_user_id: str | None  # None once the author asked to be erased
     community_name: str
     channel_id: str
     language: str  # the community's: the channel post is written in it
     title: str
     body: str
     tags: tuple[str, ...]
-
-
-class StoryChannel(Protocol):
-    """Where shared stories are told; the Slack side implements it."""
-
-    def post(self, story: SharedStory) -> str | None:
-        """Post the story in its community's channel: the message's ts, or None when it could not be."""
-
-    def tell_author_not_posted(self, story: SharedStory) -> None:
-        """Let the author know their story is kept but did not reach the channel."""
 
 
 def share_target(session: Session, *, team_id: str, user_id: str, community_name: str | None) -> ShareTarget:
@@ -85,29 +79,66 @@ def share_story(
     user_id: str,
     community_id: int,
     draft: StoryDraft,
+    origin: str,
     now: datetime,
-    channel: StoryChannel,
-) -> SharedStory:
-    """Keep the story, then tell it in the community's channel; if that fails it stays kept."""
+) -> int:
+    """Keep the story; its post in the community's channel follows the commit. The story's id."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     member = _active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
-    shared = SharedStory(
+    deliver(
+        session,
+        team_id=team_id,
+        kind=POST,
+        key=f"{POST}:{story.id}",
+        payload={"story_id": story.id},
+        now=now,
+        community_id=community.id,
+        channel_id=community.channel_id,
+        worth=POST_WORTH,
+    )
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+    return story.id
+
+
+def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
+    """The story as its post shows it, when the post is sent (None once the story or community is gone)."""
+    story = session.get(Story, story_id)
+    community = session.get(Community, story.community_id) if story is not None else None
+    if story is None or community is None or community.archived_at is not None:
+        return None
+    return SharedStory(
         story_id=story.id,
-        author_user_id=user_id,
+        author_user_id=story.author_user_id,
         community_name=community.name,
         channel_id=community.channel_id,
         language=community.language,
         title=story.title,
         body=story.body,
-        tags=draft.tags,
+        tags=tuple(story.tags or ()),
     )
-    message_ts = channel.post(shared)
-    if message_ts is None:
-        channel.tell_author_not_posted(shared)
-    else:
-        story.channel_id, story.message_ts = community.channel_id, message_ts
-    return shared
+
+
+def story_posted(session: Session, *, story_id: int, channel_id: str, ts: str) -> None:
+    story = session.get(Story, story_id)
+    if story is not None:
+        story.channel_id, story.message_ts = channel_id, ts
+
+
+def story_not_posted(session: Session, *, story_id: int, now: datetime) -> None:
+    """Slack refused the post for good: the story stays kept, and its author is told."""
+    story = session.get(Story, story_id)
+    if story is None or story.author_user_id is None:
+        return
+    deliver(
+        session,
+        team_id=story.team_id,
+        kind=NOT_POSTED_DM,
+        key=f"{NOT_POSTED_DM}:{story.id}",
+        payload={"story_id": story.id, "user_id": story.author_user_id},
+        now=now,
+        community_id=story.community_id,
+    )
 
 
 def _keep(

@@ -10,6 +10,7 @@ from copbot.clock import Clock
 from copbot.config import Settings
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.people import People
+from copbot.store.reservations import Reservations
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,4 @@ class Deps:
     session_factory: sessionmaker[Session]
     people: People
     seal: MetadataSeal
+    holds: Reservations  # names held while a community is being created

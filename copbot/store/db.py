@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -17,8 +17,22 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             database_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
+
+
+def _begin_before_savepoint(connection: Connection, _name: str) -> None:
+    """pysqlite sends BEGIN only before the first INSERT/UPDATE/DELETE, never before a SAVEPOINT.
+
+    A SAVEPOINT outside a transaction starts one that its RELEASE commits: the writes inside it would
+    survive the request's rollback. So start the real transaction first. (SQLAlchemy's documented recipe
+    sends BEGIN for every transaction; that would also wrap the reads before the first write, and SQLite
+    refuses, without waiting, to upgrade such a stale read snapshot to a write under concurrency.)
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
@@ -29,8 +43,34 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+WROTE = "copbot.wrote"  # session.info key: the open transaction has written (and may hold write locks)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "after_flush", _note_write)
+    event.listen(factory, "do_orm_execute", _note_dml)
+    event.listen(factory, "after_transaction_end", _forget_write)
+    return factory
+
+
+def has_written(session: Session) -> bool:
+    """Whether the session's open transaction wrote anything (so Slack must not be called now)."""
+    return bool(session.info.get(WROTE))
+
+
+def _note_write(session: Session, _context: object) -> None:
+    session.info[WROTE] = True
+
+
+def _note_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def _forget_write(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
 
 
 @contextmanager

@@ -85,8 +85,11 @@ def lock_for_migrations(connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
 
 
-def upgrade(database_url: str) -> list[str]:
-    """Bring the database to the newest revision; return the revisions applied (none when up to date)."""
+def upgrade(database_url: str, notes: list[str] | None = None) -> list[str]:
+    """Bring the database to the newest revision; return the revisions applied (none when up to date).
+
+    Migrations that had to change existing data to apply (see 0002) append a line each to `notes`.
+    """
     config = alembic_config(database_url)
     applied: list[str] = []
 
@@ -94,8 +97,20 @@ def upgrade(database_url: str) -> list[str]:
         applied.extend(step.up_revision_ids)
 
     config.attributes["on_version_apply"] = record
+    config.attributes["notes"] = notes if notes is not None else []
     command.upgrade(config, "head")
     return applied
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def upgrade_to(database_url: str, revision: str) -> None:
+    """Bring the database to `revision` (tests of a migration start from the one before it)."""
+    command.upgrade(alembic_config(database_url), revision)
 
 
 def head_revision() -> str | None:

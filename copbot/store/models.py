@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -17,9 +18,11 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from copbot.domain.communities import name_key
 from copbot.domain.enums import (
     ActivityKind,
     DeliveryStatus,
@@ -62,18 +65,47 @@ class Workspace(Base):
     bot_user_id: Mapped[str | None] = mapped_column(SLACK_ID)
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Slack refused the workspace's token (invalid_auth, token_revoked…): its deliveries wait until it works.
+    token_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    token_refused_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+LIVE = text("archived_at IS NULL")
 
 
 class Community(Base):
-    """A community of practice: who it is for, where it lives, and its rhythms."""
+    """A community of practice: who it is for, where it lives, and its rhythms.
+
+    The database, not the application, decides races: short names are unique in a workspace (archived
+    communities keep theirs), and among live communities so are names (case-insensitively) and channels.
+    """
 
     __tablename__ = "communities"
-    __table_args__ = (UniqueConstraint("team_id", "slug", name="uq_communities_team_slug"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "slug", name="uq_communities_team_slug"),
+        Index(
+            "uq_communities_live_name",
+            "team_id",
+            "name_key",
+            unique=True,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        ),
+        Index(
+            "uq_communities_live_channel",
+            "team_id",
+            "channel_id",
+            unique=True,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()
     slug: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))  # the name case-folded: see domain.communities.name_key
     purpose: Mapped[str] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(Text)
     channel_id: Mapped[str] = mapped_column(SLACK_ID, index=True)
@@ -94,6 +126,11 @@ class Community(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     members: Mapped[list[Member]] = relationship(back_populates="community")
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
 
 class Member(Base):
@@ -236,30 +273,71 @@ class PairingGroupMember(Base):
 
 
 class Delivery(Base):
-    """A claim on one piece of scheduled work; its unique key makes two schedulers send it once."""
+    """The outbox: one thing to send to Slack, decided in the transaction that caused it.
+
+    Its unique work key makes a double click, a Slack retry, two replicas or two loops write one row; the
+    sender claims it with a lease (a dead process's claims are taken over when the lease runs out).
+    """
 
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("work_key", name="uq_deliveries_work_key"),
+        Index("ix_deliveries_status_due", "status", "due_at"),
         Index("ix_deliveries_status_lease", "status", "lease_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()
     work_key: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[DeliveryStatus] = mapped_column(
-        enum_column(DeliveryStatus), default=DeliveryStatus.CLAIMED
+    kind: Mapped[str] = mapped_column(String(48))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what rendering it needs
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
+    channel_id: Mapped[str | None] = mapped_column(SLACK_ID)  # where it goes, when that is a channel
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # worth sending until then, never later
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
-    message_ts: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # the message it posted, once sent
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SlackGate(Base):
+    """When a workspace may next call a Slack method or post in a channel (429 Retry-After, pacing).
+
+    Shared by every sender on the database, so that no thread sleeps and no replica ignores a limit.
+    """
+
+    __tablename__ = "slack_gates"
+
+    team_id: Mapped[str] = mapped_column(
+        TEAM_ID, ForeignKey("workspaces.team_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "method:<name>" or "channel:<id>"
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NameReservation(Base):
+    """A short name, name or channel held while a community is being created, before its row exists.
+
+    Taken and committed before copbot asks Slack for a new channel, so that a lost race creates none.
+    """
+
+    __tablename__ = "name_reservations"
+
+    team_id: Mapped[str] = mapped_column(
+        TEAM_ID, ForeignKey("workspaces.team_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Activity(Base):

@@ -22,8 +22,26 @@ def ensure_workspace(
     )
 
 
+def already_processed(session: Session, *, event_id: str) -> bool:
+    return session.get(ProcessedEvent, event_id) is not None
+
+
 def first_delivery(session: Session, *, event_id: str, team_id: str, now: datetime) -> bool:
     """Record an Events API delivery; False when this event_id was already acted on (a Slack retry)."""
     return insert_if_absent(
         session, ProcessedEvent, ["event_id"], event_id=event_id, team_id=team_id, received_at=now
     )
+
+
+def refuse_token(session: Session, *, team_id: str, reason: str, now: datetime) -> None:
+    """Slack refused the workspace's token: its deliveries wait until a token works again."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None and workspace.token_refused_at is None:
+        workspace.token_refused_at, workspace.token_refused_reason = now, reason[:64]
+
+
+def accept_token(session: Session, *, team_id: str) -> None:
+    """A token of the workspace works (again): its deliveries may go."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None and workspace.token_refused_at is not None:
+        workspace.token_refused_at = workspace.token_refused_reason = None

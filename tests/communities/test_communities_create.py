@@ -125,7 +125,8 @@ def test_create_in_french_with_an_existing_channel(forms, workspace, people, san
     [community] = stored_communities(session_factory)
     assert (community.slug, community.language, community.channel_id) == ("qualite", "fr", channel_id)
     assert workspace.bot_user_id in workspace.channel_members(channel_id)
-    assert [call.args["channel"] for call in sandbox.calls("conversations.join")] == [channel_id]
+    # The welcome post and the creator's invitation are sent side by side: either may join first.
+    assert {call.args["channel"] for call in sandbox.calls("conversations.join")} == {channel_id}
     [welcome] = workspace.messages(channel_id)
     assert welcome["blocks"][0]["text"]["text"] == "Bienvenue dans Qualité"
     assert "*Pour nous rejoindre :* tapez `/cop join qualite`" in str(welcome["blocks"])
@@ -159,9 +160,11 @@ def test_creator_already_in_the_channel_is_fine(forms, workspace, people, sandbo
     """Inviting a creator who is in the channel already is not an error."""
     channel_id = workspace.add_channel("testers", members=[people.chen])
     assert forms.create(people.chen, channel=channel_id).text == ""
-    [invite] = sandbox.calls("conversations.invite")
-    assert invite.response["error"] == "already_in_channel"
+    # (copbot may try once before its welcome post has joined it to the channel: not_in_channel.)
+    assert sandbox.calls("conversations.invite")[-1].response["error"] == "already_in_channel"
     assert len(stored_communities(session_factory)) == 1
+    assert workspace.dm_messages(people.chen) != []  # the confirmation; no "couldn't add you" note
+    assert not any("couldn't add you" in m["text"] for m in workspace.dm_messages(people.chen))
 
 
 def test_typed_short_name_is_kept(forms, people, session_factory):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.parse
 
 import pytest
@@ -17,6 +16,7 @@ from copbot.sandbox import payloads
 from copbot.sandbox.forms import fill
 from copbot.services.communities import Actor, create_community
 from copbot.slack.gateways.communities import SlackCommunities
+from copbot.store.reservations import Reservations
 from copbot.store.workspaces import ensure_workspace
 
 
@@ -41,7 +41,7 @@ def test_other_workspace_is_refused(command, driver, sandbox, people, place, ses
     [
         {"signature": "v0=" + "0" * 64},
         {"sign": False},
-        {"timestamp": int(time.time()) - 6 * 60},
+        {"age": 6 * 60},
     ],
 )
 def test_forged_or_stale_requests(forgery, driver, forms, workspace, people, place, session_factory, sandbox):
@@ -110,8 +110,10 @@ def test_simultaneous_creations_are_decided_by_the_database(
             actor=Actor(people.chen, is_admin=False, is_active=True),
             draft=draft,
             admins_only=False,
+            origin="test",
             now=clock.now(),
             slack=RivalFirst(client, session_factory, workspace.team_id),
+            holds=Reservations(session_factory, clock),
         )
     assert (raised.value.field, raised.value.params) == ("slug", {"slug": "testing"})
     assert [(c.slug, c.name) for c in stored_communities(session_factory)] == [("testing", "Rival")]

@@ -111,7 +111,7 @@ def test_messages_fit_slack_limits(language):
     tr = translator(language)
     session = UpcomingSession("T" * 150, datetime(2026, 3, 12, 17, tzinfo=UTC))
     for outcome in (JoinOutcome.NEW, JoinOutcome.REJOINED):
-        welcome = build_welcome(tr, Welcome(HUGE, outcome, session, added_to_channel=False), tz="Nowhere/x")
+        welcome = build_welcome(tr, Welcome(HUGE, outcome, session), tz="Nowhere/x")
         assert check_message_blocks(welcome["blocks"]) == []
     for erased in (False, True):
         assert check_message_blocks(build_farewell(tr, HUGE, erased=erased)["blocks"]) == []
@@ -122,7 +122,7 @@ def test_messages_fit_slack_limits(language):
 def test_the_welcome_shows_the_session_in_the_given_time_zone():
     """17:00 UTC is 13:00 in New York (summer time) and 18:00 in Paris, in each language's words."""
     session = UpcomingSession("Lean coffee", datetime(2026, 3, 12, 17, tzinfo=UTC))
-    welcome = Welcome(CARD, JoinOutcome.NEW, session, added_to_channel=True)
+    welcome = Welcome(CARD, JoinOutcome.NEW, session)
     english = build_welcome(translator("en"), welcome, tz="America/New_York")
     french = build_welcome(translator("fr"), welcome, tz="Europe/Paris")
     assert "*Next session:* Lean coffee, Thursday 12 March, 13:00 (America/New_York)" in str(

@@ -96,17 +96,18 @@ def test_a_former_member_is_offered_again(driver, workspace, people, place, sess
     assert len(workspace.ephemerals(people.chen)) == 1
 
 
-def test_communities_sharing_a_channel_are_each_offered(driver, workspace, people, place, session_factory):
-    """Two live communities in one channel: one offer, a Join button for each; an archived one is left out."""
-    testing = place("Testing", in_channel=(people.chen,))
-    design = place("Design", channel_id=testing.channel_id)
-    old = place("Old", channel_id=testing.channel_id)
+def test_an_archived_community_of_the_channel_is_not_offered(
+    driver, workspace, people, place, session_factory
+):
+    """The channel's live community is offered; one archived that lived there before is left out."""
+    old = place("Old", in_channel=(people.chen,))
     with session_factory() as session, session.begin():
         session.execute(update(Community).where(Community.id == old.id).values(archived_at=WHEN))
+    testing = place("Testing", channel_id=old.channel_id)
     driver.event(workspace, _joined(workspace, people.chen, testing.channel_id))
     [offer] = workspace.ephemerals(people.chen)
     values = [block["accessory"]["value"] for block in offer["blocks"] if "accessory" in block]
-    assert values == [str(design.id), str(testing.id)]
+    assert values == [str(testing.id)]
 
 
 def test_join_from_the_offer_then_not_now(driver, workspace, people, place, forms, store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 
 import pytest
@@ -95,8 +94,8 @@ def _command_body(workspace, user_id: str) -> bytes:
     [
         ("forged signature", {"signature": "v0=" + "0" * 64}),
         ("no signature", {"sign": False}),
-        ("stale timestamp", {"timestamp": int(time.time()) - 6 * 60}),
-        ("future timestamp", {"timestamp": int(time.time()) + 6 * 60}),
+        ("stale timestamp", {"age": 6 * 60}),
+        ("future timestamp", {"age": -6 * 60}),
     ],
 )
 def test_bad_signatures_are_refused_before_any_listener(

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy import select
 
+from copbot.store.models import Community, Delivery
 from copbot.store.models import Workspace as WorkspaceRow
 
 
@@ -26,7 +27,10 @@ def test_a_failing_command_apologises_and_changes_nothing(
     assert record.exc_info is not None
     assert "fatal_error" in str(record.exc_info[1])
     with session_factory() as session:
-        assert session.scalars(select(WorkspaceRow)).all() == []  # even the first-contact row was undone
+        # The workspace is recorded at first contact, in a transaction of its own; nothing else is kept.
+        assert [row.team_id for row in session.scalars(select(WorkspaceRow))] == [workspace.team_id]
+        assert session.scalars(select(Community)).all() == []
+        assert session.scalars(select(Delivery)).all() == []
 
 
 def test_the_apology_is_in_the_users_language(driver, sandbox, workspace, people):

@@ -17,15 +17,20 @@ NOT_WORKSPACE_DATA = {
 }
 
 
-def _community(team_id: str = "T1", slug: str = "testing") -> Community:
+def _community(
+    team_id: str = "T1", slug: str = "testing", name: str = "Testing", channel_id: str = "C1"
+) -> Community:
     return Community(
-        team_id=team_id, slug=slug, name="Testing", purpose="p", audience="a", channel_id="C1",
+        team_id=team_id, slug=slug, name=name, purpose="p", audience="a", channel_id=channel_id,
         created_by="U1", created_at=NOW, updated_at=NOW,
     )  # fmt: skip
 
 
 def _delivery(work_key: str) -> Delivery:
-    return Delivery(team_id="T1", work_key=work_key, kind="prompt", created_at=NOW, updated_at=NOW)
+    return Delivery(
+        team_id="T1", work_key=work_key, kind="prompt", due_at=NOW, expires_at=NOW, created_at=NOW,
+        updated_at=NOW,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -47,8 +52,23 @@ def community_id(session_factory, workspaces) -> int:
 
 def test_duplicate_slug_in_one_workspace_is_refused(session_factory, community_id):
     """A second community with the same slug in the same workspace fails at the database."""
-    with pytest.raises(IntegrityError), unit_of_work(session_factory) as session:
-        session.add(_community("T1", "testing"))
+    with pytest.raises(IntegrityError, match="slug"), unit_of_work(session_factory) as session:
+        session.add(_community("T1", "testing", name="Other", channel_id="C2"))
+
+
+def test_live_names_and_channels_are_unique_in_a_workspace(session_factory, community_id):
+    """Another live community named the same but for case, or in the same channel, fails at the database."""
+    for other in (_community(slug="other", name="TESTING"), _community(slug="other", name="Other")):
+        with pytest.raises(IntegrityError), unit_of_work(session_factory) as session:
+            session.add(other)
+
+
+def test_an_archived_community_frees_its_name_and_channel(session_factory, community_id):
+    """Once a community is archived, a new one may take its name (any case) and its channel."""
+    with unit_of_work(session_factory) as session:
+        session.get(Community, community_id).archived_at = NOW
+    with unit_of_work(session_factory) as session:
+        session.add(_community(slug="again", name="testing"))
 
 
 def test_same_slug_in_another_workspace_is_allowed(session_factory, community_id):

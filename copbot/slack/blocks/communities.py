@@ -91,6 +91,20 @@ def build_updated(tr: Translator, card: CommunityCard) -> dict[str, Any]:
     return {"text": text, "blocks": [section(text)]}
 
 
+def build_channel_problem(tr: Translator, card: CommunityCard, why: str) -> dict[str, Any]:
+    """An organiser's DM: copbot could not post in the community's channel; `why` is translated already."""
+    text = tr.gettext(
+        "copbot couldn't post in <#{channel}>, the channel of *{name}*: {why} Invite copbot back "
+        "(`/invite @copbot`), or move the community to another channel with `{command} edit {slug}`.",
+        channel=card.channel_id,
+        name=escape(card.name),
+        why=why,
+        command=COMMAND,
+        slug=card.slug,
+    )
+    return {"text": text.replace("*", ""), "blocks": [section(text)]}
+
+
 def _list_entry(tr: Translator, card: CommunityCard) -> list[Block]:
     # Line breaks would split the list's compact layout (and its italics).
     purpose = _fit(one_line(card.purpose), LIST_PURPOSE_MAX)

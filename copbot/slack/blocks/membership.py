@@ -115,7 +115,7 @@ def build_welcome(tr: Translator, welcome: Welcome, *, tz: str) -> dict[str, Any
         when = _when(welcome.next_session.starts_at, tz, tr.language)
         title = escape(welcome.next_session.title)
         blocks.append(section(tr.gettext("*Next session:* {title}, {when}", title=title, when=when)))
-    blocks.append(section(_channel_line(tr, community.channel_id, added=welcome.added_to_channel)))
+    blocks.append(section(tr.gettext("The community talks in <#{channel}>.", channel=community.channel_id)))
     blocks.append(section(tr.gettext("Start by sharing a story: `/cop share`")))
     fallback = greeting.replace("*", "")
     return {"text": fallback, "blocks": blocks}
@@ -175,12 +175,6 @@ def _what_and_who(tr: Translator, community: CommunityCard) -> str:
 
 def _purpose(community: CommunityCard) -> str:
     return escape(community.purpose[:PURPOSE_SHOWN_MAX])
-
-
-def _channel_line(tr: Translator, channel_id: str, *, added: bool) -> str:
-    if added:
-        return tr.gettext("The community talks in <#{channel}>.", channel=channel_id)
-    return tr.gettext("copbot couldn't add you to <#{channel}>: please join it yourself.", channel=channel_id)
 
 
 def _when(starts_at: datetime, tz: str, language: str) -> str:

@@ -81,7 +81,7 @@ def build_notice(tr: Translator, text: str) -> dict[str, Any]:
 
 def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
     """The channel post, in the community's language: who shared it, the title, the story, its tags."""
-    author = f"<@{story.author_user_id}>"
+    author = f"<@{story.author_user_id}>" if story.author_user_id else tr.gettext("A former member")
     blocks = [
         section(tr.gettext("{author} shared a story", author=author)),
         section(f"*{escape(story.title)}*"),

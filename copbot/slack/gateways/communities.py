@@ -1,4 +1,4 @@
-"""The Slack side of setting up a community: channel checks, new channels, the pinned welcome, invites."""
+"""What setting up a community asks of Slack during the request: channel checks and new channels."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ from slack_sdk.errors import SlackApiError
 from copbot.domain.communities import BAD_CHANNEL, BAD_CHANNEL_NAME, CHANNEL, NEW_CHANNEL
 from copbot.domain.errors import InvalidInput
 from copbot.domain.text import N_
-from copbot.i18n import translator
-from copbot.services.lookup import CommunityCard
-from copbot.slack.blocks.communities import build_welcome
 
 CANT_SEE = N_("copbot can't see that channel. Invite @copbot to it first (/invite @copbot), or pick another.")
 ARCHIVED = N_("That channel is archived. Pick another.")
 CHANNEL_EXISTS = N_("A channel with that name exists already. Pick it above, or choose another name.")
-# A welcome that can no longer be edited is posted again instead.
-GONE = frozenset({"message_not_found", "cant_update_message"})
 
 
 def slack_error(error: SlackApiError) -> str:
@@ -50,33 +45,3 @@ class SlackCommunities:
             if slack_error(error).startswith("invalid_name"):
                 raise InvalidInput(BAD_CHANNEL_NAME, field=NEW_CHANNEL) from None
             raise
-
-    def publish_welcome(self, card: CommunityCard, previous_ts: str | None) -> str:
-        message = build_welcome(translator(card.language), card)
-        if previous_ts is not None:
-            try:
-                self._client.chat_update(channel=card.channel_id, ts=previous_ts, **message)
-            except SlackApiError as error:
-                if slack_error(error) not in GONE:
-                    raise
-            else:
-                return previous_ts
-        self._join(card.channel_id)
-        ts = str(self._client.chat_postMessage(channel=card.channel_id, **message)["ts"])
-        self._client.pins_add(channel=card.channel_id, timestamp=ts)
-        return ts
-
-    def add_to_channel(self, channel_id: str, user_id: str) -> None:
-        try:
-            self._client.conversations_invite(channel=channel_id, users=user_id)
-        except SlackApiError as error:
-            if slack_error(error) != "already_in_channel":
-                raise
-
-    def _join(self, channel_id: str) -> None:
-        """Join a public channel (copbot is already in any private one it could see)."""
-        try:
-            self._client.conversations_join(channel=channel_id)
-        except SlackApiError as error:
-            if slack_error(error) != "method_not_supported_for_channel_type":
-                raise

@@ -24,10 +24,11 @@ from copbot.slack.payloads import CommandText, parse_command_text
 class CommandRequest:
     """Everything a subcommand handler gets; it must call `ack` exactly once."""
 
-    team_id: str
+    team_id: str  # the authorised workspace (the middleware refuses a body naming another)
     user_id: str
     channel_id: str
     trigger_id: str
+    origin: str  # names this command in work keys
     text: CommandText
     tr: Translator
     session: Session
@@ -41,14 +42,17 @@ class CommandRequest:
         self.ack(response_type="ephemeral", text=explain(self.tr, error))
 
     def open_modal(self, build: Callable[[], dict[str, Any]]) -> None:
-        """Open the modal `build` returns; when it raises a CopbotError, refuse with the reason instead."""
+        """Open the modal `build` returns, then answer; on a CopbotError (SlackBusy too) refuse instead.
+
+        views.open comes first: the answer to Slack is only sent when this listener returns, and a
+        refusal must be able to replace it.
+        """
         try:
-            view = build()
+            self.client.views_open(trigger_id=self.trigger_id, view=build())
         except CopbotError as error:
             self.refuse(error)
             return
         self.ack()
-        self.client.views_open(trigger_id=self.trigger_id, view=view)
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,11 @@ def _request(
     ack: Ack, respond: Respond, command: dict[str, Any], client: WebClient, context: Any
 ) -> CommandRequest:
     return CommandRequest(
-        team_id=command["team_id"],
+        team_id=context.team_id,
         user_id=command["user_id"],
         channel_id=command.get("channel_id", ""),
         trigger_id=command.get("trigger_id", ""),
+        origin=context["origin"],
         text=parse_command_text(command.get("text", "")),
         tr=context["tr"],
         session=context["session"],

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from copbot.domain.communities import NAME, page_number, validate_draft
 from copbot.domain.errors import CopbotError
-from copbot.i18n import N_, Translator
+from copbot.i18n import N_
 from copbot.services import organisers
 from copbot.services.communities import (
     Actor,
@@ -21,7 +21,6 @@ from copbot.services.communities import (
     list_page,
     update_community,
 )
-from copbot.services.lookup import CommunityCard
 from copbot.slack.blocks import communities as messages
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.deps import Deps
@@ -56,29 +55,23 @@ def _requester(request: CommandRequest) -> Actor:
 
 
 def _create(request: CommandRequest) -> None:
-    person = request.deps.people.get(request.client, request.team_id, request.user_id)
-    try:
-        check_may_create(
-            _as_actor(request.user_id, person), admins_only=request.deps.settings.create_requires_admin
-        )
-    except CopbotError as error:
-        _refuse(request, error)
-        return
-    values = ModalValues(language=request.tr.language, timezone=(person and person.tz) or "UTC")
-    request.ack()
-    request.client.views_open(trigger_id=request.trigger_id, view=build_create_modal(request.tr, values))
+    def view() -> dict[str, Any]:
+        person = request.deps.people.get(request.client, request.team_id, request.user_id)
+        actor = _as_actor(request.user_id, person)
+        check_may_create(actor, admins_only=request.deps.settings.create_requires_admin)
+        values = ModalValues(language=request.tr.language, timezone=(person and person.tz) or "UTC")
+        return build_create_modal(request.tr, values)
+
+    request.open_modal(view)
 
 
 def _edit(request: CommandRequest) -> None:
-    try:
+    def view() -> dict[str, Any]:
         community = _organised(request, " ".join(request.text.args) or None)
-    except CopbotError as error:
-        _refuse(request, error)
-        return
-    sealed = request.deps.seal.seal({"community_id": community.id, "team_id": request.team_id})
-    request.ack()
-    view = build_edit_modal(request.tr, _prefilled(community), private_metadata=sealed)
-    request.client.views_open(trigger_id=request.trigger_id, view=view)
+        sealed = request.deps.seal.seal({"community_id": community.id, "team_id": request.team_id})
+        return build_edit_modal(request.tr, _prefilled(community), private_metadata=sealed)
+
+    request.open_modal(view)
 
 
 def _list(request: CommandRequest) -> None:
@@ -121,8 +114,9 @@ def _change_organisers(
         return messages.build_organiser_removed(request.tr, community.name, user_id)
     person = request.deps.people.get(request.client, request.team_id, user_id)
     target = None if person is None else _as_actor(user_id, person)
-    slack = SlackCommunities(request.client)
-    organisers.add_organiser(session, community=community, actor=by, target=target, now=now, slack=slack)
+    organisers.add_organiser(
+        session, community=community, actor=by, target=target, origin=request.origin, now=now
+    )
     return messages.build_organiser_added(request.tr, community.name, user_id)
 
 
@@ -154,61 +148,52 @@ def _prefilled(community: Community) -> ModalValues:
     )
 
 
-def submit_create(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    deps, team_id, user_id = context["deps"], body["team"]["id"], body["user"]["id"]
+def submit_create(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
 
-    def create() -> Community:
-        return create_community(
+    def create() -> None:
+        create_community(
             context["session"],
             team_id=team_id,
             actor=actor(deps, client, team_id, user_id),
             draft=validate_draft(parse_community_form(view)),
             admins_only=deps.settings.create_requires_admin,
+            origin=context["origin"],
             now=deps.clock.now(),
             slack=SlackCommunities(client),
+            holds=deps.holds,
         )
 
-    _save_and_confirm(ack, client, context, user_id, save=create, confirmation=messages.build_created)
+    _save(ack, context, create)
 
 
-def submit_edit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    deps, team_id, user_id = context["deps"], body["team"]["id"], body["user"]["id"]
+def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
 
-    def update() -> Community:
-        return update_community(
+    def update() -> None:
+        update_community(
             context["session"],
             team_id=team_id,
             community_id=open_edit_metadata(deps.seal, view.get("private_metadata", ""), team_id=team_id),
             actor=actor(deps, client, team_id, user_id),
             draft=validate_draft(parse_community_form(view)),
+            origin=context["origin"],
             now=deps.clock.now(),
             slack=SlackCommunities(client),
+            holds=deps.holds,
         )
 
-    _save_and_confirm(ack, client, context, user_id, save=update, confirmation=messages.build_updated)
+    _save(ack, context, update)
 
 
-def _save_and_confirm(
-    ack: Ack,
-    client: WebClient,
-    context: BoltContext,
-    user_id: str,
-    *,
-    save: Callable[[], Community],
-    confirmation: Callable[[Translator, CommunityCard], dict[str, Any]],
-) -> None:
-    """Close the modal and DM the person; or keep it open with the problems shown inline."""
+def _save(ack: Ack, context: BoltContext, save: Callable[[], None]) -> None:
+    """Close the modal (the organiser's DM follows); or keep it open with the problems shown inline."""
     try:
-        community = save()
+        save()
     except CopbotError as error:
         ack(**modal_errors(context["tr"], error, context, default_block=NAME))
         return
     ack()
-    client.chat_postMessage(channel=user_id, **confirmation(context["tr"], CommunityCard.of(community)))
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (

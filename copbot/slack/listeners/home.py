@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
-from copbot.slack.gateways.home import publish_home
+from copbot.services.home import refresh_home
 from copbot.slack.listeners.commands import Subcommand
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
@@ -17,7 +16,13 @@ def register(app: App) -> None:
     app.event("app_home_opened")(on_home_opened)
 
 
-def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
     """Only the Home tab is ours to draw; opening the Messages tab sends this event too."""
-    if event.get("tab") == "home":
-        publish_home(client, context, event["user"])
+    if event.get("tab") == "home" and isinstance(event.get("user"), str):
+        refresh_home(
+            context["session"],
+            team_id=str(context.team_id),
+            user_id=event["user"],
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotFound
@@ -19,14 +19,13 @@ from copbot.domain.membership import (
     parse_join,
 )
 from copbot.i18n import N_, Translator
-from copbot.services import membership
+from copbot.services import membership, notices
 from copbot.services.membership import JoinForm, LeaveForm
 from copbot.slack import ids
 from copbot.slack.blocks.membership import build_join_modal, build_leave_modal, build_problem_modal
 from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
-from copbot.slack.gateways.home import refresh_home
-from copbot.slack.gateways.membership import MembershipGateway, tell
+from copbot.slack.gateways.membership import MembershipGateway
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.payloads import button_community_id
 
@@ -77,10 +76,9 @@ def _from_button(view: Callable[[BoltContext, int], dict[str, Any]]) -> Callable
         ack()
         try:
             modal = view(context, button_community_id(action.get("value")))
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
         except CopbotError as error:
-            tell(client, body, context.respond, explain(context["tr"], error))
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
+            tell(context, body, error)
 
     return open_modal
 
@@ -109,9 +107,18 @@ open_join_modal = _from_button(_join_from_button)
 open_leave_modal = _from_button(_leave_from_button)
 
 
-def dismiss_offer(ack: Ack, respond: Respond) -> None:
+def dismiss_offer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The "Not now" button on the offer to a channel joiner: the offer goes away."""
     ack()
-    respond(delete_original=True)
+    if body.get("response_url"):
+        notices.respond(
+            context["session"],
+            team_id=_team(context),
+            response_url=str(body["response_url"]),
+            body={"delete_original": True},
+            key=context["origin"],
+            now=context["deps"].clock.now(),
+        )
 
 
 def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -126,6 +133,7 @@ def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
             user_id=_user(context),
             community_id=answers.community_id,
             profile=answers.profile,
+            origin=context["origin"],
             now=deps.clock.now(),
         )
     except CopbotError as error:
@@ -133,20 +141,19 @@ def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
         ack(**modal_errors(context["tr"], error, context, default_block=fallback))
         return
     ack()
-    refresh_home(client, context, _user(context))
 
 
-def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_leave(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     deps = context["deps"]
     try:
         sealed = deps.seal.open(view.get("private_metadata", ""))
         membership.leave(
             context["session"],
-            _gateway(client, context),
             team_id=_team(context),
             user_id=_user(context),
             community_id=_sealed_id(sealed),
             erase=sealed.get("erase") is True,
+            origin=context["origin"],
             now=deps.clock.now(),
         )
     except CopbotError as error:
@@ -155,7 +162,6 @@ def submit_leave(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
         ack(response_action="update", view=build_problem_modal(context["tr"], explain(context["tr"], error)))
         return
     ack()
-    refresh_home(client, context, _user(context))
 
 
 def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -176,6 +182,8 @@ def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltConte
         team_id=_team(context),
         channel_id=channel_id,
         user_id=user_id,
+        origin=context["origin"],
+        now=context["deps"].clock.now(),
     )
 
 
@@ -248,7 +256,20 @@ def _has_block(view: dict[str, Any], block_id: str) -> bool:
 
 
 def _gateway(client: WebClient, context: BoltContext) -> MembershipGateway:
-    return MembershipGateway(client, team_id=_team(context), tr=context["tr"], people=context["deps"].people)
+    return MembershipGateway(client, team_id=_team(context), people=context["deps"].people)
+
+
+def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None:
+    """Why a click did nothing, after the answer: beside the message clicked, or by DM from the App Home."""
+    notices.explain_error(
+        context["session"],
+        error,
+        team_id=_team(context),
+        user_id=_user(context),
+        key=context["origin"],
+        now=context["deps"].clock.now(),
+        response_url=body.get("response_url"),
+    )
 
 
 def _team(context: BoltContext) -> str:

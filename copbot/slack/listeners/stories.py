@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
@@ -21,12 +21,12 @@ from copbot.slack.blocks.stories import (
     build_notice,
     build_share_modal,
 )
+from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
-from copbot.slack.errors import ephemeral_error, explain, modal_errors
-from copbot.slack.gateways.home import refresh_home
-from copbot.slack.gateways.stories import SlackStoryChannel
+from copbot.slack.errors import explain, modal_errors
 from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.payloads import button_community_id
 from copbot.slack.people import is_active
@@ -67,9 +67,7 @@ def register(app: App) -> None:
     app.view(SHARE_VIEW)(submit_share)
 
 
-def open_from_button(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
-) -> None:
+def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """The Share button (App Home, channel messages): its value is the community's id."""
     ack()
     tr, deps = context["tr"], context["deps"]
@@ -81,21 +79,20 @@ def open_from_button(
             user_id=str(context.user_id),
             community_id=button_community_id(body["actions"][0].get("value")),
         )
+        target = stories.ShareTarget(fixed=community, choices=[])
+        client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target))
+    except SlackBusy as error:
+        tell(context, body, error)  # Slack would not open a modal: say so after the answer
     except CopbotError as error:
         if body.get("response_url"):
-            respond(**ephemeral_error(tr, error, context), replace_original=False)
+            tell(context, body, error)
         else:  # the Home tab has nowhere to answer but a modal
             client.views_open(trigger_id=body["trigger_id"], view=build_notice(tr, explain(tr, error)))
-        return
-    target = stories.ShareTarget(fixed=community, choices=[])
-    client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target))
 
 
-def submit_share(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     tr, deps = context["tr"], context["deps"]
-    team_id, user_id = str(context.team_id), body["user"]["id"]
+    team_id, user_id = str(context.team_id), str(context.user_id)
     try:
         form = _read_form(view, deps.seal)
         _require_person(deps, client, team_id, user_id)
@@ -106,14 +103,13 @@ def submit_share(
             user_id=user_id,
             community_id=_chosen(form),
             draft=draft,
+            origin=context["origin"],
             now=deps.clock.now(),
-            channel=SlackStoryChannel(client, author_tr=tr, default_language=deps.settings.language),
         )
     except CopbotError as error:
         ack(**modal_errors(tr, error, context, default_block=_problem_block(view)))
         return
     ack()
-    refresh_home(client, context, user_id)
 
 
 def _problem_block(view: dict[str, Any]) -> str:

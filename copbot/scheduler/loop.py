@@ -1,0 +1,86 @@
+"""The loop: every tick, the planners add what became due to the outbox, then the sender sends what is due.
+
+Runs in `copbot run`, in each `copbot serve` worker and alone as `copbot worker` (APScheduler 3's
+BackgroundScheduler, one job). Any number of loops may share a database: planners add deliveries under
+unique work keys and the sender claims each delivery once, so together they send everything exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session, sessionmaker
+
+from copbot.clock import Clock
+from copbot.slack.outbox.sender import Sender
+from copbot.store.db import unit_of_work
+
+logger = logging.getLogger(__name__)
+JOB_ID = "copbot-tick"
+
+
+class Planner(Protocol):
+    """Adds the deliveries that are due by `now` (work keys make a second call add nothing)."""
+
+    def __call__(self, session: Session, now: datetime) -> None: ...
+
+
+class Loop:
+    def __init__(
+        self,
+        *,
+        session_factory: sessionmaker[Session],
+        clock: Clock,
+        sender: Sender,
+        planners: Sequence[Planner],
+        tick_seconds: float,
+    ) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+        self._sender = sender
+        self._planners = planners
+        self._tick_seconds = tick_seconds
+        self._scheduler: BackgroundScheduler | None = None
+        self.last_tick_at: datetime | None = None
+
+    def start(self) -> None:
+        scheduler = BackgroundScheduler(timezone=UTC)
+        trigger = IntervalTrigger(seconds=self._tick_seconds, timezone=UTC)
+        first = datetime.now(UTC)  # APScheduler keeps real time; copbot's own clock is for the work
+        scheduler.add_job(self.tick, trigger, id=JOB_ID, max_instances=1, coalesce=True, next_run_time=first)
+        scheduler.start()
+        self._scheduler = scheduler
+        logger.info("copbot loop started: a tick every %s s", self._tick_seconds)
+
+    def stop(self) -> None:
+        """Stop ticking; what the sender holds is finished or given back before this returns."""
+        self._sender.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            self._scheduler = None
+
+    def tick(self) -> int:
+        """Plan, then send what is due; the number of deliveries handled."""
+        now = self._clock.now()
+        for planner in self._planners:
+            self._plan(planner, now)
+        handled = self._sender.send_due(seconds=self._tick_seconds)
+        self.last_tick_at = self._clock.now()
+        return handled
+
+    def _plan(self, planner: Planner, now: datetime) -> None:
+        """One planner, one transaction: what it adds is sent by the send that follows."""
+        try:
+            with unit_of_work(self._session_factory) as session:
+                planner(session, now)
+        except Exception:
+            logger.exception("planner %s failed; the next tick tries again", _name(planner))
+
+
+def _name(planner: Callable[..., object]) -> str:
+    return getattr(planner, "__qualname__", repr(planner))
