@@ -45,6 +45,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """Split `text` so that each piece, once escaped for mrkdwn, fits in `limit` characters.
+
+    Escaping can grow a text (& becomes &amp;), so 3,000 typed characters may not fit one section.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        escaped = escape(char)
+        if size + len(escaped) > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(escaped)
+        size += len(escaped)
+    return [*chunks, "".join(current)]
+
+
 def modal(
     title: str,
     blocks: list[Block],
