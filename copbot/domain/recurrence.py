@@ -122,7 +122,7 @@ def split(
     if not is_rule_day(rule, day):
         raise ValueError(f"{key} is not an occurrence of the series")
     before = replace(rule, until=day - timedelta(days=1)) if day > rule.first_day else None
-    after = replace(rule, first_day=day, zone=zone or rule.zone, at=at or rule.at)
+    after = replace(rule, first_day=day, zone=zone or rule.zone, at=rule.at if at is None else at)
     return before, after
 
 

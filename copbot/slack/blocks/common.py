@@ -10,6 +10,7 @@ Block = dict[str, Any]
 MODAL_TEXT_MAX = 24  # a modal's title, submit and close labels
 OPTION_TEXT_MAX = 75
 MAX_OPTIONS = 100  # in one static select
+SECTION_TEXT_MAX = 3000
 
 
 def plain(text: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from copbot.domain.sessions import is_web_link
 from copbot.i18n import Translator
 from copbot.services.sessions_view import OccurrenceView
 from copbot.slack.blocks.common import (
+    SECTION_TEXT_MAX,
     Block,
     actions,
     button,
@@ -41,7 +42,6 @@ from copbot.slack.ids import (
 RSVP_ANSWERS: Final = {RSVP_GOING: RsvpAnswer.YES, RSVP_MAYBE: RsvpAnswer.MAYBE, RSVP_CANT: RsvpAnswer.NO}
 GOING_SHOWN = 20  # mentions listed under a session; the count says how many more
 PAGE_SIZE = 5  # sessions per /cop sessions page: 5 blocks each keep a page far under Slack's 50
-SECTION_TEXT_MAX = 3000
 HOUR, WEEK = 60, 7 * 24 * 60  # in minutes
 
 

@@ -9,6 +9,7 @@ from copbot.domain.tags import TAG_MAX, TAGS_MAX
 from copbot.i18n import Translator
 from copbot.services.stories import CommunityChoice, SharedStory
 from copbot.slack.blocks.common import (
+    SECTION_TEXT_MAX,
     Block,
     context,
     escape,
@@ -28,7 +29,6 @@ COMMUNITY_INPUT = "community_select"
 TITLE_INPUT = "title_input"
 BODY_INPUT = "story_input"
 TAGS_INPUT = "tags_input"
-SECTION_TEXT_MAX = 3000
 TAGS_TYPED_MAX = TAGS_MAX * (TAG_MAX + 2)  # room for the separators
 
 
