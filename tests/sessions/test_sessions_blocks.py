@@ -159,7 +159,7 @@ def test_reminder_at_its_largest_fits_a_message():
     assert texts[1].startswith("*" + "&lt;" * 150 + "*\n")
     assert "".join(texts[2:-1]) == "&amp;" * 3000  # in sections of at most 3,000 characters
     counts, going = texts[-1].split("\n")
-    assert counts == "200 going · 3 maybe · 1 can't"
+    assert counts == "200 going · 3 maybe · 1 can't go"
     assert going.startswith("Going: <@U0000>, <@U0001>, ")
     assert going.endswith("<@U0019> and 180 more")
 

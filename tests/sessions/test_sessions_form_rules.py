@@ -128,13 +128,13 @@ def test_a_repeated_wall_time_is_the_earlier_one():
             {"date": "2026-03-19"},
             "date",
             "This start is in the past: choose a later date or time.",
-            "Ce début est déjà passé : choisissez une date ou une heure plus tardive.",
+            "Cette date de début est déjà passée : choisissez une date ou une heure plus tardive.",
         ),
         (
             {"date": "2026-03-20", "time": "13:00"},  # 13:00 in Paris is NOW: not in the future
             "time",
             "This start is in the past: choose a later date or time.",
-            "Ce début est déjà passé : choisissez une date ou une heure plus tardive.",
+            "Cette date de début est déjà passée : choisissez une date ou une heure plus tardive.",
         ),
         (
             {"date": "2026-03-29", "time": "02:30"},

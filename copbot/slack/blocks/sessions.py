@@ -156,7 +156,7 @@ def _answers(tr: Translator, view: OccurrenceView) -> str:
         [
             tr.ngettext("{count} going", "{count} going", view.going_count),
             tr.ngettext("{count} maybe", "{count} maybe", view.maybe_count),
-            tr.ngettext("{count} can't", "{count} can't", view.cant_count),
+            tr.ngettext("{count} can't go", "{count} can't go", view.cant_count),
         ]
     )
     shown = view.going[:GOING_SHOWN]
