@@ -210,7 +210,7 @@ def test_places_are_links_only_when_they_are_web_links(place, shown):
 def test_list_for_organisers_and_members():
     """A page of five sessions fits a message; organisers also get Edit and Cancel, and a next-page button."""
     sessions = [
-        _view(ref=f"{n}:2026-03-31", agenda="a" * 3000, going=("U1",), going_count=1) for n in range(9)
+        _view(ref=f"{n}:2026-03-31", agenda="&" * 3000, going=("U1",), going_count=1) for n in range(9)
     ]
     managed = build_session_list(EN, "Testing", sessions, manage=True, slug="testing", more="7:2")
     assert check_message_blocks(managed["blocks"]) == []

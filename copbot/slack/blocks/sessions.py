@@ -41,7 +41,9 @@ from copbot.slack.ids import (
 # The answer each RSVP button records: listeners register these action ids and read the answer here.
 RSVP_ANSWERS: Final = {RSVP_GOING: RsvpAnswer.YES, RSVP_MAYBE: RsvpAnswer.MAYBE, RSVP_CANT: RsvpAnswer.NO}
 GOING_SHOWN = 20  # mentions listed under a session; the count says how many more
-PAGE_SIZE = 5  # sessions per /cop sessions page: 5 blocks each keep a page far under Slack's 50
+# Sessions per /cop sessions page: each takes 4 blocks, and up to 9 with an agenda escaping grows to
+# 15,000 characters, so a page stays within Slack's 50 blocks.
+PAGE_SIZE = 5
 HOUR, WEEK = 60, 7 * 24 * 60  # in minutes
 
 
