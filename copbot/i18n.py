@@ -8,9 +8,11 @@ language's files are merged into one translator.
 from __future__ import annotations
 
 import io
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -32,11 +34,38 @@ class Translator:
 
     def gettext(self, message: str, **params: object) -> str:
         text: str = self._translations.gettext(message)
-        return text.format(**params) if params else text
+        return text.format(**self._localised(params)) if params else text
 
     def ngettext(self, singular: str, plural: str, count: int, **params: object) -> str:
         text: str = self._translations.ngettext(singular, plural, count)
-        return text.format(count=count, **params)
+        return text.format(count=count, **self._localised(params))
+
+    def _localised(self, params: dict[str, object]) -> dict[str, object]:
+        return {key: _written(value, self.language) for key, value in params.items()}
+
+
+def _written(value: object, language: str) -> object:
+    """Dates and wall times are written the reader's way; an instant needs a zone, so its caller writes it."""
+    if isinstance(value, time) or (isinstance(value, date) and not isinstance(value, datetime)):
+        return _LocalTime(value, language)
+    return value
+
+
+class _LocalTime:
+    """A date or time parameter in the reader's language.
+
+    `{day}` is the long form ("29 mars 2026"); `{day:EEEE}` a CLDR pattern ("dimanche"), so that a translation
+    may choose its own form.
+    """
+
+    def __init__(self, value: date | time, language: str) -> None:
+        self._value = value
+        self._language = language
+
+    def __format__(self, pattern: str) -> str:
+        if isinstance(self._value, time):
+            return str(format_time(self._value, pattern or "short", locale=self._language))
+        return str(format_date(self._value, pattern or "long", locale=self._language))
 
 
 def normalise_language(value: str | None, default: str) -> str:

@@ -59,3 +59,13 @@ class ActivityKind(StrEnum):
     PAIR_MET = "pair_met"
     ORGANISER_ADDED = "organiser_added"
     ORGANISER_REMOVED = "organiser_removed"
+
+
+class Repeat(StrEnum):
+    """How a session series repeats; monthly rules take the week and weekday of the series' first date."""
+
+    NONE = "none"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY_NTH = "monthly_nth"  # e.g. every 2nd Thursday: the first date's rank among its month's Thursdays
+    MONTHLY_LAST = "monthly_last"  # e.g. every last Friday: the first date must be its month's last Friday

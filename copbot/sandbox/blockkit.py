@@ -7,6 +7,7 @@ an empty list meaning the payload is acceptable; copbot's builder tests reuse th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,11 @@ VIEW_BLOCK_LIMIT = 100
 VIEW_TYPES = ("modal", "home", "workflow_step")
 OPTION_ELEMENTS = ("static_select", "multi_static_select", "radio_buttons", "checkboxes", "overflow")
 TEXT_INPUT_MAX = 3000
+# A picker's initial value, in the form Slack reads: a date "YYYY-MM-DD", a time "HH:mm" (24-hour).
+PICKER_FORMATS = {
+    "datepicker": ("initial_date", re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")),
+    "timepicker": ("initial_time", re.compile(r"([01]\d|2[0-3]):[0-5]\d")),
+}
 
 
 def check_message_blocks(blocks: Any) -> list[str]:
@@ -156,6 +162,8 @@ def _element(element: Any, where: str) -> list[str]:
         problems += _options(element, where)
     elif kind == "plain_text_input":
         problems += _text_input_lengths(element, where)
+    elif kind in PICKER_FORMATS:
+        problems += _picker(element, where)
     return problems
 
 
@@ -194,6 +202,13 @@ def _text_input_lengths(element: dict[str, Any], where: str) -> list[str]:
     if maximum is not None and not 1 <= maximum <= TEXT_INPUT_MAX:
         problems.append(_err(f"must be between 1 and {TEXT_INPUT_MAX}", f"{where}/max_length"))
     return problems
+
+
+def _picker(element: dict[str, Any], where: str) -> list[str]:
+    key, form = PICKER_FORMATS[element["type"]]
+    if key in element and form.fullmatch(str(element[key])) is None:
+        return [_err(f"{key} is not in the expected format", f"{where}/{key}")]
+    return []
 
 
 _BLOCK_CHECKS: dict[str, Callable[[dict[str, Any], str], list[str]]] = {

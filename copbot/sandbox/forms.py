@@ -2,7 +2,7 @@
 
 `fill(view, {"name": "Testers", "language": "fr"})` returns the `state.values` Slack would submit:
 answers are keyed by block id and given as plain values (text, an option's value, a list of option values
-for checkboxes and multi-selects, a channel or user id, "HH:MM"); inputs left alone keep their
+for checkboxes and multi-selects, a channel or user id, "HH:MM", "YYYY-MM-DD"); inputs left alone keep their
 `initial_*` value, as in the Slack client.
 """
 
@@ -41,13 +41,23 @@ def _option(element: Element, value: str) -> dict[str, Any]:
     raise ValueError(f"{element['action_id']!r} has no option {value!r}")
 
 
+_INITIAL_KEYS = (
+    "initial_value",
+    "initial_conversation",
+    "initial_channel",
+    "initial_user",
+    "initial_time",
+    "initial_date",
+)
+
+
 def _initial(element: Element) -> Any:
     kind = element["type"]
     if "initial_option" in element:
         return element["initial_option"]["value"]
     if "initial_options" in element:
         return [option["value"] for option in element["initial_options"]]
-    for key in ("initial_value", "initial_conversation", "initial_channel", "initial_user", "initial_time"):
+    for key in _INITIAL_KEYS:
         if key in element:
             return element[key]
     return [] if kind.startswith("multi_") or kind == "checkboxes" else None
@@ -82,7 +92,9 @@ def _value_object(element: Element, answer: Any) -> dict[str, Any]:
     if kind in builders:
         return {"type": kind, **builders[kind]()}
     if kind in _SINGLE:
-        return {"type": kind, _SINGLE[kind]: answer}
+        # A time picker given a zone sends it back with the time, as Slack does.
+        zone = {"timezone": element["timezone"]} if "timezone" in element else {}
+        return {"type": kind, _SINGLE[kind]: answer, **zone}
     if kind in _MULTI:
         return {"type": kind, _MULTI[kind]: list(answer)}
     return {"type": kind, "value": answer if answer != "" else None}

@@ -36,9 +36,21 @@ EDIT_VIEW: Final = "community_edit"
 JOIN_VIEW: Final = "community_join"
 LEAVE_VIEW: Final = "community_leave"
 SHARE_VIEW: Final = "story_share"
+SESSION_NEW_VIEW: Final = "session_new"
+SESSION_EDIT_VIEW: Final = "session_edit"
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
 LEAVE_BUTTON: Final = "community_leave_open"  # App Home
 SHARE_BUTTON: Final = "story_share_open"  # App Home ("share a story"; the share modal comes with its issue)
 JOINER_DISMISS: Final = "channel_joiner_dismiss"
+
+# Session buttons carry an occurrence reference as their value ("<series id>:<local date>", see
+# copbot.domain.sessions.OccurrenceRef); the RSVP buttons appear on the list, the reminders and the App Home.
+RSVP_GOING: Final = "session_rsvp_going"
+RSVP_MAYBE: Final = "session_rsvp_maybe"
+RSVP_CANT: Final = "session_rsvp_cant"
+SESSION_EDIT_BUTTON: Final = "session_edit_open"  # organisers, in /cop sessions
+SESSION_CANCEL_BUTTON: Final = "session_cancel_open"  # organisers, in /cop sessions
+SESSION_TAKEAWAY_BUTTON: Final = "session_takeaway_open"  # the "what did you take away?" question
+SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its value is the caller's

@@ -124,10 +124,26 @@ def _select(options: list[dict]) -> dict:
             },
             "/view/blocks/0/element/placeholder",
         ),
+        (
+            {
+                "type": "input",
+                "label": _plain("L"),
+                "element": {"type": "datepicker", "initial_date": "2026-3-31"},
+            },
+            "/view/blocks/0/element/initial_date",
+        ),
+        (
+            {
+                "type": "input",
+                "label": _plain("L"),
+                "element": {"type": "timepicker", "initial_time": "9:30"},
+            },
+            "/view/blocks/0/element/initial_time",
+        ),
     ],
 )
 def test_input_limits_name_their_place(block, pointer):
-    """Option, label, length and placeholder limits inside input blocks are each reported at their field."""
+    """Option, label, length, placeholder and picker limits in input blocks are reported at their field."""
     (problem,) = check_view(_modal(block, submit=_plain("Save")))
     assert problem.endswith(f"[json-pointer:{pointer}]")
 

@@ -76,3 +76,26 @@ def test_unknown_block_or_option_is_an_error():
         fill(VIEW, {"nope": "x"})
     with pytest.raises(ValueError, match="has no option 'de'"):
         fill(VIEW, {"lang": "de"})
+
+
+def test_date_and_zoned_time_pickers():
+    """An untouched date picker submits its initial date; a time picker with a zone sends it back too."""
+    view = {
+        "type": "modal",
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "day",
+                "element": {"type": "datepicker", "action_id": "d", "initial_date": "2026-03-31"},
+            },
+            {
+                "type": "input",
+                "block_id": "at",
+                "element": {"type": "timepicker", "action_id": "t", "timezone": "Europe/Paris"},
+            },
+        ],
+    }
+    assert fill(view, {"at": "10:00"}) == {
+        "day": {"d": {"type": "datepicker", "selected_date": "2026-03-31"}},
+        "at": {"t": {"type": "timepicker", "selected_time": "10:00", "timezone": "Europe/Paris"}},
+    }

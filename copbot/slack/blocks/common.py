@@ -10,6 +10,7 @@ Block = dict[str, Any]
 MODAL_TEXT_MAX = 24  # a modal's title, submit and close labels
 OPTION_TEXT_MAX = 75
 MAX_OPTIONS = 100  # in one static select
+SECTION_TEXT_MAX = 3000
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -43,6 +44,24 @@ def actions(*elements: Block) -> Block:
 def escape(text: str) -> str:
     """Escape user-provided text for mrkdwn, as Slack asks (&, < and >)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """Split `text` so that each piece, once escaped for mrkdwn, fits in `limit` characters.
+
+    Escaping can grow a text (& becomes &amp;), so 3,000 typed characters may not fit one section.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        escaped = escape(char)
+        if size + len(escaped) > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(escaped)
+        size += len(escaped)
+    return [*chunks, "".join(current)]
 
 
 def modal(

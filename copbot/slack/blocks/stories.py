@@ -9,9 +9,11 @@ from copbot.domain.tags import TAG_MAX, TAGS_MAX
 from copbot.i18n import Translator
 from copbot.services.stories import CommunityChoice, SharedStory
 from copbot.slack.blocks.common import (
+    SECTION_TEXT_MAX,
     Block,
     context,
     escape,
+    escaped_chunks,
     input_block,
     modal,
     option,
@@ -27,7 +29,6 @@ COMMUNITY_INPUT = "community_select"
 TITLE_INPUT = "title_input"
 BODY_INPUT = "story_input"
 TAGS_INPUT = "tags_input"
-SECTION_TEXT_MAX = 3000
 TAGS_TYPED_MAX = TAGS_MAX * (TAG_MAX + 2)  # room for the separators
 
 
@@ -85,7 +86,7 @@ def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
     blocks = [
         section(tr.gettext("{author} shared a story", author=author)),
         section(f"*{escape(story.title)}*"),
-        *(section(chunk) for chunk in _escaped_chunks(story.body, SECTION_TEXT_MAX)),
+        *(section(chunk) for chunk in escaped_chunks(story.body, SECTION_TEXT_MAX)),
     ]
     if story.tags:
         blocks.append(context(" ".join(f"`#{escape(tag)}`" for tag in story.tags)))
@@ -103,21 +104,3 @@ def build_not_posted(tr: Translator, story: SharedStory) -> dict[str, Any]:
         channel=story.channel_id,
     )
     return {"text": text, "blocks": [section(text)]}
-
-
-def _escaped_chunks(text: str, limit: int) -> list[str]:
-    """Split `text` so that each piece, once escaped for mrkdwn, fits in `limit` characters.
-
-    Escaping can grow a text (& becomes &amp;), so a 3,000-character story may not fit one section.
-    """
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in text:
-        escaped = escape(char)
-        if size + len(escaped) > limit:
-            chunks.append("".join(current))
-            current, size = [], 0
-        current.append(escaped)
-        size += len(escaped)
-    return [*chunks, "".join(current)]
