@@ -33,10 +33,10 @@ from copbot.slack.middleware import EVENT_TO_RECORD
 from copbot.slack.outbox.sender import Sender, SenderSettings
 from copbot.slack.people import People
 from copbot.slack.tokens import BotTokens, Installations, OneWorkspace
-from copbot.store.db import make_engine, make_session_factory
+from copbot.store.db import make_engine, make_session_factory, unit_of_work
 from copbot.store.deliveries import take_new_ids
 from copbot.store.reservations import Reservations
-from copbot.store.workspaces import first_delivery
+from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
 FEATURES = (communities, membership, home, stories)
@@ -92,6 +92,11 @@ class Copbot:
     bolt: CopbotBolt
     sender: Sender
     loop: Loop
+
+    def token_works(self, team_id: str) -> None:
+        """Slack just accepted the workspace's token: deliveries stopped by a refusal may go again."""
+        with unit_of_work(self.session_factory) as session:
+            accept_token(session, team_id=team_id)
 
     def start_loop(self) -> None:
         """Run the loop in this process, unless COPBOT_SCHEDULER=off (web-only replicas)."""

@@ -89,6 +89,18 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     serve_http(settings, host=host, port=port, workers=workers, threads=threads)
 
 
+@main.command()
+@_settings_errors_exit
+def worker() -> None:
+    """Run only the loop: send what is due, plan what becomes due (needs a token or OAuth credentials)."""
+    from copbot.runner import run_worker  # noqa: PLC0415
+
+    settings = _settings()
+    if not settings.oauth_enabled:
+        settings.require("slack_bot_token")
+    run_worker(settings)
+
+
 @main.group()
 def db() -> None:
     """Database maintenance."""

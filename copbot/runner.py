@@ -1,4 +1,7 @@
-"""Long-running modes: Socket Mode for one workspace, HTTP under gunicorn for many."""
+"""Long-running modes: Socket Mode for one workspace, HTTP under gunicorn for many, and the worker.
+
+Each runs the loop (copbot.scheduler) unless COPBOT_SCHEDULER=off; `copbot worker` runs only the loop.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from copbot.app import create_app
+from copbot.app import Copbot, create_app
 from copbot.config import Settings, SettingsError
 from copbot.slack.client import make_web_client
 from copbot.store.migrate import is_up_to_date
@@ -54,13 +57,12 @@ def check_schema(settings: Settings) -> None:
 def run_socket_mode(settings: Settings) -> None:
     """Serve one workspace over Socket Mode until SIGTERM or SIGINT, then disconnect and return."""
     check_schema(settings)
-    assert settings.slack_bot_token is not None
     assert settings.slack_app_token is not None
-    bot_token = settings.slack_bot_token.get_secret_value()
     app_token = settings.slack_app_token.get_secret_value()
     with _stop_signals() as stop:
-        _ask_slack("SLACK_BOT_TOKEN", make_web_client(settings, bot_token).auth_test)
+        team_id = _bot_token_team(settings)
         copbot = create_app(settings)
+        copbot.token_works(team_id)
         handler = SocketModeHandler(copbot.bolt, app_token)
         # Asked here rather than inside connect(), which would log the refusal as a multi-line error.
         opened = _ask_slack(
@@ -68,11 +70,36 @@ def run_socket_mode(settings: Settings) -> None:
         )
         handler.client.wss_uri = opened["url"]
         handler.connect()  # type: ignore[no-untyped-call]
+        copbot.start_loop()
         logger.info("Connected to Slack over Socket Mode; SIGTERM or Ctrl-C disconnects")
         stop.wait()
     logger.info("Disconnecting from Slack")
     _disconnect(handler)
-    copbot.engine.dispose()
+    copbot.close()
+
+
+def run_worker(settings: Settings) -> None:
+    """Run only the loop (no Slack requests served) until SIGTERM or SIGINT."""
+    check_schema(settings)
+    if not settings.scheduler:
+        raise SettingsError("COPBOT_SCHEDULER=off: `copbot worker` runs nothing but the loop; unset it")
+    with _stop_signals() as stop:
+        team_id = None if settings.oauth_enabled else _bot_token_team(settings)
+        copbot = create_app(settings)
+        if team_id is not None:
+            copbot.token_works(team_id)
+        copbot.start_loop()
+        logger.info("copbot worker running the loop; SIGTERM or Ctrl-C stops it")
+        stop.wait()
+    logger.info("Stopping the loop")
+    copbot.close()
+
+
+def _bot_token_team(settings: Settings) -> str:
+    """The workspace SLACK_BOT_TOKEN belongs to, as Slack says (a refused token stops the command)."""
+    assert settings.slack_bot_token is not None
+    client = make_web_client(settings, settings.slack_bot_token.get_secret_value())
+    return str(_ask_slack("SLACK_BOT_TOKEN", client.auth_test)["team_id"])
 
 
 def _disconnect(handler: SocketModeHandler) -> None:
@@ -118,14 +145,24 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self._settings = settings
         self._options = options
+        self._copbot: Copbot | None = None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self) -> Any:
-        return build_wsgi(create_app(self._settings))
+        """In each worker process: its own app and its own loop (threads do not survive a fork)."""
+        self._copbot = create_app(self._settings)
+        self._copbot.start_loop()
+        return build_wsgi(self._copbot)
+
+    def _worker_exit(self, _server: object, _worker: object) -> None:
+        """The worker stops (SIGTERM, or gunicorn replacing it): finish or give back what it claimed."""
+        if self._copbot is not None:
+            self._copbot.close()
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

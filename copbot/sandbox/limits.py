@@ -52,15 +52,29 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queued: dict[str, deque[Fault]] = {}
+        self._every: tuple[int, Fault] | None = None
+        self._calls = 0
 
     def add(self, method: str, fault: Fault, times: int) -> None:
         with self._lock:
             self._queued.setdefault(method, deque()).extend([fault] * times)
 
+    def every(self, nth: int, fault: Fault | None) -> None:
+        """From now on, every `nth` call (of any method) gets `fault`; None stops it."""
+        with self._lock:
+            self._every = (nth, fault) if fault is not None else None
+            self._calls = 0
+
     def take(self, method: str) -> Fault | None:
         with self._lock:
             queued = self._queued.get(method)
-            return queued.popleft() if queued else None
+            if queued:
+                return queued.popleft()
+            if self._every is None:
+                return None
+            self._calls += 1
+            nth, fault = self._every
+            return fault if self._calls % nth == 0 else None
 
 
 @dataclass

@@ -138,6 +138,10 @@ class SlackSandbox:
             status = 429
         self._faults.add(method, Fault(status, retry_after, delay, error), times)
 
+    def rate_limit_every(self, nth: int | None, *, retry_after: int = 2) -> None:
+        """Answer every `nth` Web API call (of any method) with 429 and this Retry-After; None stops it."""
+        self._faults.every(nth or 1, Fault(429, retry_after) if nth else None)
+
     def enable_rate_limits(self, per_minute: dict[str, int] | None = None) -> None:
         """Turn on Slack's limits (off by default so tests and the demo stay fast); `per_minute` overrides."""
         self._limiter.enable(per_minute)

@@ -86,9 +86,16 @@ def share_story(
     community = get_community(session, team_id=team_id, community_id=community_id)
     member = _active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
+    deliver_post(session, story, community, now=now)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+    return story.id
+
+
+def deliver_post(session: Session, story: Story, community: Community, *, now: datetime) -> None:
+    """The story's post in the community's channel, to be sent after the commit."""
     deliver(
         session,
-        team_id=team_id,
+        team_id=community.team_id,
         kind=POST,
         key=f"{POST}:{story.id}",
         payload={"story_id": story.id},
@@ -97,8 +104,6 @@ def share_story(
         channel_id=community.channel_id,
         worth=POST_WORTH,
     )
-    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
-    return story.id
 
 
 def shared_story(session: Session, *, story_id: int) -> SharedStory | None:

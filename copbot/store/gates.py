@@ -16,11 +16,18 @@ from copbot.store.models import SlackGate
 
 
 def method_key(method: str) -> str:
+    """Closed by a 429 for a method Slack limits per workspace (its tiers)."""
     return f"method:{method}"
 
 
 def channel_key(channel_id: str) -> str:
+    """Closed by a 429 for a post: Slack limits chat.postMessage per channel."""
     return f"channel:{channel_id}"
+
+
+def pace_key(channel_id: str) -> str:
+    """The pace of posts in a channel (one a second, short bursts)."""
+    return f"pace:{channel_id}"
 
 
 def closed_until(session: Session, *, team_id: str, key: str, now: datetime) -> datetime | None:

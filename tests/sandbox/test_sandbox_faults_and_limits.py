@@ -104,3 +104,18 @@ def test_per_method_budgets_can_be_overridden(sandbox, client, acme):
     error = _error(lambda: client.users_info(user=acme.alice))
     assert error.response.status_code == 429
     assert int(error.response.headers["Retry-After"]) >= 1
+
+
+def test_rate_limit_every_third_call(sandbox, client, acme):
+    """Every third call mode: calls 3, 6, 9… get 429 and the Retry-After asked for, whatever the method."""
+    sandbox.rate_limit_every(3, retry_after=2)
+    answers = []
+    for method in ("auth.test", "users.info", "auth.test", "auth.test", "users.info", "auth.test"):
+        try:
+            client.api_call(method, params={"user": acme.alice} if method == "users.info" else None)
+            answers.append((200, None))
+        except SlackApiError as error:
+            answers.append((error.response.status_code, error.response.headers["Retry-After"]))
+    assert answers == [(200, None), (200, None), (429, "2"), (200, None), (200, None), (429, "2")]
+    sandbox.rate_limit_every(None)
+    assert all(client.auth_test()["ok"] for _ in range(4))

@@ -19,7 +19,7 @@ from copbot.domain.deliveries import CHANNEL_BURST, CHANNEL_PACE
 from copbot.store import gates
 from copbot.store.db import unit_of_work
 
-PACED_METHODS = frozenset({"chat.postMessage"})  # Slack: one message per second per channel
+PACED_METHODS = frozenset({"chat.postMessage"})  # Slack limits these per channel, not per workspace
 DEFAULT_RETRY_AFTER = 30  # seconds, when a 429 comes without a usable Retry-After
 
 
@@ -39,13 +39,15 @@ class GateKeeper:
     def before_call(self, team_id: str, method: str, channel: str | None) -> None:
         """Raise Gated when the workspace must not call `method` (or post in `channel`) yet."""
         now = self._clock.now()
+        paced = method in PACED_METHODS and channel is not None
         with unit_of_work(self._session_factory) as session:
-            until = gates.closed_until(session, team_id=team_id, key=gates.method_key(method), now=now)
-            if until is None and method in PACED_METHODS and channel:
+            closed = gates.method_key(method) if not paced else gates.channel_key(str(channel))
+            until = gates.closed_until(session, team_id=team_id, key=closed, now=now)
+            if until is None and paced:
                 until = gates.pass_through(
                     session,
                     team_id=team_id,
-                    key=gates.channel_key(channel),
+                    key=gates.pace_key(str(channel)),
                     now=now,
                     interval=CHANNEL_PACE,
                     burst=CHANNEL_BURST,
@@ -53,10 +55,13 @@ class GateKeeper:
         if until is not None:
             raise Gated(until)
 
-    def rate_limited(self, team_id: str, method: str, retry_after: int) -> datetime:
+    def rate_limited(self, team_id: str, method: str, channel: str | None, retry_after: int) -> datetime:
+        """Slack answered 429: close the method for the workspace (a post: the channel) until it says."""
         until = self._clock.now() + timedelta(seconds=retry_after)
+        paced = method in PACED_METHODS and channel is not None
+        key = gates.channel_key(str(channel)) if paced else gates.method_key(method)
         with unit_of_work(self._session_factory) as session:
-            gates.close_until(session, team_id=team_id, key=gates.method_key(method), until=until)
+            gates.close_until(session, team_id=team_id, key=key, until=until)
         return until
 
 
@@ -71,14 +76,16 @@ class SenderClient(WebClient):
         self._gate_keeper = gate_keeper
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
-        self._gate_keeper.before_call(self._team_id, api_method, _channel(kwargs))
+        channel = _channel(kwargs)
+        self._gate_keeper.before_call(self._team_id, api_method, channel)
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as error:
-            if error.response.status_code == 429:  # noqa: PLR2004
-                retry_after = _retry_after(error.response.headers)
-                raise Gated(self._gate_keeper.rate_limited(self._team_id, api_method, retry_after)) from None
-            raise
+            if error.response.status_code != 429:  # noqa: PLR2004
+                raise
+            retry_after = _retry_after(error.response.headers)
+            until = self._gate_keeper.rate_limited(self._team_id, api_method, channel, retry_after)
+            raise Gated(until) from None
 
 
 def _channel(kwargs: dict[str, Any]) -> str | None:

@@ -14,8 +14,9 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -78,6 +79,7 @@ class Sender:
         self._rng = random.Random()  # noqa: S311 - jitter, not secrecy
         self._pool = ThreadPoolExecutor(settings.threads, thread_name_prefix="copbot-sender")
         self._busy = 0
+        self._counts: Counter[str] = Counter()
         self._idle = threading.Condition()
         self._stopping = threading.Event()
 
@@ -92,17 +94,23 @@ class Sender:
         """Send what is due, batch after batch, for at most about `seconds`; the number handled."""
         skipped = self._in_transaction(lambda session: deliveries.skip_expired(session, now=self._now()))
         if skipped:
+            self._count("skipped", skipped)
             logger.info("skipped %d deliveries whose time had passed", skipped)
         handled, deadline = 0, time.monotonic() + seconds
         while not self._stopping.is_set() and time.monotonic() < deadline:
             batch = self._in_transaction(self._claim_due)
             if not batch:
                 break
-            for future in [self._submit(self._delivering(claimed)) for claimed in batch]:
-                if future is not None:
-                    future.result()
+            futures = [self._submit(self._delivering(claimed)) for claimed in batch]
+            wait([future for future in futures if future is not None])
             handled += len(batch)
         return handled
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How deliveries went in this process: sent, failed, retried, gated, skipped, token_refused."""
+        with self._idle:
+            return dict(self._counts)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until nothing is being sent by this sender (tests and the demo read Slack's state then)."""
@@ -145,9 +153,12 @@ class Sender:
         try:
             sent = kind.send(self._outgoing(delivery, token))
         except Gated as gated:
+            self._count("gated")
             self._release(delivery, gated.until, reason=None, counts_as_attempt=False)
         except SlackApiError as error:
-            status, code = error.response.status_code, str(error.response.get("error") or "")
+            status = error.response.status_code
+            # A 5xx comes as an HTML page: its status says more than the text slack_sdk puts in "error".
+            code = str(error.response.get("error") or "") if status < 500 else f"HTTP {status}"  # noqa: PLR2004
             self._refused(delivery, kind, SlackRefusal(status, code))
         except Refused as refused:
             self._refused(delivery, kind, SlackRefusal(refused.status, refused.error))
@@ -179,6 +190,7 @@ class Sender:
             now = self._now()
             ts = sent.ts if sent else None
             if deliveries.mark_sent(session, delivery.id, worker=self.worker, now=now, message_ts=ts):
+                self._count("sent")
                 if sent is not None:
                     kind.after_sent(session, delivery, sent, now)
             else:
@@ -192,6 +204,7 @@ class Sender:
             return
         decision = verdict(refusal)
         if decision is Verdict.TOKEN_REFUSED:
+            self._count("token_refused")
             logger.error("Slack refused the token of %s (%s)", delivery.team_id, refusal.error)
             self._in_transaction(
                 lambda session: refuse_token(
@@ -201,6 +214,7 @@ class Sender:
             self._release(delivery, self._now(), reason=refusal.error, counts_as_attempt=False)
         elif decision is Verdict.RETRY and not gives_up(delivery.attempts):
             when = self._now() + retry_delay(delivery.attempts, self._rng)
+            self._count("retried")
             logger.info("delivery %s: %s, trying again at %s", delivery.work_key, refusal.error, when)
             self._release(delivery, when, reason=refusal.error or str(refusal.status), counts_as_attempt=True)
         else:
@@ -212,6 +226,7 @@ class Sender:
         def record(session: Session) -> None:
             now = self._now()
             if deliveries.mark_failed(session, delivery.id, worker=self.worker, now=now, reason=reason):
+                self._count("failed")
                 outbox.channel_refused(session, delivery, reason=reason, now=now)
                 if kind is not None:
                     kind.after_failed(session, delivery, reason, now)
@@ -269,6 +284,10 @@ class Sender:
             logger.exception("the sender failed on a delivery; it will be tried again after its lease")
         finally:
             self._done()
+
+    def _count(self, outcome: str, number: int = 1) -> None:
+        with self._idle:
+            self._counts[outcome] += number
 
     def _done(self) -> None:
         with self._idle:

@@ -1,0 +1,220 @@
+"""The sender against the sandbox: sends once, retries Slack's trouble, ends refusals, never sleeps."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from conftest import T0
+from factories import make_community, make_member
+
+from copbot.app import create_app
+from copbot.domain.enums import Role
+from copbot.services import stories
+from copbot.store.db import unit_of_work
+from copbot.store.models import Story
+
+
+@pytest.fixture
+def app_with(settings, engine, clock):
+    """`app_with(**settings)`: copbot with some settings changed (its loop is ticked by hand)."""
+    made = []
+
+    def make(**changes):
+        app = create_app(settings.model_copy(update=changes), clock=clock, engine=engine)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.loop.stop()
+
+
+@pytest.fixture
+def app(app_with):
+    return app_with()
+
+
+def _dm_texts(workspace, user_id):
+    return [message["text"] for message in workspace.dm_messages(user_id)]
+
+
+def test_a_due_delivery_is_sent_once_in_the_recipients_language(app, notice, workspace, people, deliveries):
+    """Rendered when sent, in the recipient's language; a second tick sends nothing more."""
+    notice(workspace.team_id, people.bruno, "hello")
+    assert app.loop.tick() == 1
+    assert app.loop.tick() == 0
+    assert _dm_texts(workspace, people.bruno) == [
+        "copbot n'a pas pu vous ajouter à <#C0TEST> : rejoignez-le vous-même."
+    ]
+    assert deliveries()[0][1:3] == ("sent", 1)
+
+
+def test_a_permanent_refusal_ends_it_with_the_reason(app, notice, workspace, people, sandbox, deliveries):
+    """cannot_dm_bot will not change by trying again: failed, with the reason, and not tried again."""
+    notice(workspace.team_id, people.chen, "refused")
+    sandbox.inject_fault("chat.postMessage", error="cannot_dm_bot")
+    app.loop.tick()
+    app.loop.tick()
+    assert deliveries() == [("notice:refused", "failed", 1, "cannot_dm_bot")]
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    assert app.sender.counts["failed"] == 1
+
+
+def test_slacks_own_trouble_is_retried_later(app, notice, workspace, people, sandbox, clock, deliveries):
+    """A 500 is retried after a backoff (not at once); once Slack is well again the DM goes, once."""
+    notice(workspace.team_id, people.chen, "flaky")
+    sandbox.inject_fault("chat.postMessage", status=500)
+    app.loop.tick()
+    assert deliveries() == [("notice:flaky", "pending", 1, "HTTP 500")]
+    app.loop.tick()  # too early: the backoff is 2.5 to 7.5 seconds
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    clock.advance(seconds=8)
+    app.loop.tick()
+    assert deliveries()[0][1:3] == ("sent", 2)
+    assert [call.status for call in sandbox.calls("chat.postMessage")] == [500, 200]
+    assert len(_dm_texts(workspace, people.chen)) == 1
+
+
+def test_a_refused_token_stops_the_workspace_until_a_token_works(
+    app, notice, workspace, people, sandbox, deliveries
+):
+    """token_revoked: the workspace's deliveries wait (none failed, none lost) until its token works again."""
+    notice(workspace.team_id, people.chen, "first")
+    sandbox.inject_fault("chat.postMessage", error="token_revoked")
+    app.loop.tick()
+    notice(workspace.team_id, people.dana, "second")
+    app.loop.tick()
+    assert [status for _, status, _, _ in deliveries()] == ["pending", "pending"]
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    app.token_works(workspace.team_id)
+    app.loop.tick()
+    assert [status for _, status, _, _ in deliveries()] == ["sent", "sent"]
+
+
+def test_a_429_closes_the_gate_and_the_only_thread_moves_on(
+    app_with, notice, workspace, people, sandbox, clock, deliveries
+):
+    """One sender thread, a 429 with Retry-After 10 for one DM: the next DM goes at once, nobody sleeps."""
+    app = app_with(sender_threads=1)
+    notice(workspace.team_id, people.chen, "limited", now=T0 - timedelta(seconds=1))
+    notice(workspace.team_id, people.dana, "free")
+    sandbox.inject_fault("chat.postMessage", status=429, retry_after=10)
+    started = time.monotonic()
+    app.loop.tick()
+    assert time.monotonic() - started < 3
+    assert [(key, status, attempts) for key, status, attempts, _ in deliveries()] == [
+        ("notice:limited", "pending", 0),  # waiting for its gate is not an attempt
+        ("notice:free", "sent", 1),
+    ]
+    clock.advance(seconds=9)
+    app.loop.tick()
+    assert len(_dm_texts(workspace, people.chen)) == 0  # Retry-After honoured
+    clock.advance(seconds=1)
+    app.loop.tick()
+    assert len(_dm_texts(workspace, people.chen)) == 1
+    assert app.sender.counts["gated"] == 1
+
+
+def test_posts_to_one_channel_are_paced(app, notice, workspace, people, sandbox, clock):
+    """Five DMs to one person at once: a burst of three, then one a second (Slack's pace per channel)."""
+    for number in range(5):
+        notice(workspace.team_id, people.chen, f"burst-{number}")
+    app.loop.tick()
+    assert len(sandbox.calls("chat.postMessage")) == 3
+    clock.advance(seconds=1)
+    app.loop.tick()
+    assert len(sandbox.calls("chat.postMessage")) == 4
+    clock.advance(seconds=1)
+    app.loop.tick()
+    assert len(_dm_texts(workspace, people.chen)) == 5
+
+
+def test_past_its_window_a_delivery_is_skipped_and_counted(app, notice, workspace, people, clock, deliveries):
+    """The loop was down 70 minutes: the DM due an hour ago is skipped, the one still worth sending goes."""
+    notice(workspace.team_id, people.chen, "too-late")
+    notice(workspace.team_id, people.dana, "still-fine", now=T0 + timedelta(minutes=30))
+    clock.advance(minutes=70)
+    app.loop.tick()
+    assert [(key, status) for key, status, _, _ in deliveries()] == [
+        ("notice:too-late", "skipped"),
+        ("notice:still-fine", "sent"),
+    ]
+    assert app.sender.counts["skipped"] == 1
+    assert _dm_texts(workspace, people.chen) == []
+
+
+def test_a_channel_that_refuses_tells_the_organisers_once(
+    app, workspace, people, session_factory, clock, deliveries
+):
+    """Two stories refused by an archived channel: each organiser gets one DM saying so, in their language."""
+    channel = workspace.add_channel("archived-testing", bot_is_member=True, is_archived=True)
+    with unit_of_work(session_factory) as session:
+        community = make_community(
+            session, team_id=workspace.team_id, channel_id=channel, created_by=people.alice
+        )
+        for organiser in (people.alice, people.bruno):
+            make_member(session, community, organiser, role=Role.ORGANISER)
+        member = make_member(session, community, people.chen)
+        for title in ("One", "Two"):
+            story = Story(
+                team_id=workspace.team_id,
+                community_id=community.id,
+                member_id=member.id,
+                author_user_id=people.chen,
+                title=title,
+                body="b",
+                created_at=clock.now(),
+            )
+            session.add(story)
+            session.flush()
+            stories.deliver_post(session, story, community, now=clock.now())
+    app.loop.tick()
+    app.sender.wait_idle()
+    app.loop.tick()
+    app.sender.wait_idle()
+    alice, bruno = _dm_texts(workspace, people.alice), _dm_texts(workspace, people.bruno)
+    assert len(alice) == len(bruno) == 1
+    assert alice[0].startswith(
+        f"copbot couldn't post in <#{channel}>, the channel of Testing: the channel is"
+    )
+    assert bruno[0].startswith(f"copbot n'a pas pu publier dans <#{channel}>")
+    posts = [(key, status, error) for key, status, _, error in deliveries() if "post:" in key]
+    assert posts == [(f"stories.post:{n}", "failed", "is_archived") for n in (1, 2)]
+    # …and each author hears that their story is kept but not posted.
+    assert len(_dm_texts(workspace, people.chen)) == 2
+
+
+def test_stopping_finishes_what_is_being_sent_and_gives_back_the_rest(
+    app_with, notice, workspace, people, sandbox, deliveries
+):
+    """Stopped mid-tick: the DM on the wire is finished and recorded; the one not started is given back."""
+    app = app_with(sender_threads=1)
+    notice(workspace.team_id, people.chen, "on-the-wire", now=T0 - timedelta(seconds=1))
+    notice(workspace.team_id, people.dana, "not-started")
+    sandbox.inject_fault("chat.postMessage", delay=1.5)
+    ticking = threading.Thread(target=app.loop.tick)
+    ticking.start()
+    sandbox.wait_for_calls("users.info", 1)
+    time.sleep(0.3)
+    app.loop.stop()
+    ticking.join(timeout=10)
+    assert [(key, status) for key, status, _, _ in deliveries()] == [
+        ("notice:on-the-wire", "sent"),
+        ("notice:not-started", "pending"),
+    ]
+
+
+def test_the_loop_ticks_by_itself(app_with, notice, workspace, people):
+    """Started, the loop sends what is due without anyone calling it; stopped, it stops."""
+    app = app_with(tick_seconds=0.2)
+    app.start_loop()
+    notice(workspace.team_id, people.chen, "ticked")
+    deadline = time.monotonic() + 5
+    while not workspace.dm_messages(people.chen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    app.loop.stop()
+    assert len(workspace.dm_messages(people.chen)) == 1
+    assert app.loop.last_tick_at is not None
