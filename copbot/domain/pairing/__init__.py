@@ -20,6 +20,7 @@ from copbot.domain.pairing.model import (
     UnplacedReason,
 )
 from copbot.domain.pairing.plan import candidate_edges, plan_round
+from copbot.domain.pairing.replay import inputs_from_json, inputs_to_json
 from copbot.domain.pairing.shape import planned_sizes
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "Unplaced",
     "UnplacedReason",
     "candidate_edges",
+    "inputs_from_json",
+    "inputs_to_json",
     "plan_round",
     "planned_sizes",
 ]

@@ -16,18 +16,8 @@ from copbot.domain.pairing.matching import UNMATCHED
 Neighbours = Callable[[int], Iterable[int]]
 
 
-def augment_all(mate: list[int], neighbours: Neighbours, *, spare: int) -> None:
-    """Augment from each unpaired member while more than `spare` are unpaired (1 for an odd count)."""
-    unpaired = [i for i, partner in enumerate(mate) if partner == UNMATCHED]
-    left = len(unpaired)
-    for root in unpaired:
-        if left <= spare:
-            return
-        if mate[root] == UNMATCHED and _augment_from(root, mate, neighbours):
-            left -= 2
-
-
-def _augment_from(root: int, mate: list[int], neighbours: Neighbours) -> bool:
+def augment_from(root: int, mate: list[int], neighbours: Neighbours) -> bool:
+    """Flip an augmenting path from the unpaired `root`; False when the graph has none."""
     return _Search(root, mate, neighbours).run() != UNMATCHED
 
 

@@ -15,12 +15,14 @@ import random
 
 from copbot.domain.pairing.weights import Traits
 
-PLACED_TIER = 10**15  # per pair formed, or per member placed: nobody left out comes before anything else
-SHAPE_TIER = 10**13  # per group off the configured size: sizes as configured come next
-EXTRA_TIER = (
-    10**11
-)  # per member of last round's enlarged groups in one again: "never the third twice running"
-FRESH_TIER = 10**7  # per first meeting: repeats come before the weights
+# Per pair formed, or per member placed: nobody left out comes before anything else.
+PLACED_TIER = 10**15
+# Per group off the configured size: sizes as configured come next.
+SHAPE_TIER = 10**13
+# Per member of last round's enlarged groups in one again: "never the third twice running".
+EXTRA_TIER = 10**11
+# Per first meeting: repeats come before the weights.
+FRESH_TIER = 10**7
 # Every allowed pair is a candidate up to this many members (cheap: 1,770 pairs); above it, a sample.
 ALL_PAIRS_UP_TO = 60
 RANDOM_PICKS = 5  # each member picks 10 candidates and is picked by about 10: about 20 partners each

@@ -15,9 +15,10 @@ import random
 from collections.abc import Iterator
 
 from copbot.domain.pairing.auction import auction_pairs
-from copbot.domain.pairing.blossom import augment_all
+from copbot.domain.pairing.blossom import Neighbours, augment_from
 from copbot.domain.pairing.graph import EXTRA_TIER, FRESH_TIER, PLACED_TIER, Graph
 from copbot.domain.pairing.matching import UNMATCHED, improve_pairs
+from copbot.domain.pairing.paths import augment_best
 
 _FIRST_MEETING_SCORE = PLACED_TIER + FRESH_TIER
 
@@ -39,7 +40,7 @@ def pair_up(
     groups = {i: [i, mate[i]] for i in range(n) if i < mate[i]}  # by their lowest member
     unplaced = []
     for member in left:
-        joined = _best_group(graph, mate, groups, member)
+        joined = _best_group(graph, mate, groups, member, previous_extras)
         if joined is None:
             unplaced.append(member)
         else:
@@ -48,7 +49,7 @@ def pair_up(
 
 
 def _fill(graph: Graph, mate: list[int], *, spare: int) -> None:
-    """Pair as many as possible: first meetings first, then any allowed pair."""
+    """Pair as many as possible: by first meetings first, then by any allowed pair."""
     adj = graph.adj
     for i, partner in enumerate(mate):
         if partner != UNMATCHED and graph.score(i, partner) < _FIRST_MEETING_SCORE:
@@ -57,9 +58,26 @@ def _fill(graph: Graph, mate: list[int], *, spare: int) -> None:
     def first_meetings(v: int) -> Iterator[int]:
         return (j for j, score in adj[v].items() if score >= _FIRST_MEETING_SCORE)
 
-    augment_all(mate, first_meetings, spare=spare)
-    augment_all(mate, lambda v: adj[v], spare=spare)
+    _augment(graph, mate, first_meetings, spare=spare)
+    _augment(graph, mate, lambda v: adj[v], spare=spare)
     _pair_leftovers(graph, mate, spare=spare)
+
+
+def _augment(graph: Graph, mate: list[int], neighbours: Neighbours, *, spare: int) -> None:
+    """From each unpaired member, while more than `spare` are: the best path, or else any path.
+
+    Edmonds' guarantee holds per member: when no path leaves it now, none will after other paths are
+    taken; so one look at each gives the most pairs the graph allows.
+    """
+    unpaired = [i for i, partner in enumerate(mate) if partner == UNMATCHED]
+    left = len(unpaired)
+    for root in unpaired:
+        if left <= spare:
+            return
+        if mate[root] == UNMATCHED and (
+            augment_best(graph, mate, root, neighbours) or augment_from(root, mate, neighbours)
+        ):
+            left -= 2
 
 
 def _pair_leftovers(graph: Graph, mate: list[int], *, spare: int) -> None:
@@ -125,24 +143,33 @@ def _swap(mate: list[int], pairs: dict[int, list[int]], joining: int, member: in
 def _third_value(
     graph: Graph, mate: list[int], pairs: dict[int, list[int]], third: int, previous_extras: frozenset[int]
 ) -> int:
-    joined = _best_group(graph, mate, pairs, third)
-    value = -EXTRA_TIER if third in previous_extras else 0
+    joined = _best_group(graph, mate, pairs, third, previous_extras)
     if joined is None:
-        return value - PLACED_TIER
-    return value + sum(graph.score(third, other) for other in pairs[joined])
+        return -PLACED_TIER
+    trio = [*pairs[joined], third]
+    return sum(graph.score(third, other) for other in pairs[joined]) - EXTRA_TIER * len(
+        previous_extras.intersection(trio)
+    )
 
 
-def _best_group(graph: Graph, mate: list[int], groups: dict[int, list[int]], member: int) -> int | None:
-    """The group `member` suits best, pairs before trios, by its lowest member; None when all avoid it.
+def _best_group(
+    graph: Graph, mate: list[int], groups: dict[int, list[int]], member: int, previous_extras: frozenset[int]
+) -> int | None:
+    """The group `member` suits best, by its lowest member; None when all of them avoid it.
 
-    The groups of its candidate partners come first; every group is looked at only when none of those fits.
+    Pairs come before trios, then groups that do not make one of last round's extras part of a trio
+    again, then the score. The groups of its candidate partners are looked at first, every group only when
+    none of those fits without bringing back last round's extra.
     """
-    near = {min(a, mate[a]) for a in graph.adj[member] if mate[a] != UNMATCHED}
-    for keys in (sorted(near), list(groups)):
+    near = sorted({min(a, mate[a]) for a in graph.adj[member] if mate[a] != UNMATCHED})
+    best = None
+    for keys in (near, list(groups)):
         fits = [key for key in keys if _fits(graph, groups[key], member)]
         if fits:
-            return max(fits, key=lambda key: _join_key(graph, groups[key], member))
-    return None
+            best = max(fits, key=lambda key: _join_key(graph, groups[key], member, previous_extras))
+            if not previous_extras.intersection((*groups[best], member)):
+                return best
+    return best
 
 
 def _fits(graph: Graph, group: list[int], member: int) -> bool:
@@ -150,5 +177,8 @@ def _fits(graph: Graph, group: list[int], member: int) -> bool:
     return all(allowed(member, other) for other in group)
 
 
-def _join_key(graph: Graph, group: list[int], member: int) -> tuple[int, int]:
-    return (-len(group), sum(graph.score(member, other) for other in group))
+def _join_key(
+    graph: Graph, group: list[int], member: int, previous_extras: frozenset[int]
+) -> tuple[int, int, int]:
+    returning = len(previous_extras.intersection((*group, member)))
+    return (-len(group), -returning, sum(graph.score(member, other) for other in group))
