@@ -19,7 +19,7 @@ from copbot.domain.pairing.model import (
     Unplaced,
     UnplacedReason,
 )
-from copbot.domain.pairing.plan import candidate_edges, plan_round
+from copbot.domain.pairing.plan import candidate_edges, pair_weights, plan_round
 from copbot.domain.pairing.replay import inputs_from_json, inputs_to_json
 from copbot.domain.pairing.shape import planned_sizes
 
@@ -38,6 +38,7 @@ __all__ = [
     "candidate_edges",
     "inputs_from_json",
     "inputs_to_json",
+    "pair_weights",
     "plan_round",
     "planned_sizes",
 ]

@@ -1,9 +1,9 @@
 """Pairs of near-maximum score: an auction on the bipartite double cover, then its cycles split into pairs.
 
-Greedy pairing with local swaps stays about 1 % below the best total on a sparse candidate graph: what it
-misses lies on long alternating cycles no local move sees. An auction (Bertsekas) sees them. Each member
-bids for a partner at a price, and outbidding raises prices until everyone holds a partner worth within ε
-of the most to them at the going prices.
+Greedy pairing with local swaps stayed about 1 % below the best total on the sparse candidate graph (4 %
+for greedy alone): what it misses lies on long alternating cycles no local move sees. An auction
+(Bertsekas) sees them. Each member bids for a partner at a price, and outbidding raises prices until
+everyone holds a partner worth within ε of the most to them at the going prices.
 
 The auction assigns each member a partner on a "double cover", where i taking j does not make j take i, so
 its answer is a set of cycles: mostly 2-cycles (pairs), a few longer ones. An even cycle splits into two
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import deque
 
-from copbot.domain.pairing.graph import Graph, weight_of
+from copbot.domain.pairing.graph import FRESH_TIER, Graph
 from copbot.domain.pairing.matching import UNMATCHED
 
-# Each bid beats the going price by at least this many weight points. The total lands within EPSILON points
-# per member of the best, and usually much closer: measured 0.997-0.999 of the exact maximum from 100 to
-# 10,000 members. Smaller means more bids (ε-scaling rounds, tried, bought 0.1 % for twice the time).
-EPSILON = 24
+# Each bid beats the going price by at least this many weight points: the total lands within EPSILON points
+# per member of the best, in practice much closer (0.997 of the exact maximum from 100 to 10,000 members,
+# benchmarks/pairing_quality.py). 24 gained 0.1 % for a quarter more bids; ε-scaling rounds, 0.2 % for twice.
+EPSILON = 32
 _NONE = -(10**30)
 
 
@@ -34,7 +34,7 @@ def auction_pairs(graph: Graph, order: list[int]) -> tuple[list[int], list[int]]
     """
     n = graph.traits.n
     partners = [[*graph.adj[i], i] for i in range(n)]
-    values = [[weight_of(score) for score in graph.adj[i].values()] + [0] for i in range(n)]
+    values = [[score % FRESH_TIER for score in graph.adj[i].values()] + [0] for i in range(n)]  # the weights
     taken_by = auction(partners, values, order, objects=n)
     chosen = [UNMATCHED] * n
     for j, i in enumerate(taken_by):
@@ -53,10 +53,11 @@ def auction(
     price = [0] * objects
     holder = [UNMATCHED] * objects
     waiting = deque(order)
+    next_bidder, outbid = waiting.popleft, waiting.append
     while waiting:
-        i = waiting.popleft()
+        i = next_bidder()
         options = partners[i]
-        worth = [value - price[j] for j, value in zip(options, values[i], strict=True)]
+        worth = [value - price[j] for j, value in zip(options, values[i])]  # noqa: B905 - same lengths, hot
         best = max(worth)
         k = worth.index(best)
         worth[k] = _NONE
@@ -64,7 +65,7 @@ def auction(
         j = options[k]
         price[j] += best - second + EPSILON
         if holder[j] != UNMATCHED:
-            waiting.append(holder[j])
+            outbid(holder[j])
         holder[j] = i
     return holder
 

@@ -29,7 +29,7 @@ RANDOM_PICKS = 5  # each member picks 10 candidates and is picked by about 10: a
 HOURS_PICKS = 2
 GUIDE_PICKS = 2  # for newcomers; others pick at random instead
 INTEREST_PICKS = 1
-_TRIES_PER_PICK = 4  # a pick that lands on a bad partner (avoided, met, already picked) is retried this often
+_TRIES_PER_PICK = 4  # draws per wanted partner: some land on a bad one (avoided, met, already picked)
 
 
 class Graph:
@@ -38,9 +38,8 @@ class Graph:
     def __init__(self, traits: Traits) -> None:
         self.traits = traits
         self.adj: list[dict[int, int]] = [{} for _ in range(traits.n)]
-        self._others: dict[
-            int, int
-        ] = {}  # scores asked for pairs outside the graph (a trio's third, repairs)
+        # Scores asked for pairs outside the graph (a trio's third, repairs), kept: they are asked again.
+        self._others: dict[int, int] = {}
 
     def score(self, i: int, j: int) -> int:
         """The pair's score, candidate or not; the caller has checked that the pair is allowed."""
@@ -93,19 +92,20 @@ class _Sampler:
         self.draw = rng.random
         self.everyone = list(range(traits.n))
         self.guides = [i for i in self.everyone if traits.role[i][2] and not traits.newcomer[i]]
-        self.by_hour: dict[int, list[int]] = {}
+        self.bits = [_bits(mask) for mask in traits.interests]
+        self.by_hour: dict[int, list[int]] = {-1: []}  # -1: time zone unknown, no hours to share
         self.by_interest: dict[int, list[int]] = {}
         for i in self.everyone:
             if traits.workday[i] >= 0:
                 self.by_hour.setdefault(traits.workday[i] // 60, []).append(i)
-            for bit in _bits(traits.interests[i]):
+            for bit in self.bits[i]:
                 self.by_interest.setdefault(bit, []).append(i)
 
     def run(self) -> None:
         traits = self.graph.traits
         for i in self.everyone:
             guides = GUIDE_PICKS if traits.newcomer[i] else 0
-            hours = self.by_hour.get(traits.workday[i] // 60, []) if traits.workday[i] >= 0 else []
+            hours = self.by_hour[max(-1, traits.workday[i] // 60)]
             self.pick(
                 i,
                 (
@@ -117,7 +117,7 @@ class _Sampler:
             )
 
     def _interest_pool(self, i: int) -> list[int]:
-        bits = _bits(self.graph.traits.interests[i])
+        bits = self.bits[i]
         return self.by_interest[bits[int(self.draw() * len(bits))]] if bits else []
 
     def pick(self, i: int, pools: tuple[tuple[list[int], int], ...]) -> None:
@@ -125,14 +125,18 @@ class _Sampler:
         traits, adj, draw = self.graph.traits, self.graph.adj, self.draw
         row, met, avoided, n, weight = adj[i], traits.met, traits.avoided, traits.n, traits.weight
         for pool, count in pools:
-            size = len(pool)
-            for _ in range(count if size else 0):
-                for _ in range(_TRIES_PER_PICK):
-                    j = pool[int(draw() * size)]
-                    key = i * n + j if i < j else j * n + i
-                    if j != i and j not in row and key not in met and key not in avoided:
-                        row[j] = adj[j][i] = PLACED_TIER + FRESH_TIER + weight(i, j, key)
-                        break
+            size, wanted = len(pool), count
+            for _ in range(count * _TRIES_PER_PICK if size else 0):
+                j = pool[int(draw() * size)]
+                if j == i or j in row:
+                    continue
+                key = i * n + j if i < j else j * n + i
+                if key in met or key in avoided:
+                    continue
+                row[j] = adj[j][i] = PLACED_TIER + FRESH_TIER + weight(i, j, key)
+                wanted -= 1
+                if not wanted:
+                    break
 
 
 def _bits(mask: int) -> list[int]:

@@ -2,8 +2,9 @@
 
 1. An auction gives pairs of near-maximum weight on the candidate graph (`auction.py`).
 2. Augmenting paths over first meetings, then over every candidate pair, bring the number of pairs to the
-   most the graph allows (`blossom.py`); anyone still unpaired meets another unpaired member directly, or
-   through a swap with a pair, since outside the graph anyone may meet anyone they do not avoid.
+   most the graph allows: the path of best gain (`paths.py`), or else any path (`blossom.py`). Anyone still
+   unpaired meets another unpaired member directly, or through a swap with a pair, since outside the graph
+   anyone may meet anyone they do not avoid.
 3. Local improvement around what the auction left unsettled and the repairs changed (`matching.py`).
 4. With an odd count, the one left joins the pair it suits best, as a trio's third; when that member was
    the third last round (or fits nowhere), a partner swap makes someone else the third.
@@ -146,10 +147,8 @@ def _third_value(
     joined = _best_group(graph, mate, pairs, third, previous_extras)
     if joined is None:
         return -PLACED_TIER
-    trio = [*pairs[joined], third]
-    return sum(graph.score(third, other) for other in pairs[joined]) - EXTRA_TIER * len(
-        previous_extras.intersection(trio)
-    )
+    returning = len(previous_extras.intersection((*pairs[joined], third)))
+    return sum(graph.score(third, other) for other in pairs[joined]) - EXTRA_TIER * returning
 
 
 def _best_group(

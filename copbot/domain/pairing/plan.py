@@ -15,7 +15,7 @@ so a round stores its inputs and can be replayed and explained later. What it gu
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import combinations
 
@@ -76,6 +76,13 @@ def candidate_edges(inputs: RoundInputs) -> tuple[Edge, ...]:
         for j, score in scores.items()
         if i < j
     )
+
+
+def pair_weights(inputs: RoundInputs, pairs: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+    """The weight of each pair of member ids on these inputs, candidate or not (to weigh other groupings)."""
+    _check(inputs)
+    traits = Traits(inputs)
+    return tuple(traits.weight(traits.index[a], traits.index[b]) for a, b in pairs)
 
 
 def _random(seed: int) -> random.Random:

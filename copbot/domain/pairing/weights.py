@@ -182,19 +182,30 @@ def _workday_start(zone_name: str | None, now: datetime) -> int:
 
 
 def _last_meetings(inputs: RoundInputs, index: dict[int, int]) -> dict[int, datetime]:
-    """When each pair of eligible members last met, within the window (pairs, the common case, read fast)."""
-    n = len(index)
+    """When each pair of eligible members last met, within the window.
+
+    A hot loop (100,000 groups at 10,000 members): pairs, the common case, take a short path.
+    """
+    n, get = len(index), index.get
     since = inputs.now - REPEAT_WINDOW
     met: dict[int, datetime] = {}
     for group in inputs.history:
-        at = group.round_at
+        at, ids = group.round_at, group.member_ids
         if at <= since:
             continue
-        present = [index[m] for m in group.member_ids if m in index]
-        for pos, i in enumerate(present):
-            for j in present[pos + 1 :]:
-                key = i * n + j if i < j else j * n + i
-                if key not in met or met[key] < at:
+        if len(ids) == 2:  # noqa: PLR2004 - a pair
+            i, j = get(ids[0]), get(ids[1])
+            if (
+                i is not None
+                and j is not None
+                and met.get(key := i * n + j if i < j else j * n + i, since) < at
+            ):
+                met[key] = at
+            continue
+        present = [i for i in map(get, ids) if i is not None]
+        for pos, i in enumerate(present, start=1):
+            for j in present[pos:]:
+                if met.get(key := i * n + j if i < j else j * n + i, since) < at:
                     met[key] = at
     return met
 
