@@ -6,13 +6,17 @@ auction and repairs decide, and above 60 members only a sample of pairs is consi
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pairing_support import NOW, groups_of, inputs, member, pairs_in
 
 from copbot.domain.enums import Experience
-from copbot.domain.pairing import PastGroup, ReasonCode, UnplacedReason, plan_round
+from copbot.domain.pairing import PastGroup, ReasonCode, UnplacedReason, inputs_to_json, plan_round
 
 
 @pytest.mark.parametrize("each", [4, 15, 60])
@@ -193,6 +197,42 @@ def test_a_large_round_replays_from_its_seed():
     first, again = plan_round(inputs(members, seed=11)), plan_round(inputs(members, seed=11))
     assert first == again
     assert groups_of(plan_round(inputs(members, seed=12)).groups) != groups_of(first.groups)
+
+
+_REPLAY = """
+import json, sys
+from copbot.domain.pairing import inputs_from_json, plan_round
+plan = plan_round(inputs_from_json(json.load(sys.stdin)))
+print(json.dumps([[g.members, g.proposer, g.extra] for g in plan.groups]))
+"""
+
+
+@pytest.mark.slow
+def test_a_round_replays_the_same_in_another_process():
+    """Stored inputs replayed in processes with other string hash seeds give the same groups and proposers."""
+    zones = ("Europe/Paris", "Asia/Tokyo", "America/New_York", "Asia/Kolkata", None)
+    members = [
+        member(i, time_zone=zones[i % 5], team=f"team {i % 7}", interests=(f"tag {i % 11}", f"tag {i % 3}"))
+        for i in range(301)
+    ]
+    stored = json.dumps(
+        inputs_to_json(inputs(members, history=(PastGroup(NOW - timedelta(weeks=1), (1, 2)),)))
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", _REPLAY],
+            input=stored,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ | {"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(answers) == 1
+    (answer,) = answers
+    here = plan_round(inputs(members, history=(PastGroup(NOW - timedelta(weeks=1), (1, 2)),)))
+    assert json.loads(answer) == [[list(g.members), g.proposer, g.extra] for g in here.groups]
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ class _Search:
         self._mark(v, common, to, blossom)
         self._mark(to, common, v, blossom)
         members = self.within.setdefault(common, [common])
-        for old in blossom - {common}:
+        for old in sorted(blossom - {common}):  # in a set order that no hash seed or version changes
             for i in self.within.pop(old, [old]):
                 self.base[i] = common
                 members.append(i)
