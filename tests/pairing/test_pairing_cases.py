@@ -16,7 +16,14 @@ import pytest
 from pairing_support import NOW, groups_of, inputs, member, pairs_in
 
 from copbot.domain.enums import Experience
-from copbot.domain.pairing import PastGroup, ReasonCode, UnplacedReason, inputs_to_json, plan_round
+from copbot.domain.pairing import (
+    PastGroup,
+    ReasonCode,
+    UnplacedReason,
+    inputs_to_json,
+    plan_round,
+    planned_sizes,
+)
 
 
 @pytest.mark.parametrize("each", [4, 15, 60])
@@ -73,6 +80,25 @@ def test_last_rounds_third_is_not_in_a_trio_again_in_larger_communities(count):
     for seed in range(5):
         plan = plan_round(inputs(members, seed=seed, previous_extras=frozenset({seed})))
         assert [len(group.members) for group in plan.groups if seed in group.members] == [2]
+
+
+@pytest.mark.parametrize(("count", "group_size"), [(201, 2), (202, 3), (203, 3)])
+def test_large_communities_keep_every_rule_with_sampled_candidates(count, group_size):
+    """Sampled candidates too keep planned sizes, avoid lists, last round's extras out, and everyone in."""
+    zones = ("Europe/Paris", "Asia/Tokyo", "America/New_York", None)
+    members = [
+        member(i, Experience(("new", "practising", "experienced")[i % 3]), time_zone=zones[i % 4])
+        for i in range(count)
+    ]
+    avoids = frozenset((i, (i * 7 + 3) % count) for i in range(0, count, 5))
+    previous = frozenset({0, 1})
+    plan = plan_round(inputs(members, group_size, avoids=avoids, previous_extras=previous))
+    assert not plan.unplaced
+    assert sorted(len(g.members) for g in plan.groups) == sorted(planned_sizes(count, group_size))
+    assert not [
+        pair for g in plan.groups for pair in pairs_in(g.members) if pair in avoids or pair[::-1] in avoids
+    ]
+    assert not [g for g in plan.groups if len(g.members) > group_size and previous & set(g.members)]
 
 
 @pytest.mark.parametrize("each", [2, 10, 30])

@@ -73,14 +73,14 @@ def _thirds(trios: _Trios, singles: list[int]) -> list[int]:
 
     There are at least as many singles as cores, so prices stay low and the bidding short.
     """
-    graph, allowed = trios.graph, trios.graph.traits.allowed
+    graph, allowed, score = trios.graph, trios.graph.traits.allowed, trios.graph.score
     number = {single: k for k, single in enumerate(singles)}
     partners, values = [], []
-    for g, core in enumerate(trios.groups):
-        near = sorted({number[s] for m in core for s in graph.adj[m] if s in number})
-        fits = [k for k in near if all(allowed(singles[k], m) for m in core)]
+    for g, (a, b) in enumerate(trios.groups):  # cores are pairs still
+        near = sorted({number[s] for m in (a, b) for s in graph.adj[m] if s in number})
+        fits = [k for k in near if allowed(singles[k], a) and allowed(singles[k], b)]
         partners.append([*fits, len(singles) + g])  # len(singles) + g: no third, which no other core can take
-        values.append([sum(weight_of(graph.score(singles[k], m)) for m in core) for k in fits] + [0])
+        values.append([weight_of(score(singles[k], a)) + weight_of(score(singles[k], b)) for k in fits] + [0])
     holder = auction(
         partners, values, list(range(len(trios.groups))), objects=len(singles) + len(trios.groups)
     )
