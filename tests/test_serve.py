@@ -53,7 +53,7 @@ def served(sandbox, workspace, database_url) -> Iterator[str]:
     }
     command = [sys.executable, "-m", "copbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--workers", "1", "--threads", "4"], env=env, stderr=subprocess.PIPE, text=True
+        [*command, "--workers", "2", "--threads", "4"], env=env, stderr=subprocess.PIPE, text=True
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,12 +74,21 @@ def test_serve_answers_signed_commands_under_gunicorn(served, sandbox, workspace
     assert forged.command(workspace, people.alice, text="help").status == 401
 
 
-def test_serve_exposes_metrics(served, sandbox, workspace, people):
-    """/metrics counts the requests served, by path and status."""
+def _metrics(url: str) -> dict[str, float]:
+    with urllib.request.urlopen(url + "/metrics", timeout=5) as response:
+        lines = response.read().decode().splitlines()
+    return {
+        name: float(value) for name, _, value in (line.rpartition(" ") for line in lines) if name[:1] != "#"
+    }
+
+
+def test_serve_exposes_metrics_of_all_workers(served, sandbox, workspace, people):
+    """/metrics adds up every gunicorn worker: requests by path and status, Slack requests, ack latency."""
     driver = SlackDriver(sandbox, app_url=served + "/slack/events", signing_secret=SIGNING_SECRET)
-    for _ in range(3):
+    for _ in range(6):
         driver.command(workspace, people.alice, text="help")
-    with urllib.request.urlopen(served + "/metrics", timeout=5) as response:
-        body = response.read().decode()
-    assert "# TYPE copbot_http_requests_total counter" in body
-    assert 'copbot_http_requests_total{path="/slack/events",status="200"} 3' in body.splitlines()
+    samples = _metrics(served)
+    assert samples['copbot_http_requests_total{path="/slack/events",status="200"}'] == 6
+    assert samples['copbot_slack_requests_total{kind="command",outcome="ok"}'] == 6
+    assert samples['copbot_slack_ack_seconds_count{kind="command"}'] == 6
+    assert samples['copbot_slack_ack_seconds_bucket{kind="command",le="+Inf"}'] == 6

@@ -40,9 +40,9 @@ def test_upgrade_brings_an_empty_database_to_head(empty_database_url, tmp_path, 
     assert migrate.current_revision(empty_database_url) is None
     assert not migrate.is_up_to_date(empty_database_url)
 
-    assert migrate.upgrade(empty_database_url) == ["0001"]
+    assert migrate.upgrade(empty_database_url) == ["0001", "0011"]
 
-    assert migrate.current_revision(empty_database_url) == migrate.head_revision() == "0001"
+    assert migrate.current_revision(empty_database_url) == migrate.head_revision() == "0011"
     assert migrate.is_up_to_date(empty_database_url)
 
 
@@ -51,7 +51,7 @@ def test_upgrade_twice_applies_nothing_the_second_time(empty_database_url):
     migrate.upgrade(empty_database_url)
 
     assert migrate.upgrade(empty_database_url) == []
-    assert migrate.current_revision(empty_database_url) == "0001"
+    assert migrate.current_revision(empty_database_url) == "0011"
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_replicas_upgrading_at_once_apply_each_revision_once(server_database_url
     outputs = sorted(replica.communicate(timeout=60)[0].strip() for replica in replicas)
 
     assert [replica.returncode for replica in replicas] == [0, 0, 0]
-    assert outputs == ["['0001']", "[]", "[]"]
+    assert outputs == ["['0001', '0011']", "[]", "[]"]
 
 
 def test_migrations_and_models_agree(database_url):
