@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,13 +22,16 @@ from copbot.slack.client import make_web_client
 from copbot.slack.deps import Deps
 from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
-from copbot.slack.listeners import commands, communities, home, membership, stories
+from copbot.slack.listeners import commands, communities, home, lifecycle, membership, stories
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.people import People
+from copbot.slack.tokens import REFRESH_MARGIN_MINUTES, BotTokens
 from copbot.store.db import make_engine, make_session_factory
+from copbot.store.installations import SealedInstallationStore
+from copbot.store.sealing import TokenSealer
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories)
+FEATURES = (communities, membership, home, stories, lifecycle)
 
 
 class CopbotBolt(App):
@@ -60,6 +63,7 @@ class Copbot:
     engine: Engine
     session_factory: sessionmaker[Session]
     bolt: CopbotBolt
+    tokens: BotTokens  # tokens.bot_token_for(team_id): the token to send with (the outbox sender's)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Copbot:
@@ -67,7 +71,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
-    bolt = CopbotBolt(session_factory, **_bolt_arguments(settings, engine))
+    arguments = _bolt_arguments(settings, engine)
+    bolt = CopbotBolt(session_factory, **arguments)
     deps = Deps(
         settings=settings,
         clock=clock,
@@ -80,7 +85,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     for feature in FEATURES:
         feature.register(bolt)
     commands.register(bolt, [sub for feature in FEATURES for sub in feature.SUBCOMMANDS])
-    return Copbot(settings=settings, clock=clock, engine=engine, session_factory=session_factory, bolt=bolt)
+    tokens = BotTokens(settings, arguments.get("installation_store"), _rotator(settings))
+    return Copbot(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        session_factory=session_factory,
+        bolt=bolt,
+        tokens=tokens,
+    )
 
 
 def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
@@ -96,23 +109,50 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
         "ignoring_self_events_enabled": True,
     }
     if settings.oauth_enabled:
-        assert settings.slack_client_id is not None
-        assert settings.slack_client_secret is not None
-        installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
-        arguments["client"] = make_web_client(settings)
-        arguments["installation_store"] = installation_store
-        arguments["oauth_settings"] = OAuthSettings(
-            client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret.get_secret_value(),
-            scopes=list(BOT_SCOPES),
-            installation_store=installation_store,
-            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
-        )
-        return arguments
+        return arguments | _oauth_arguments(settings, engine)
     # Bolt takes the bot token from the client, which also carries copbot's API URL and retry policy.
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     arguments["client"] = make_web_client(settings, token)
     return arguments
+
+
+def _oauth_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
+    """Installs over OAuth, tokens stored encrypted (COPBOT_SECRET_KEY), rotated before they expire."""
+    settings.require("secret_key")
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    assert settings.secret_key is not None
+    sealer = TokenSealer(settings.secret_key.get_secret_value())
+    installation_store = SealedInstallationStore(
+        client_id=settings.slack_client_id, engine=engine, sealer=sealer
+    )
+    oauth_settings = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(BOT_SCOPES),
+        installation_store=installation_store,
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        token_rotation_expiration_minutes=REFRESH_MARGIN_MINUTES,
+    )
+    # Bolt's own rotator would call slack.com whatever COPBOT_SLACK_API_URL says.
+    oauth_settings.authorize.token_rotator = _rotator(settings)  # type: ignore[attr-defined]
+    return {
+        "client": make_web_client(settings),
+        "installation_store": installation_store,
+        "oauth_settings": oauth_settings,
+    }
+
+
+def _rotator(settings: Settings) -> TokenRotator | None:
+    if not settings.oauth_enabled:
+        return None
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    return TokenRotator(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        client=make_web_client(settings),
+    )
 
 
 class _EnvironmentTokenWarning(logging.Filter):
