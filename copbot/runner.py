@@ -26,6 +26,7 @@ from copbot.web import build_wsgi
 
 logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+NEWER_GUNICORN_OPTIONS = frozenset({"control_socket_disable"})  # set only where the gunicorn knows them
 # Slack's answers that mean "this token is wrong", as opposed to Slack being briefly unwell.
 TOKEN_ERRORS = frozenset(
     {
@@ -136,7 +137,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings or key not in NEWER_GUNICORN_OPTIONS:
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return build_wsgi(create_app(self._settings))
@@ -155,6 +157,9 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "logger_class": _JsonLogs,
         "loglevel": settings.log_level.lower(),
         "child_exit": _worker_exited,
+        # gunicorn 25's control socket sits at one path per user: replicas or tests on one machine would
+        # take it from each other, and copbot does not use it.
+        "control_socket_disable": True,
     }
     _Gunicorn(settings, options).run()
 
