@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from slack_bolt import BoltRequest
 from slack_bolt.request.internals import parse_body
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copbot import logs, metrics
@@ -83,9 +84,12 @@ class SlackGate:
             return start_response(line, headers, *args)
 
         try:
-            if not is_slack:
-                return self._slack(environ, recording_start_response)
-            return self._guarded(environ, recording_start_response)
+            if is_slack:
+                return self._guarded(environ, recording_start_response)
+            if _declared_length(environ) > MAX_BODY:  # Bolt reads any path's body (install, OAuth redirect)
+                structlog.contextvars.bind_contextvars(outcome="refused", reason="body too large")
+                return _answer(recording_start_response, 413, "body too large")
+            return self._slack(environ, recording_start_response)
         finally:
             self._log(path, is_slack=is_slack, status=status[0], seconds=time.perf_counter() - started)
 
@@ -93,7 +97,8 @@ class SlackGate:
         try:
             accepted = self._admit(environ)
         except Refusal as refusal:
-            structlog.contextvars.bind_contextvars(outcome="refused", reason=refusal.reason)
+            outcome = "error" if refusal.status >= 500 else "refused"  # noqa: PLR2004
+            structlog.contextvars.bind_contextvars(outcome=outcome, reason=refusal.reason)
             return _answer(start_response, refusal.status, refusal.reason)
         structlog.contextvars.bind_contextvars(**accepted.fields)
         environ["wsgi.input"] = io.BytesIO(accepted.body)
@@ -115,15 +120,20 @@ class SlackGate:
 
     def _once(self, signature: str) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
-        with unit_of_work(self._sessions) as session:
-            if next(self._served) % PRUNE_EVERY == 0:
-                forget_old(session, now=now)
-            if not first_sight(session, signature=signature, now=now):
-                raise Refusal(401, "replayed")
+        try:
+            with unit_of_work(self._sessions) as session:
+                if next(self._served) % PRUNE_EVERY == 0:
+                    forget_old(session, now=now)
+                seen_before = not first_sight(session, signature=signature, now=now)
+        except DBAPIError:  # the database is away (a restart): a clean answer, Slack shows its own error
+            raise Refusal(503, "database unavailable") from None
+        if seen_before:
+            raise Refusal(401, "replayed")
 
     def _log(self, path: str, *, is_slack: bool, status: int, seconds: float) -> None:
         context = structlog.contextvars.get_contextvars()
-        outcome = context.get("outcome") or ("error" if status >= 500 else "ok")  # noqa: PLR2004
+        failed = status == 0 or status >= 500  # noqa: PLR2004 - 0: the application raised
+        outcome = context.get("outcome") or ("error" if failed else "ok")
         route = path if path in KNOWN_PATHS else "other"
         metrics.http_request(route, status)
         if is_slack:
@@ -133,6 +143,11 @@ class SlackGate:
 
 
 KNOWN_PATHS = frozenset({EVENTS_PATH, "/healthz", "/metrics", "/slack/install", "/slack/oauth_redirect"})
+
+
+def _declared_length(environ: WSGIEnvironment) -> int:
+    declared = str(environ.get("CONTENT_LENGTH") or "0")
+    return int(declared) if declared.isascii() and declared.isdigit() else 0
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes:
@@ -197,7 +212,7 @@ def _subcommand(body: dict[str, Any]) -> str:
 
 def _answer(start_response: StartResponse, status: int, reason: str) -> Iterable[bytes]:
     data = reason.encode()
-    phrases = {400: "Bad Request", 401: "Unauthorized", 413: "Content Too Large"}
+    phrases = {400: "Bad Request", 401: "Unauthorized", 413: "Content Too Large", 503: "Service Unavailable"}
     start_response(
         f"{status} {phrases[status]}", [("Content-Type", "text/plain"), ("Content-Length", str(len(data)))]
     )

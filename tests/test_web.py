@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from fixtures_app import SIGNING_SECRET
 from sqlalchemy import select
 
 from copbot.app import create_app
 from copbot.config import SettingsError
-from copbot.sandbox import payloads
+from copbot.sandbox import SlackDriver, payloads
 from copbot.sandbox.driver import FORM
 from copbot.store.models import Workspace as WorkspaceRow
 from copbot.web import build_wsgi, serve_in_background
@@ -88,3 +90,33 @@ def test_a_refusal_is_one_short_line_without_the_body(driver, workspace, people,
     assert len(str(refusal.msg)) < 400
     with session_factory() as session:
         assert session.scalars(select(WorkspaceRow)).all() == []
+
+
+def test_a_large_body_is_refused_on_every_path(app_server):
+    """Over 1 MB is refused with 413 before anything reads it, on the install and OAuth paths too."""
+    for path in ("/slack/install", "/slack/oauth_redirect", "/healthz"):
+        url = urlsplit(app_server.url)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+        try:
+            connection.putrequest("POST", path)
+            connection.putheader("Content-Length", str(2 * 1024 * 1024))
+            connection.endheaders(b"x" * 1024)
+            assert connection.getresponse().status == 413, path
+        finally:
+            connection.close()
+
+
+def test_a_command_while_the_database_is_away_gets_a_clean_503(copbot, sandbox, workspace, people, caplog):
+    """With the database unreachable a signed command gets 503 from the gate, logged without a traceback."""
+    gone = "sqlite:////nonexistent/folder/copbot.db"
+    unreachable = create_app(copbot.settings.model_copy(update={"database_url": gone}))
+    server = serve_in_background(build_wsgi(unreachable))
+    try:
+        driver = SlackDriver(sandbox, app_url=server.url + "/slack/events", signing_secret=SIGNING_SECRET)
+        caplog.set_level(logging.INFO)
+        answer = driver.command(workspace, people.alice, text="help")
+    finally:
+        server.stop()
+
+    assert (answer.status, answer.text) == (503, "database unavailable")
+    assert [record for record in caplog.records if record.exc_info] == []
