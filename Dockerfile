@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # copbot's image: `copbot serve` by default; `copbot worker` and `copbot db upgrade` with another command.
 # Build: docker build -t copbot .   (compose.yaml builds and runs the whole set: PostgreSQL, a worker, 2 web)
 #
@@ -33,9 +34,9 @@ FROM base AS final
 RUN groupadd --system copbot \
     && useradd --system --gid copbot --home-dir /home/copbot --create-home --shell /usr/sbin/nologin copbot
 COPY --from=deps /opt/copbot /opt/copbot
-COPY --from=wheel /dist /tmp/dist
 # Installed as root and left owned by root: the user copbot can read and run the code, never rewrite it.
-RUN pip install --no-deps /tmp/dist/*.whl && rm -rf /tmp/dist
+# The wheel is mounted for this step only, so no layer keeps a copy of it.
+RUN --mount=type=bind,from=wheel,source=/dist,target=/tmp/dist pip install --no-deps /tmp/dist/*.whl
 
 USER copbot
 WORKDIR /home/copbot
