@@ -1,11 +1,12 @@
 """copbot under a steady request rate, side by side with a bare Bolt app under the same gunicorn settings.
 
 Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL) and benchmarks/bare_bolt.py under gunicorn with
-the same settings, both talking to the bundled Slack sandbox. From this process it sends signed `/cop help`,
-`/cop list` and join-modal submissions at 25, 50, 100 and 200 per second (open loop: a request leaves at
-its time whether or not earlier ones were answered), for --seconds each, to each server in turn, and
-reports throughput, p50/p99 latency, errors (non-200 or no answer within 10 s) and the servers' peak memory
-(resident set of gunicorn's master and workers). Writes benchmarks/results/http_load.json.
+the same settings, both talking to the bundled Slack sandbox, which runs in a process of its own. From this
+process it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and 200 per
+second (open loop: a request leaves at its time whether or not earlier ones were answered), for --seconds
+each, to each server in turn, and reports throughput, p50/p99 latency, errors (non-200 or no answer within
+10 s) and the servers' peak memory (resident set of gunicorn's master and workers). Writes
+benchmarks/results/http_load.json.
 
     v/bin/python benchmarks/http_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
         [--seconds 20] [--rates 25,50,100,200]
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import signal
 import socket
@@ -30,6 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlencode, urlsplit
@@ -38,7 +41,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete
 
 from copbot.domain.enums import Experience, Role
-from copbot.sandbox import SlackSandbox, Workspace, payloads
+from copbot.sandbox import SlackSandbox, payloads
 from copbot.sandbox.forms import fill
 from copbot.store.db import make_engine, make_session_factory
 from copbot.store.migrate import upgrade
@@ -67,13 +70,12 @@ def main() -> int:
         parser.error("--database-url (or COPBOT_BENCH_DATABASE_URL) must be a PostgreSQL URL")
     rates = [int(rate) for rate in options.rates.split(",")]
     rows = []
-    with SlackSandbox() as sandbox:
-        workspace, users, channel = _seed(sandbox, options.database_url)
-        copbot_server = Server.copbot(sandbox, workspace, options.database_url)
-        with copbot_server as copbot, Server.bare(sandbox, workspace) as bare:
-            views = _join_views(sandbox, workspace, users, channel, copbot.url)
+    with SandboxProcess() as slack:
+        _seed(slack, options.database_url)
+        with Server.copbot(slack, options.database_url) as copbot, Server.bare(slack) as bare:
+            views = _join_views(slack, copbot.url)
             for rate in rates:
-                for kind, make in _kinds(workspace, users, channel, views).items():
+                for kind, make in _kinds(slack, views).items():
                     figures = {
                         server.name: _load(server, make, rate, options.seconds) for server in (copbot, bare)
                     }
@@ -97,14 +99,14 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def copbot(cls, sandbox: SlackSandbox, workspace: Workspace, url: str) -> Server:
+    def copbot(cls, slack: SandboxProcess, url: str) -> Server:
         port = _free_port()
         command = [sys.executable, "-m", "copbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        env = _env(sandbox, workspace) | {"COPBOT_DATABASE_URL": url, "COPBOT_LOG_LEVEL": "WARNING"}
+        env = _env(slack) | {"COPBOT_DATABASE_URL": url, "COPBOT_LOG_LEVEL": "WARNING"}
         return cls("copbot", [*command, "--workers", "2", "--threads", "8"], env, port)
 
     @classmethod
-    def bare(cls, sandbox: SlackSandbox, workspace: Workspace) -> Server:
+    def bare(cls, slack: SandboxProcess) -> Server:
         port = _free_port()
         gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
         settings = [
@@ -117,7 +119,7 @@ class Server:
             "--log-level",
             "warning",
         ]
-        env = _env(sandbox, workspace) | {"PYTHONPATH": str(ROOT)}
+        env = _env(slack) | {"PYTHONPATH": str(ROOT)}
         return cls("bare Bolt", [*gunicorn, *settings, "benchmarks.bare_bolt:application"], env, port)
 
     @property
@@ -148,12 +150,12 @@ class Server:
         return sum(_rss_kb(pid) for pid in pids) / 1024
 
 
-def _env(sandbox: SlackSandbox, workspace: Workspace) -> dict[str, str]:
+def _env(slack: SandboxProcess) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_", "PROMETHEUS_"))}
     return keep | {
-        "SLACK_BOT_TOKEN": workspace.bot_token,
+        "SLACK_BOT_TOKEN": slack.info["bot_token"],
         "SLACK_SIGNING_SECRET": SECRET,
-        "COPBOT_SLACK_API_URL": sandbox.api_url,
+        "COPBOT_SLACK_API_URL": slack.info["api_url"],
     }
 
 
@@ -188,19 +190,69 @@ def _rss_kb(pid: int) -> int:
 # --- the requests ----------------------------------------------------------------------------------
 
 
-def _seed(sandbox: SlackSandbox, url: str) -> tuple[Workspace, list[str], str]:
-    """A workspace of USERS people and COMMUNITIES communities of 50 members each (its old rows replaced)."""
+class SandboxProcess:
+    """The Slack sandbox in a process of its own: answering copbot's calls does not share the generator's CPU.
+
+    The generator asks it for request bodies (they carry its trigger ids and response URLs) before each
+    run, never during one.
+    """
+
+    def __enter__(self) -> Self:
+        self._pipe, child = multiprocessing.get_context("fork").Pipe()
+        self._process = multiprocessing.get_context("fork").Process(target=_sandbox_main, args=(child,))
+        self._process.start()
+        self.info: dict[str, Any] = self._pipe.recv()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pipe.send(("stop", ()))
+        self._process.join(timeout=10)
+
+    def call(self, name: str, *args: Any) -> Any:
+        self._pipe.send((name, args))
+        return self._pipe.recv()
+
+
+def _sandbox_main(pipe: Connection) -> None:
+    with SlackSandbox() as sandbox:
+        workspace = sandbox.add_workspace(team_id=TEAM, name="Load", domain="load")
+        users = [workspace.add_user(name=f"user{n}", locale="en-US") for n in range(USERS)]
+        general = workspace.add_channel("general", members=users, bot_is_member=True)
+        channels = [workspace.add_channel(f"c{c}", bot_is_member=True) for c in range(COMMUNITIES)]
+        pipe.send(
+            {
+                "api_url": sandbox.api_url,
+                "bot_token": workspace.bot_token,
+                "users": users,
+                "channels": channels,
+            }
+        )
+        answers: dict[str, Callable[..., Any]] = {
+            "command": lambda user, text: payloads.command_form(
+                workspace, user, command="/cop", text=text, channel_id=general
+            ),
+            "submission": lambda user, view: payloads.view_submission(workspace, user, view),
+            "views": lambda user: [
+                v for v in workspace.views(user) if v.get("callback_id") == "community_join"
+            ],
+        }
+        while True:
+            name, args = pipe.recv()
+            if name == "stop":
+                return
+            pipe.send(answers[name](*args))
+
+
+def _seed(slack: SandboxProcess, url: str) -> None:
+    """COMMUNITIES communities of 50 members each in the benchmark workspace (its old rows replaced)."""
     upgrade(url)
-    workspace = sandbox.add_workspace(team_id=TEAM, name="Load", domain="load")
-    users = [workspace.add_user(name=f"user{n}", locale="en-US") for n in range(USERS)]
-    general = workspace.add_channel("general", members=users, bot_is_member=True)
+    users, channels = slack.info["users"], slack.info["channels"]
     now = datetime.now(UTC)
     engine = make_engine(url)
     with make_session_factory(engine)() as session, session.begin():
         session.execute(delete(WorkspaceRow).where(WorkspaceRow.team_id == TEAM))
         ensure_workspace(session, team_id=TEAM, now=now)
-        for c in range(COMMUNITIES):
-            channel = workspace.add_channel(f"c{c}", bot_is_member=True)
+        for c, channel in enumerate(channels):
             community = Community(
                 team_id=TEAM,
                 slug=f"c{c}",
@@ -226,44 +278,31 @@ def _seed(sandbox: SlackSandbox, url: str) -> tuple[Workspace, list[str], str]:
                 for m in range(50)
             )
     engine.dispose()
-    return workspace, users, general
 
 
-def _join_views(
-    sandbox: SlackSandbox, workspace: Workspace, users: list[str], channel: str, url: str
-) -> list[dict[str, Any]]:
+def _join_views(slack: SandboxProcess, url: str) -> list[dict[str, Any]]:
     """One join modal per community, opened by copbot for the first user (the submissions reuse them)."""
-    signer = Signer(url)
+    signer, first = Signer(url), slack.info["users"][0]
     for c in range(COMMUNITIES):
-        form = payloads.command_form(
-            workspace, users[0], command="/cop", text=f"join c{c}", channel_id=channel
-        )
-        status = signer.send(urlencode(form).encode())
+        status = signer.send(urlencode(slack.call("command", first, f"join c{c}")).encode())
         if status != 200:
             raise SystemExit(f"opening a join modal answered {status}")
-    views = [view for view in workspace.views(users[0]) if view.get("callback_id") == "community_join"]
-    sandbox.reset_calls()
-    return views[-COMMUNITIES:]
+    return list(slack.call("views", first)[-COMMUNITIES:])
 
 
 Make = Callable[[int], bytes]
 
 
-def _kinds(
-    workspace: Workspace, users: list[str], channel: str, views: list[dict[str, Any]]
-) -> dict[str, Make]:
-    def command(text: str) -> Make:
-        def make(i: int) -> bytes:
-            user = users[i % len(users)]
-            form = payloads.command_form(workspace, user, command="/cop", text=text, channel_id=channel)
-            return urlencode(form).encode()
+def _kinds(slack: SandboxProcess, views: list[dict[str, Any]]) -> dict[str, Make]:
+    users = slack.info["users"]
 
-        return make
+    def command(text: str) -> Make:
+        return lambda i: urlencode(slack.call("command", users[i % len(users)], text)).encode()
 
     def join(i: int) -> bytes:
         view = views[i % len(views)]
         filled = {**view, "state": {"values": fill(view, {"experience": "practising", "team": "Platform"})}}
-        payload = payloads.view_submission(workspace, users[i % len(users)], filled)
+        payload = slack.call("submission", users[i % len(users)], filled)
         return urlencode({"payload": json.dumps(payload)}).encode()
 
     return {"/cop help": command("help"), "/cop list": command("list"), "join submission": join}
@@ -278,13 +317,20 @@ class Signer:
         self._local = threading.local()
 
     def send(self, body: bytes) -> int:
+        """POST the signed body; a kept-alive connection the server closed meanwhile is reopened once."""
+        try:
+            return self._send(body, self._connection())
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self._local.connection = None
+            return self._send(body, self._connection())
+
+    def _send(self, body: bytes, connection: http.client.HTTPConnection) -> int:
         stamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Slack-Request-Timestamp": stamp,
             "X-Slack-Signature": self._verifier.generate_signature(timestamp=stamp, body=body.decode()) or "",
         }
-        connection = self._connection()
         try:
             connection.request("POST", "/slack/events", body=body, headers=headers)
             response = connection.getresponse()
