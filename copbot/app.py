@@ -136,6 +136,9 @@ def _oauth_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     )
     # Bolt's own rotator would call slack.com whatever COPBOT_SLACK_API_URL says.
     oauth_settings.authorize.token_rotator = _rotator(settings)  # type: ignore[attr-defined]
+    # Without the cache Bolt asks Slack's auth.test about the token on every request; keyed by token, the
+    # cache cannot serve a rotated or deleted token.
+    oauth_settings.authorize.cache_enabled = True  # type: ignore[attr-defined]
     return {
         "client": make_web_client(settings),
         "installation_store": installation_store,
