@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,19 +27,21 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.kinds import all_kinds
-from copbot.slack.listeners import commands, communities, home, membership, stories
+from copbot.slack.listeners import commands, communities, home, lifecycle, membership, stories
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.middleware import EVENT_TO_RECORD
 from copbot.slack.outbox.sender import Sender, SenderSettings
 from copbot.slack.people import People
-from copbot.slack.tokens import BotTokens, Installations, OneWorkspace
+from copbot.slack.tokens import REFRESH_MARGIN_MINUTES, BotTokens
 from copbot.store.db import make_engine, make_session_factory, unit_of_work
 from copbot.store.deliveries import take_new_ids
+from copbot.store.installations import SealedInstallationStore
 from copbot.store.reservations import Reservations
+from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories)
+FEATURES = (communities, membership, home, stories, lifecycle)
 
 
 class CopbotBolt(App):
@@ -92,6 +94,7 @@ class Copbot:
     bolt: CopbotBolt
     sender: Sender
     loop: Loop
+    tokens: BotTokens  # tokens.bot_token_for(team_id): the token the sender sends with
 
     def token_works(self, team_id: str) -> None:
         """Slack just accepted the workspace's token: deliveries stopped by a refusal may go again."""
@@ -129,7 +132,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
     for feature in FEATURES:
         feature.register(bolt)
     commands.register(bolt, [sub for feature in FEATURES for sub in feature.SUBCOMMANDS])
-    bolt.sender = _sender(settings, deps, _bot_tokens(settings, arguments))
+    tokens = BotTokens(settings, arguments.get("installation_store"), _rotator(settings))
+    bolt.sender = _sender(settings, deps, tokens)
     loop = Loop(
         session_factory=session_factory,
         clock=clock,
@@ -145,6 +149,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
         bolt=bolt,
         sender=bolt.sender,
         loop=loop,
+        tokens=tokens,
     )
 
 
@@ -164,13 +169,6 @@ def _sender(settings: Settings, deps: Deps, tokens: BotTokens) -> Sender:
     )
 
 
-def _bot_tokens(settings: Settings, arguments: dict[str, Any]) -> BotTokens:
-    if settings.oauth_enabled:
-        return Installations(arguments["installation_store"])
-    assert settings.slack_bot_token is not None
-    return OneWorkspace(settings.slack_bot_token.get_secret_value())
-
-
 def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -184,23 +182,53 @@ def _bolt_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
         "ignoring_self_events_enabled": True,
     }
     if settings.oauth_enabled:
-        assert settings.slack_client_id is not None
-        assert settings.slack_client_secret is not None
-        installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
-        arguments["client"] = make_web_client(settings)
-        arguments["installation_store"] = installation_store
-        arguments["oauth_settings"] = OAuthSettings(
-            client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret.get_secret_value(),
-            scopes=list(BOT_SCOPES),
-            installation_store=installation_store,
-            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
-        )
-        return arguments
+        return arguments | _oauth_arguments(settings, engine)
     # Bolt takes the bot token from the client, which also carries copbot's API URL and retry policy.
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     arguments["client"] = make_web_client(settings, token)
     return arguments
+
+
+def _oauth_arguments(settings: Settings, engine: Engine) -> dict[str, Any]:
+    """Installs over OAuth, tokens stored encrypted (COPBOT_SECRET_KEY), rotated before they expire."""
+    settings.require("secret_key")
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    assert settings.secret_key is not None
+    sealer = TokenSealer(settings.secret_key.get_secret_value())
+    installation_store = SealedInstallationStore(
+        client_id=settings.slack_client_id, engine=engine, sealer=sealer
+    )
+    oauth_settings = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(BOT_SCOPES),
+        installation_store=installation_store,
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        token_rotation_expiration_minutes=REFRESH_MARGIN_MINUTES,
+    )
+    # Bolt's own rotator would call slack.com whatever COPBOT_SLACK_API_URL says.
+    oauth_settings.authorize.token_rotator = _rotator(settings)  # type: ignore[attr-defined]
+    # Without the cache Bolt asks Slack's auth.test about the token on every request; keyed by token, the
+    # cache cannot serve a rotated or deleted token.
+    oauth_settings.authorize.cache_enabled = True  # type: ignore[attr-defined]
+    return {
+        "client": make_web_client(settings),
+        "installation_store": installation_store,
+        "oauth_settings": oauth_settings,
+    }
+
+
+def _rotator(settings: Settings) -> TokenRotator | None:
+    if not settings.oauth_enabled:
+        return None
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    return TokenRotator(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        client=make_web_client(settings),
+    )
 
 
 class _EnvironmentTokenWarning(logging.Filter):

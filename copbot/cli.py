@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -31,9 +30,9 @@ def _settings_errors_exit(func: F) -> F:
 
 def _settings(**overrides: object) -> Settings:
     settings = load_settings(**overrides)
-    logging.basicConfig(
-        level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from copbot.logs import configure_logging  # noqa: PLC0415 - keeps `copbot --help` fast
+
+    configure_logging(settings.log_level_number)
     return settings
 
 
@@ -80,13 +79,18 @@ def run() -> None:
 @_settings_errors_exit
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Answer Slack over HTTP at /slack/events under gunicorn (needs SLACK_SIGNING_SECRET and a token)."""
-    from copbot.runner import serve_http  # noqa: PLC0415
+    from copbot.metrics_dir import prepare_multiprocess_dir, remove_multiprocess_dir  # noqa: PLC0415
 
     settings = _settings()
     settings.require("slack_signing_secret")
-    if not settings.oauth_enabled:
-        settings.require("slack_bot_token")
-    serve_http(settings, host=host, port=port, workers=workers, threads=threads)
+    settings.require("secret_key" if settings.oauth_enabled else "slack_bot_token")
+    folder = prepare_multiprocess_dir()  # before anything imports prometheus_client
+    try:
+        from copbot.runner import serve_http  # noqa: PLC0415
+
+        serve_http(settings, host=host, port=port, workers=workers, threads=threads)
+    finally:
+        remove_multiprocess_dir(folder)
 
 
 @main.command()
@@ -121,6 +125,30 @@ def upgrade() -> None:
         click.echo(f"Database upgraded: applied {', '.join(applied)}.")
     else:
         click.echo("Database already up to date.")
+
+
+@main.group()
+def secrets() -> None:
+    """The key that encrypts stored Slack tokens (COPBOT_SECRET_KEY)."""
+
+
+@secrets.command("new-key")
+def new_key() -> None:
+    """Print a new key: put it first in COPBOT_SECRET_KEY (comma-separated), then run `secrets rotate`."""
+    from copbot.store.sealing import new_key as make_key  # noqa: PLC0415
+
+    click.echo(make_key())
+
+
+@secrets.command()
+@_settings_errors_exit
+def rotate() -> None:
+    """Re-encrypt every stored token with the first key of COPBOT_SECRET_KEY; older keys can then go."""
+    from copbot.secrets import reseal_stored_tokens  # noqa: PLC0415
+
+    settings = _settings()
+    settings.require("secret_key", "slack_client_id")
+    click.echo(f"Re-encrypted {reseal_stored_tokens(settings)} stored tokens with the first key.")
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from typing import Literal
 
@@ -10,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("en", "fr")
 SLACK_API_URL = "https://slack.com/api/"
+FERNET_KEY_BYTES = 32
 
 
 class SettingsError(Exception):
@@ -39,8 +42,12 @@ class Settings(BaseSettings):
         default=120, ge=5, le=3600, validation_alias="COPBOT_DELIVERY_LEASE_SECONDS"
     )
     sender_threads: int = Field(default=8, ge=1, le=64, validation_alias="COPBOT_SENDER_THREADS")
+    # Fernet keys, comma-separated: the first encrypts stored Slack tokens, every one decrypts (rotation).
+    secret_key: SecretStr | None = Field(default=None, validation_alias="COPBOT_SECRET_KEY")
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_client_secret")
+    @field_validator(
+        "slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_client_secret", "secret_key"
+    )
     @classmethod
     def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None
@@ -57,6 +64,15 @@ class Settings(BaseSettings):
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not all(_is_fernet_key(key) for key in value.get_secret_value().split(",")):
+            raise ValueError(
+                "must be one or more Fernet keys separated by commas (make one with: copbot secrets new-key)"
+            )
         return value
 
     @field_validator("slack_api_url")
@@ -92,6 +108,14 @@ class Settings(BaseSettings):
                 raise SettingsError(f"{_env_name(name)} is not set: {_HOW_TO_SET[name]}")
 
 
+def _is_fernet_key(key: str) -> bool:
+    """32 bytes in URL-safe base64, as Fernet.generate_key() makes them."""
+    try:
+        return len(base64.urlsafe_b64decode(key.strip().encode())) == FERNET_KEY_BYTES
+    except (binascii.Error, ValueError):
+        return False
+
+
 _HOW_TO_SET = {
     "slack_bot_token": "export the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
     "slack_app_token": "export an app-level token (xapp-…) with connections:write "
@@ -99,6 +123,8 @@ _HOW_TO_SET = {
     "slack_signing_secret": "export the Signing Secret from your Slack app's Basic Information page",
     "slack_client_id": "export the Client ID from your Slack app's Basic Information page",
     "slack_client_secret": "export the Client Secret from your Slack app's Basic Information page",
+    "secret_key": "OAuth mode stores every workspace's tokens encrypted with it; "
+    "make one with `copbot secrets new-key` and keep it safe",
 }
 
 

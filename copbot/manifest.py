@@ -25,7 +25,9 @@ def build_manifest(request_url: str | None = None) -> dict[str, Any]:
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": base is None,
-        "token_rotation_enabled": False,
+        # HTTP mode installs over OAuth, and copbot refreshes rotating tokens before they expire. A Socket
+        # Mode app runs on one SLACK_BOT_TOKEN from the environment, which nothing could refresh.
+        "token_rotation_enabled": base is not None,
     }
     oauth: dict[str, Any] = {"scopes": {"bot": list(BOT_SCOPES)}}
     if base is not None:
@@ -43,8 +45,10 @@ def build_manifest(request_url: str | None = None) -> dict[str, Any]:
         "features": {
             "app_home": {
                 "home_tab_enabled": True,
+                # copbot does not read DMs: the Messages tab shows what it sends (welcomes, introductions)
+                # and cannot be written in, rather than taking messages nobody answers.
                 "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": False,
+                "messages_tab_read_only_enabled": True,
             },
             "bot_user": {"display_name": "copbot", "always_online": True},
             "slash_commands": [command],

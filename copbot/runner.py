@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from copbot import metrics
 from copbot.app import Copbot, create_app
 from copbot.config import Settings, SettingsError
 from copbot.slack.client import make_web_client
@@ -27,6 +29,7 @@ from copbot.web import build_wsgi
 
 logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+NEWER_GUNICORN_OPTIONS = frozenset({"control_socket_disable"})  # set only where the gunicorn knows them
 # Slack's answers that mean "this token is wrong", as opposed to Slack being briefly unwell.
 TOKEN_ERRORS = frozenset(
     {
@@ -139,6 +142,18 @@ def _stop_signals() -> Iterator[threading.Event]:
             signal.signal(number, handler)
 
 
+class _JsonLogs(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's own messages (workers booting, timeouts) through copbot's JSON handler.
+
+    gunicorn's access log stays off: copbot logs one line per request itself, with the path but never the
+    query string (an OAuth redirect's ?code=… must not be written anywhere).
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        self.error_log.handlers = list(logging.getLogger().handlers)
+
+
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """gunicorn run from our own CLI: each worker builds its own app (own engine, own connections)."""
 
@@ -150,7 +165,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings or key not in NEWER_GUNICORN_OPTIONS:
+                self.cfg.set(key, value)
         self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self) -> Any:
@@ -166,6 +182,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    """Run gunicorn; the metrics folder must already be set up (copbot.metrics_dir), before any import."""
     check_schema(settings)
     options = {
         "bind": f"{host}:{port}",
@@ -173,7 +190,16 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "threads": threads,
         "worker_class": "gthread",
         "timeout": 30,
-        "accesslog": "-",
+        "accesslog": None,
+        "logger_class": _JsonLogs,
         "loglevel": settings.log_level.lower(),
+        "child_exit": _worker_exited,
+        # gunicorn 25's control socket sits at one path per user: replicas or tests on one machine would
+        # take it from each other, and copbot does not use it.
+        "control_socket_disable": True,
     }
     _Gunicorn(settings, options).run()
+
+
+def _worker_exited(_server: object, worker: Any) -> None:
+    metrics.worker_exited(worker.pid)

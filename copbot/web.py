@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -15,7 +14,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from copbot import metrics
 from copbot.slack.ids import EVENTS_PATH
+from copbot.webguard import SlackGate
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -25,45 +26,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class RequestCounter:
-    """Counts answered requests by path and status, for /metrics."""
-
-    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, path: str, status: str) -> None:
-        with self.lock:
-            self.counts[(path, status.split(" ", 1)[0])] += 1
-
-    def render(self) -> str:
-        with self.lock:
-            rows = sorted(self.counts.items())
-        lines = ["# TYPE copbot_http_requests_total counter"]
-        lines += [f'copbot_http_requests_total{{path="{p}",status="{s}"}} {n}' for (p, s), n in rows]
-        return "\n".join(lines) + "\n"
-
-
 def build_wsgi(copbot: Copbot) -> WSGIApplication:
-    """Route /healthz and /metrics here, everything else to Bolt (events, install, OAuth redirect)."""
+    """Route /healthz and /metrics here, everything else to Bolt (events, install, OAuth redirect).
+
+    Everything passes the SlackGate: Slack's requests are verified and checked before Bolt sees them, and
+    every request gets one log line and its metrics.
+    """
+    if copbot.settings.slack_signing_secret is None:
+        copbot.settings.require("slack_signing_secret")  # raises: HTTP without signatures is not offered
+    assert copbot.settings.slack_signing_secret is not None
     slack = SlackRequestHandler(copbot.bolt, path=EVENTS_PATH)
-    counter = RequestCounter()
-    known_paths = {EVENTS_PATH, "/healthz", "/metrics", "/slack/install", "/slack/oauth_redirect"}
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-
-        def counting_start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
-            counter.add(path if path in known_paths else "other", status)
-            return start_response(status, headers, *args)
-
         if path == "/healthz":
-            return _healthz(copbot, counting_start_response)
+            return _healthz(copbot, start_response)
         if path == "/metrics":
-            return _plain(counting_start_response, "200 OK", counter.render(), "text/plain; version=0.0.4")
-        return slack(environ, counting_start_response)
+            body, content_type = metrics.render()
+            return _plain(start_response, "200 OK", body, content_type)
+        return slack(environ, start_response)
 
-    return application
+    return SlackGate(
+        application,
+        signing_secret=copbot.settings.slack_signing_secret.get_secret_value(),
+        session_factory=copbot.session_factory,
+    )
 
 
 def _healthz(copbot: Copbot, start_response: StartResponse) -> Iterable[bytes]:
@@ -73,12 +60,11 @@ def _healthz(copbot: Copbot, start_response: StartResponse) -> Iterable[bytes]:
     except Exception:
         logger.exception("health check: the database does not answer")
         body = json.dumps({"status": "error", "database": "unreachable"})
-        return _plain(start_response, "503 Service Unavailable", body, "application/json")
-    return _plain(start_response, "200 OK", json.dumps({"status": "ok"}), "application/json")
+        return _plain(start_response, "503 Service Unavailable", body.encode(), "application/json")
+    return _plain(start_response, "200 OK", json.dumps({"status": "ok"}).encode(), "application/json")
 
 
-def _plain(start_response: StartResponse, status: str, body: str, content_type: str) -> Iterable[bytes]:
-    data = body.encode()
+def _plain(start_response: StartResponse, status: str, data: bytes, content_type: str) -> Iterable[bytes]:
     start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(data)))])
     return [data]
 
@@ -88,8 +74,10 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        logger.debug(format, *args)
+    """No access line of its own: the SlackGate logs each request, without its query string."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ARG002 - the base class's signature
+        return
 
 
 @dataclass

@@ -121,6 +121,7 @@ def raw_driver(sandbox: SlackSandbox, app_server: LocalServer) -> SlackDriver:
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "test-client-secret"
+SECRET_KEY = "mkA6uLx2vB3pZ9cQ1rT5wY8eH0jN4sD7fG2kL6oP9aU="  # a Fernet key for the tests' stored tokens
 
 
 def install_over_oauth(server_url: str, sandbox: SlackSandbox, workspace: Workspace) -> None:
@@ -145,38 +146,54 @@ def other_workspace(sandbox: SlackSandbox) -> Workspace:
     return other
 
 
+@dataclass
+class OAuthApp:
+    """copbot in multi-workspace (OAuth) mode on loopback, installed nowhere yet."""
+
+    copbot: Copbot
+    url: str
+    driver: SlackDriver
+    sandbox: SlackSandbox
+
+    def install(self, workspace: Workspace) -> None:
+        install_over_oauth(self.url, self.sandbox, workspace)
+
+
 @pytest.fixture
-def multi_driver(
-    people: People,
-    sandbox: SlackSandbox,
-    workspace: Workspace,
-    other_workspace: Workspace,
-    database_url: str,
-    engine: Engine,
-    clock: TestClock,
-) -> Iterator[SlackDriver]:
-    """copbot in multi-workspace (OAuth) mode, installed in `workspace` and `other_workspace`."""
+def oauth_app(
+    sandbox: SlackSandbox, database_url: str, engine: Engine, clock: TestClock
+) -> Iterator[OAuthApp]:
     settings = Settings.model_validate(
         {
             "slack_client_id": CLIENT_ID,
             "slack_client_secret": CLIENT_SECRET,
             "slack_signing_secret": SIGNING_SECRET,
+            "secret_key": SECRET_KEY,
             "slack_api_url": sandbox.api_url,
             "database_url": database_url,
             "language": "en",
         }
     )
-    app = create_app(settings, clock=clock, engine=engine)
-    server = serve_in_background(build_wsgi(app))
+    copbot = create_app(settings, clock=clock, engine=engine)
+    server = serve_in_background(build_wsgi(copbot))
     try:
-        for installed in (workspace, other_workspace):
-            install_over_oauth(server.url, sandbox, installed)
-        yield SlackDriver(
+        driver = SlackDriver(
             sandbox,
             app_url=server.url + "/slack/events",
             signing_secret=SIGNING_SECRET,
-            settle=app.sender.wait_idle,
+            settle=copbot.sender.wait_idle,
         )
+        yield OAuthApp(copbot=copbot, url=server.url, driver=driver, sandbox=sandbox)
     finally:
         server.stop()
-        app.loop.stop()
+        copbot.loop.stop()
+
+
+@pytest.fixture
+def multi_driver(
+    people: People, workspace: Workspace, other_workspace: Workspace, oauth_app: OAuthApp
+) -> SlackDriver:
+    """copbot in multi-workspace (OAuth) mode, installed in `workspace` and `other_workspace`."""
+    for installed in (workspace, other_workspace):
+        oauth_app.install(installed)
+    return oauth_app.driver

@@ -44,6 +44,11 @@ def test_help_lists_every_command(tmp_path):
         (["run"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
         (["serve"], {}, "SLACK_SIGNING_SECRET"),
         (["serve"], {"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        (
+            ["serve"],
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"},
+            "COPBOT_SECRET_KEY",
+        ),
     ],
 )
 def test_missing_tokens_stop_with_one_line(tmp_path, command, env, missing):
@@ -61,6 +66,26 @@ def test_invalid_setting_stops_with_one_line(tmp_path):
     result = _run(["db", "upgrade"], tmp_path, COPBOT_LANGUAGE="klingon")
     assert result.returncode == 2
     assert result.stderr.strip() == "copbot: COPBOT_LANGUAGE is invalid: Input should be 'en' or 'fr'"
+
+
+def test_a_secret_key_that_is_not_a_fernet_key_is_refused(tmp_path):
+    """COPBOT_SECRET_KEY must be Fernet keys; anything else stops the command, saying how to make one."""
+    result = _run(["db", "upgrade"], tmp_path, COPBOT_SECRET_KEY="hunter2")
+    assert result.returncode == 2
+    assert result.stderr.startswith("copbot: COPBOT_SECRET_KEY is invalid: must be one or more Fernet keys")
+    assert "hunter2" not in result.stderr
+
+
+def test_secrets_new_key_then_rotate(tmp_path):
+    """`secrets new-key` prints a usable key; `secrets rotate` re-encrypts what is stored (none yet)."""
+    key = _run(["secrets", "new-key"], tmp_path).stdout.strip()
+    url = f"sqlite:///{tmp_path / 'copbot.db'}"
+    assert _run(["db", "upgrade"], tmp_path, COPBOT_DATABASE_URL=url).returncode == 0
+    result = _run(
+        ["secrets", "rotate"], tmp_path, COPBOT_DATABASE_URL=url, COPBOT_SECRET_KEY=key, SLACK_CLIENT_ID="1.2"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Re-encrypted 0 stored tokens with the first key."
 
 
 def test_db_upgrade_twice(tmp_path):

@@ -97,3 +97,21 @@ def test_usage_hint_names_only_real_subcommands(manifest):
     named = set(hint.split("]", 1)[0].strip("[").split("|"))
     registered = {sub.name for feature in FEATURES for sub in feature.SUBCOMMANDS} | {"help"}
     assert named == registered
+
+
+def test_http_variant_rotates_tokens_and_socket_mode_does_not():
+    """Token rotation is on for HTTP (OAuth installs, refreshed by copbot), off for one env token."""
+    assert build_manifest("https://copbot.example.org")["settings"]["token_rotation_enabled"] is True
+    assert build_manifest()["settings"]["token_rotation_enabled"] is False
+
+
+def test_messages_tab_is_read_only(manifest):
+    """copbot answers no DMs, so its Messages tab shows what it sends and takes no messages."""
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is True
+
+
+def test_no_scope_for_what_copbot_does_not_do(manifest):
+    """Reading reactions, opening DMs itself and posting where it is not a member are not asked for."""
+    assert {"reactions:read", "im:write", "chat:write.public"}.isdisjoint(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fixtures_app import SIGNING_SECRET
@@ -40,20 +42,22 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
     pytest.fail("copbot serve did not become healthy in 30 s")
 
 
-@pytest.fixture
-def served(sandbox, workspace, database_url) -> Iterator[str]:
+@contextlib.contextmanager
+def _serving(workspace, sandbox, database_url, tmp: Path) -> Iterator[str]:
+    """`copbot serve` with two workers, its temporary files in `tmp`; stopped with SIGTERM on exit."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_", "PROMETHEUS_"))}
     env |= {
         "SLACK_BOT_TOKEN": workspace.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "COPBOT_SLACK_API_URL": sandbox.api_url,
         "COPBOT_DATABASE_URL": database_url,
         "COPBOT_LOG_LEVEL": "WARNING",
+        "TMPDIR": str(tmp),
     }
     command = [sys.executable, "-m", "copbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--workers", "1", "--threads", "4"], env=env, stderr=subprocess.PIPE, text=True
+        [*command, "--workers", "2", "--threads", "4"], env=env, stderr=subprocess.PIPE, text=True
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,6 +66,23 @@ def served(sandbox, workspace, database_url) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def served(sandbox, workspace, database_url, tmp_path) -> Iterator[str]:
+    (tmp_path / "tmp").mkdir()
+    with _serving(workspace, sandbox, database_url, tmp_path / "tmp") as url:
+        yield url
+
+
+def test_serve_keeps_its_metrics_folder_only_while_it_runs(sandbox, workspace, database_url, tmp_path):
+    """copbot serve makes the workers' metrics folder in the temporary folder and removes it when it stops."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with _serving(workspace, sandbox, database_url, tmp):
+        assert [path.name.startswith("copbot-metrics-") for path in tmp.iterdir()] == [True]
+        assert any(path.suffix == ".db" for path in next(tmp.iterdir()).iterdir())
+    assert list(tmp.iterdir()) == []
 
 
 def test_serve_answers_signed_commands_under_gunicorn(served, sandbox, workspace, people):
@@ -74,12 +95,21 @@ def test_serve_answers_signed_commands_under_gunicorn(served, sandbox, workspace
     assert forged.command(workspace, people.alice, text="help").status == 401
 
 
-def test_serve_exposes_metrics(served, sandbox, workspace, people):
-    """/metrics counts the requests served, by path and status."""
+def _metrics(url: str) -> dict[str, float]:
+    with urllib.request.urlopen(url + "/metrics", timeout=5) as response:
+        lines = response.read().decode().splitlines()
+    return {
+        name: float(value) for name, _, value in (line.rpartition(" ") for line in lines) if name[:1] != "#"
+    }
+
+
+def test_serve_exposes_metrics_of_all_workers(served, sandbox, workspace, people):
+    """/metrics adds up every gunicorn worker: requests by path and status, Slack requests, ack latency."""
     driver = SlackDriver(sandbox, app_url=served + "/slack/events", signing_secret=SIGNING_SECRET)
-    for _ in range(3):
+    for _ in range(6):
         driver.command(workspace, people.alice, text="help")
-    with urllib.request.urlopen(served + "/metrics", timeout=5) as response:
-        body = response.read().decode()
-    assert "# TYPE copbot_http_requests_total counter" in body
-    assert 'copbot_http_requests_total{path="/slack/events",status="200"} 3' in body.splitlines()
+    samples = _metrics(served)
+    assert samples['copbot_http_requests_total{path="/slack/events",status="200"}'] == 6
+    assert samples['copbot_slack_requests_total{kind="command",outcome="ok"}'] == 6
+    assert samples['copbot_slack_ack_seconds_count{kind="command"}'] == 6
+    assert samples['copbot_slack_ack_seconds_bucket{kind="command",le="+Inf"}'] == 6

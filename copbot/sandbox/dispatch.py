@@ -19,7 +19,8 @@ from copbot.sandbox.api.apps import APP_TOKEN_METHODS
 from copbot.sandbox.calllog import ApiCall, CallLog
 from copbot.sandbox.errors import SlackError
 from copbot.sandbox.limits import Fault, Faults, RateLimiter
-from copbot.sandbox.state import APP_SCOPES, BOT_SCOPES, Hub
+from copbot.sandbox.scopes import needed_scopes
+from copbot.sandbox.state import APP_SCOPES, Hub
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class WebApi:
         if reply is None:
             reply = self._answer(Call(method, args, self.hub, ws, credentials), token, parse_error)
         if ws is not None:
-            reply.headers["x-oauth-scopes"] = ",".join(APP_SCOPES if app_level else BOT_SCOPES)
+            reply.headers["x-oauth-scopes"] = ",".join(APP_SCOPES if app_level else ws.scopes)
         team_id = ws.team_id if ws else None
         # Copies: later changes to the workspace must not rewrite what was sent and answered.
         sent, answered = copy.deepcopy((args, reply.response))
@@ -177,6 +178,9 @@ class WebApi:
             return None
         if call.workspace is None:
             return Reply(200, {"ok": False, "error": self._auth_error(token)})
+        missing = _missing_scope(call)
+        if missing is not None:
+            return missing
         channel = call.args.get("channel")
         retry_after = self.limiter.check(call.workspace.team_id, call.method, channel and str(channel))
         if retry_after is None:
@@ -184,7 +188,27 @@ class WebApi:
         return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
 
     def _auth_error(self, token: str | None) -> str:
-        """A sandbox token of the wrong kind (xapp- for a bot method, xoxb- for an app one) is not_allowed."""
+        """Why a token was refused, in Slack's words.
+
+        A token of the wrong kind (xapp- for a bot method, xoxb- for an app one) is not allowed; a bot token
+        of an uninstalled app is revoked; a rotating one past its time has expired.
+        """
         if not token:
             return "not_authed"
-        return "not_allowed_token_type" if self.hub.knows_token(token) else "invalid_auth"
+        with self.hub.lock:
+            owner = next((ws for ws in self.hub.workspaces.values() if ws.issued(token)), None)
+        if owner is None:
+            return "invalid_auth"
+        if owner.revoked:
+            return "token_revoked"
+        return "token_expired" if token.startswith("xoxe.") else "not_allowed_token_type"
+
+
+def _missing_scope(call: Call) -> Reply | None:
+    """Slack's refusal of a method the token's scopes do not cover, naming what is needed and provided."""
+    ws = call.ws
+    needed = needed_scopes(call.method, call.args, ws.state)
+    if not needed or set(needed) & set(ws.scopes):
+        return None
+    refusal = {"error": "missing_scope", "needed": ",".join(needed), "provided": ",".join(ws.scopes)}
+    return Reply(200, {"ok": False, **refusal})

@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 import threading
+from collections.abc import Sequence
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -21,6 +22,7 @@ from copbot.sandbox.limits import Fault, Faults, RateLimiter
 from copbot.sandbox.socket_mode import SocketConnection, SocketModeServer
 from copbot.sandbox.state import Hub, OAuthGrant
 from copbot.sandbox.world import Workspace
+from copbot.slack.ids import BOT_SCOPES
 
 logger = logging.getLogger(__name__)
 HOOK_USES = 5  # Slack accepts five posts to one response_url
@@ -29,8 +31,10 @@ HOOK_USES = 5  # Slack accepts five posts to one response_url
 class SlackSandbox:
     """Slack's Web API on loopback: seed workspaces, point a WebClient at `api_url`, then assert on calls."""
 
-    def __init__(self, *, app_id: str = "A0SANDBOX1") -> None:
+    def __init__(self, *, app_id: str = "A0SANDBOX1", scopes: Sequence[str] = BOT_SCOPES) -> None:
+        """`scopes`: what installing copbot grants in each workspace (by default, what its manifest asks)."""
         self._hub = Hub(app_id)
+        self._hub.default_scopes = tuple(scopes)
         self._log = CallLog()
         self._faults = Faults()
         self._limiter = RateLimiter()
@@ -79,7 +83,12 @@ class SlackSandbox:
     # --- world -----------------------------------------------------------------------------------
 
     def add_workspace(
-        self, team_id: str | None = None, name: str | None = None, domain: str | None = None
+        self,
+        team_id: str | None = None,
+        name: str | None = None,
+        domain: str | None = None,
+        *,
+        scopes: Sequence[str] | None = None,
     ) -> Workspace:
         with self._hub.lock:
             team_id = team_id or self._hub.new_id("T", self._hub.workspaces)
@@ -88,6 +97,8 @@ class SlackSandbox:
             name = name or f"Workspace {team_id}"
             domain = domain or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
             ws = Workspace(self._hub, team_id=team_id, name=name, domain=domain)
+            if scopes is not None:
+                ws.scopes = tuple(scopes)
             self._hub.workspaces[team_id] = ws
             return ws
 
@@ -105,10 +116,19 @@ class SlackSandbox:
                 raise ValueError("add a user to the workspace (the installer) first")
             installer = humans[0]
         code = secrets.token_hex(16)
+        workspace.reinstate()  # installing again after an uninstall
         with self._hub.lock:
             self._hub.oauth_clients[client_id] = client_secret
             self._hub.oauth_codes[code] = OAuthGrant(client_id, workspace.team_id, installer)
         return code
+
+    def enable_token_rotation(self, lifetime_seconds: float = 43_200) -> None:
+        """The app has token rotation on: installs give expiring bot tokens and a refresh token."""
+        self._hub.token_lifetime = lifetime_seconds
+
+    def uninstall(self, workspace: Workspace) -> None:
+        """Someone removes copbot from the workspace: its tokens stop working (send app_uninstalled too)."""
+        workspace.revoke()
 
     # --- call log, faults, limits ------------------------------------------------------------------
 

@@ -14,23 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from copbot.sandbox.world import Workspace
 
-# What a copbot install grants (the manifest's bot scopes); auth.test reports them in `x-oauth-scopes`.
-BOT_SCOPES = (
-    "chat:write",
-    "chat:write.public",
-    "commands",
-    "im:write",
-    "mpim:write",
-    "channels:read",
-    "groups:read",
-    "channels:join",
-    "channels:manage",
-    "groups:write",
-    "users:read",
-    "users:read.email",
-    "files:write",
-    "reactions:read",
-)
 APP_SCOPES = ("connections:write",)  # an app-level token's scope, for Socket Mode
 
 
@@ -102,6 +85,8 @@ class Hub:
         self.workspaces: dict[str, Workspace] = {}
         self.oauth_clients: dict[str, str] = {}
         self.oauth_codes: dict[str, OAuthGrant] = {}
+        self.token_lifetime: float | None = None  # seconds, when the app has token rotation turned on
+        self.default_scopes: tuple[str, ...] = ()
         self.socket_url = ""  # ws://127.0.0.1:<port>, set when the Socket Mode server starts
         self._socket_tickets: dict[str, str] = {}
         self._counter = itertools.count(1)
@@ -127,16 +112,18 @@ class Hub:
         return self.base_url
 
     def workspace_for_token(self, token: str | None, *, app_level: bool = False) -> Workspace | None:
-        """The workspace whose bot token (or, with `app_level`, app-level token) this is."""
+        """The workspace whose live bot token (or, with `app_level`, app-level token) this is."""
         with self.lock:
             for ws in self.workspaces.values():
-                if token == (ws.app_token if app_level else ws.bot_token):
+                if app_level and token == ws.app_token:
+                    return ws
+                if not app_level and token is not None and ws.accepts_bot_token(token):
                     return ws
             return None
 
     def knows_token(self, token: str) -> bool:
         with self.lock:
-            return any(token in (ws.bot_token, ws.app_token) for ws in self.workspaces.values())
+            return any(ws.issued(token) for ws in self.workspaces.values())
 
     def issue_socket_ticket(self, team_id: str) -> str:
         ticket = str(uuid.uuid4())

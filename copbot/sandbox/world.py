@@ -27,6 +27,10 @@ class Workspace:
         self.app_id = hub.app_id
         self.bot_token = f"xoxb-{team_id}-sandbox-{secrets.token_hex(12)}"
         self.app_token = f"xapp-1-{hub.app_id}-{team_id}-{secrets.token_hex(16)}"  # Socket Mode
+        self.scopes: tuple[str, ...] = hub.default_scopes  # what copbot's install granted
+        self.revoked = False  # copbot was uninstalled: none of its bot tokens works any more
+        self.refresh_token: str | None = None
+        self._rotating: dict[str, float] = {}  # rotating bot tokens issued over OAuth -> when they expire
         self.bot_user_id = hub.new_id("U")
         self.bot_id = hub.new_id("B")
         self.lock = threading.RLock()
@@ -147,6 +151,38 @@ class Workspace:
                 im_user=user_id,
             )
             return cid
+
+    # --- bot tokens ----------------------------------------------------------------------------------
+
+    def accepts_bot_token(self, token: str) -> bool:
+        """The fixed bot token, or a rotating one not yet expired; none once copbot is uninstalled."""
+        if self.revoked:
+            return False
+        return token == self.bot_token or self._rotating.get(token, 0.0) > time.time()
+
+    def issued(self, token: str) -> bool:
+        return token in (self.bot_token, self.app_token) or token in self._rotating
+
+    def issue_rotating_token(self, lifetime: float) -> str:
+        """A new expiring bot token (token rotation); the refresh token is made once and kept."""
+        with self.lock:
+            token = f"xoxe.xoxb-1-{self.team_id}-{secrets.token_hex(16)}"
+            self._rotating[token] = time.time() + lifetime
+            self.refresh_token = self.refresh_token or f"xoxe-1-{self.team_id}-{secrets.token_hex(16)}"
+            return token
+
+    def revoke(self) -> None:
+        """copbot is uninstalled: its bot tokens and refresh token stop working."""
+        with self.lock:
+            self.revoked = True
+            self.refresh_token = None
+
+    def reinstate(self) -> None:
+        """copbot is installed again: the fixed token works again, the old rotating ones never will."""
+        with self.lock:
+            if self.revoked:
+                self.revoked = False
+                self._rotating = dict.fromkeys(self._rotating, 0.0)
 
     # --- interaction tokens handed to the app in payloads ------------------------------------------
 

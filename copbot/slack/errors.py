@@ -10,6 +10,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 from copbot.domain.errors import CopbotError, FieldErrors
 from copbot.i18n import N_, Translator, translator
+from copbot.logs import note
 from copbot.slack.blocks.common import escape
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def register_error_handler(app: App, default_language: str) -> None:
         error: Exception, body: dict[str, Any], context: BoltContext
     ) -> BoltResponse | None:
         logger.error("copbot failed on a Slack request", exc_info=error)
+        note(outcome="error")
         context["rollback"] = True
         if not body.get("command"):
             return None  # Slack shows its own error for interactions; events have no one to tell

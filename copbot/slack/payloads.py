@@ -16,8 +16,13 @@ class CommandText(BaseModel):
     args: list[str] = Field(default_factory=list)
 
 
+COMMAND_TEXT_MAX = 2000  # no subcommand needs more (stories are told in a form); shlex on 1 MB takes seconds
+ID_DIGITS_MAX = 18  # a longer number does not fit the database's 64-bit integers
+
+
 def parse_command_text(text: str) -> CommandText:
-    """Split command text like a shell would, but never fail on an unbalanced quote."""
+    """Split command text like a shell would, never failing on an unbalanced quote; long text is cut."""
+    text = text[:COMMAND_TEXT_MAX]
     try:
         words = shlex.split(text)
     except ValueError:
@@ -30,6 +35,6 @@ def parse_command_text(text: str) -> CommandText:
 def button_community_id(value: object) -> int:
     """The community id a button carries; anything but plain digits names no community."""
     digits = str(value or "")
-    if not digits.isascii() or not digits.isdigit():
+    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
         raise NotFound("That community no longer exists.")
     return int(digits)

@@ -1,8 +1,9 @@
 """Alembic, driven from code: `copbot db upgrade` and the test fixtures call these.
 
-The migration scripts live in the top-level ``migrations/`` folder beside the package (a source checkout or
-an editable install, which is how copbot is installed; the Docker image copies the folder too), so the
-Alembic configuration is built here rather than read from ``alembic.ini`` in the current directory.
+The migration scripts live in the top-level ``migrations/`` folder. A wheel ships them inside the package as
+``copbot/migrations`` (see setup.py); a source checkout or an editable install has them beside the package.
+``locate_migrations`` looks in both places, so the Alembic configuration is built here rather than read from
+``alembic.ini`` in the current directory.
 Alembic keeps its migration context in a process-wide global: migrate from one thread at a time.
 Separate processes (replicas) may upgrade at once: on PostgreSQL a lock makes the later ones wait, then
 find nothing to do.
@@ -26,22 +27,29 @@ from sqlalchemy.pool import NullPool
 import copbot
 from copbot.store.models import Base
 
-MIGRATIONS_DIR = Path(copbot.__file__).resolve().parent.parent / "migrations"
+
+def locate_migrations(package_dir: Path) -> Path:
+    """The migrations folder: in the package (a wheel) or beside it (a checkout); the former if neither."""
+    candidates = (package_dir / "migrations", package_dir.parent / "migrations")
+    return next((folder for folder in candidates if (folder / "env.py").is_file()), candidates[0])
+
+
+MIGRATIONS_DIR = locate_migrations(Path(copbot.__file__).resolve().parent)
 
 # Any fixed number will do: it only has to be the same for every copbot process sharing the database.
 _PG_MIGRATION_LOCK = 7_256_113_901
 
 
 class MigrationsNotFoundError(RuntimeError):
-    """The ``migrations/`` folder is not beside the copbot package (a non-editable install)."""
+    """Neither the package nor the folder beside it holds the migrations (a broken install)."""
 
 
 def alembic_config(database_url: str | None = None) -> Config:
     """An Alembic Config (for ``database_url`` when given) that does not depend on the current directory."""
     if not (MIGRATIONS_DIR / "env.py").is_file():
         raise MigrationsNotFoundError(
-            f"copbot's migrations folder was not found at {MIGRATIONS_DIR}: install copbot from a source "
-            "checkout with `pip install -e .` (or copy migrations/ next to the copbot package)"
+            f"copbot's migrations folder was not found at {MIGRATIONS_DIR}: reinstall copbot "
+            "(`pip install copbot-*.whl`, or `pip install -e .` in a source checkout)"
         )
     config = Config()
     # Config options go through configparser interpolation, where "%" is special.

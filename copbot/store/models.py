@@ -365,7 +365,26 @@ class ProcessedEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class SeenRequest(Base):
+    """Signatures of commands and interactions already answered, so that a replay is refused.
+
+    The table is shared, so a replay sent to another replica is refused too; old rows are pruned.
+    """
+
+    __tablename__ = "seen_requests"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 # slack_sdk's OAuth tables live in the same database and the same migrations.
-SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations")
-SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations")
+BOTS = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
 SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
+# Tokens are stored encrypted (copbot.store.installations): a Fernet token of a rotating Slack token
+# (about 150 characters) is longer than slack_sdk's String(200).
+TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+for _table in (INSTALLATIONS, BOTS):
+    for _name in TOKEN_COLUMNS:
+        if _name in _table.c:
+            _table.c[_name].type = Text()

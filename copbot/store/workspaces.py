@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from copbot.store.models import ProcessedEvent, Workspace
+from copbot.store.models import BOTS, INSTALLATIONS, ProcessedEvent, Workspace
 from copbot.store.upsert import insert_if_absent
 
 
@@ -45,3 +45,33 @@ def accept_token(session: Session, *, team_id: str) -> None:
     workspace = session.get(Workspace, team_id)
     if workspace is not None and workspace.token_refused_at is not None:
         workspace.token_refused_at = workspace.token_refused_reason = None
+
+
+def mark_installed(session: Session, *, team_id: str, now: datetime, bot_user_id: str | None) -> None:
+    """An install (or reinstall) over OAuth: the workspace exists and is no longer marked uninstalled."""
+    ensure_workspace(session, team_id=team_id, now=now, bot_user_id=bot_user_id)
+    session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id)
+        .values(
+            uninstalled_at=None,
+            token_refused_at=None,
+            token_refused_reason=None,
+            bot_user_id=bot_user_id or Workspace.bot_user_id,
+        )
+    )
+
+
+def mark_uninstalled(session: Session, *, team_id: str, now: datetime) -> None:
+    """copbot was removed from the workspace (or its bot token revoked): nothing is sent there any more.
+
+    Its stored tokens are deleted in the same transaction as the mark.
+    """
+    for table in (INSTALLATIONS, BOTS):
+        session.execute(delete(table).where(table.c.team_id == team_id))
+    ensure_workspace(session, team_id=team_id, now=now)
+    session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id, Workspace.uninstalled_at.is_(None))
+        .values(uninstalled_at=now)
+    )

@@ -92,5 +92,34 @@ def test_missing_migrations_folder_is_a_clear_error(monkeypatch, tmp_path):
     """Without the migrations folder beside the package, upgrading says where it looked and what to do."""
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", tmp_path / "nowhere")
 
-    with pytest.raises(migrate.MigrationsNotFoundError, match=r"nowhere.*pip install -e"):
+    with pytest.raises(migrate.MigrationsNotFoundError, match=r"nowhere.*reinstall copbot"):
         migrate.upgrade(f"sqlite:///{tmp_path / 'copbot.db'}")
+
+
+def _migrations_at(folder):
+    (folder / "migrations").mkdir(parents=True)
+    (folder / "migrations" / "env.py").write_text("")
+    return folder / "migrations"
+
+
+def test_a_wheel_finds_the_migrations_inside_the_package(tmp_path):
+    """In an installed wheel the migrations are copbot/migrations, and that copy wins over any other."""
+    package = tmp_path / "site-packages" / "copbot"
+    inside = _migrations_at(package)
+    _migrations_at(tmp_path / "site-packages")
+
+    assert migrate.locate_migrations(package) == inside
+
+
+def test_a_checkout_finds_the_migrations_beside_the_package(tmp_path):
+    """In a source checkout (or an editable install) the migrations folder beside the package is used."""
+    package = tmp_path / "checkout" / "copbot"
+    package.mkdir(parents=True)
+    beside = _migrations_at(tmp_path / "checkout")
+
+    assert migrate.locate_migrations(package) == beside
+
+
+def test_this_checkout_uses_its_own_migrations_folder():
+    """The tests run against the repository's migrations/ folder, the one alembic.ini names."""
+    assert (migrate.MIGRATIONS_DIR / "versions" / "0001_initial_schema.py").is_file()

@@ -14,6 +14,7 @@ NOW = datetime(2024, 7, 1, 10, 0, tzinfo=UTC)
 # Tables without team_id, each with the reason it holds no workspace's data.
 NOT_WORKSPACE_DATA = {
     "slack_oauth_states": "an OAuth state is issued before the workspace it installs into exists",
+    "seen_requests": "a request's signature is remembered before (and whether or not) it is read",
 }
 
 

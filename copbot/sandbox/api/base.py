@@ -72,12 +72,21 @@ def visible_channel(call: Call, channel_id: Any) -> Channel:
 
 
 def writable_channel(call: Call, channel_id: Any) -> Channel:
-    """Where chat.* may post: public channels without joining (chat:write.public); a user id means the IM."""
+    """Where chat.* may post: the bot's channels, and any public one with chat:write.public.
+
+    A user id means the bot's IM with that user.
+    """
     target = str(channel_id)
     if target in call.ws.state.users:
         target = call.ws.open_dm(target)
     channel = find_channel(call, target)
     if channel.is_private and not is_member(call, channel):
+        raise SlackError("not_in_channel")
+    if (
+        channel.kind == "channel"
+        and not is_member(call, channel)
+        and "chat:write.public" not in call.ws.scopes
+    ):
         raise SlackError("not_in_channel")
     if channel.is_archived:
         raise SlackError("is_archived")

@@ -16,7 +16,6 @@ from copbot.sandbox.api.base import (
     writable_channel,
 )
 from copbot.sandbox.errors import SlackError
-from copbot.sandbox.state import BOT_SCOPES
 from copbot.sandbox.world import Workspace
 
 
@@ -135,27 +134,49 @@ def _share(call: Call, channel_id: str, files: list[dict[str, Any]]) -> None:
 
 
 def oauth_access(call: Call) -> dict[str, Any]:
-    """Exchange a code from `SlackSandbox.install_oauth`; token rotation (refresh tokens) is not offered."""
+    """Exchange a code from `SlackSandbox.install_oauth`, or (token rotation) a refresh token."""
     client_id, secret = call.credentials or (call.text("client_id"), call.text("client_secret"))
     if client_id not in call.hub.oauth_clients:
         raise SlackError("invalid_client_id")
     if call.hub.oauth_clients[client_id] != secret:
         raise SlackError("bad_client_secret")
+    if call.text("grant_type") == "refresh_token":
+        return _refresh(call)
     grant = call.hub.oauth_codes.pop(str(call.require("code", "invalid_code")), None)
     if grant is None or grant.client_id != client_id:
         raise SlackError("invalid_code")
     ws = call.hub.workspaces[grant.team_id]
-    return {
+    return {**_bot_grant(call, ws), "authed_user": {"id": grant.installer}}
+
+
+def _refresh(call: Call) -> dict[str, Any]:
+    """A new expiring bot token for the workspace whose refresh token this is."""
+    given = call.require("refresh_token", "invalid_refresh_token")
+    ws = next(
+        (ws for ws in call.hub.workspaces.values() if ws.refresh_token and ws.refresh_token == given), None
+    )
+    if ws is None or call.hub.token_lifetime is None:
+        raise SlackError("invalid_refresh_token")
+    return _bot_grant(call, ws)
+
+
+def _bot_grant(call: Call, ws: Workspace) -> dict[str, Any]:
+    """The bot part of oauth.v2.access's answer: an expiring token and a refresh token when rotation is on."""
+    grant: dict[str, Any] = {
         "access_token": ws.bot_token,
         "token_type": "bot",
-        "scope": ",".join(BOT_SCOPES),
+        "scope": ",".join(ws.scopes),
         "bot_user_id": ws.bot_user_id,
         "app_id": ws.app_id,
         "team": {"name": ws.name, "id": ws.team_id},
         "enterprise": None,
-        "authed_user": {"id": grant.installer},
         "is_enterprise_install": False,
     }
+    lifetime = call.hub.token_lifetime
+    if lifetime is not None:
+        grant["access_token"] = ws.issue_rotating_token(lifetime)
+        grant |= {"refresh_token": ws.refresh_token, "expires_in": int(lifetime)}
+    return grant
 
 
 HANDLERS: dict[str, Handler] = {

@@ -146,7 +146,7 @@ class Sender:
 
     def _deliver(self, delivery: Claimed) -> None:
         kind = self._kinds.get(delivery.kind)
-        token = self._tokens.token_for(delivery.team_id)
+        token = self._tokens.bot_token_for(delivery.team_id)
         if kind is None or token is None:
             self._fail(delivery, kind, f"unknown kind {delivery.kind}" if kind is None else NOT_INSTALLED)
             return
