@@ -11,6 +11,9 @@ from sqlalchemy.pool import NullPool
 from copbot.store import migrate
 
 SCRATCH_SCHEMA = "copbot_migration_test"
+# Every revision, oldest first: a new migration adds itself here.
+REVISIONS = ["0001", "0004"]
+HEAD = REVISIONS[-1]
 
 
 @pytest.fixture
@@ -40,9 +43,9 @@ def test_upgrade_brings_an_empty_database_to_head(empty_database_url, tmp_path, 
     assert migrate.current_revision(empty_database_url) is None
     assert not migrate.is_up_to_date(empty_database_url)
 
-    assert migrate.upgrade(empty_database_url) == ["0001"]
+    assert migrate.upgrade(empty_database_url) == REVISIONS
 
-    assert migrate.current_revision(empty_database_url) == migrate.head_revision() == "0001"
+    assert migrate.current_revision(empty_database_url) == migrate.head_revision() == HEAD
     assert migrate.is_up_to_date(empty_database_url)
 
 
@@ -51,7 +54,7 @@ def test_upgrade_twice_applies_nothing_the_second_time(empty_database_url):
     migrate.upgrade(empty_database_url)
 
     assert migrate.upgrade(empty_database_url) == []
-    assert migrate.current_revision(empty_database_url) == "0001"
+    assert migrate.current_revision(empty_database_url) == HEAD
 
 
 @pytest.mark.slow
@@ -67,7 +70,7 @@ def test_replicas_upgrading_at_once_apply_each_revision_once(server_database_url
     outputs = sorted(replica.communicate(timeout=60)[0].strip() for replica in replicas)
 
     assert [replica.returncode for replica in replicas] == [0, 0, 0]
-    assert outputs == ["['0001']", "[]", "[]"]
+    assert outputs == [str(REVISIONS), "[]", "[]"]
 
 
 def test_migrations_and_models_agree(database_url):
