@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -32,8 +33,10 @@ from copbot.store.models import Story
 PAGE_SIZE = 5
 # Similar stories: the new story's telling words are weighed against the community's archive; a word
 # in COMMON_CAP stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are looked for.
+# A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
 TELLING_WORDS = 12
 SIMILAR_WORDS = 6
+SHARED_WORDS = 2
 COMMON_CAP = 500
 
 # Weights of a story's parts in the ranking: the title says most, then what was learned and the tags.
@@ -268,12 +271,13 @@ class _Similar:
         return dict(zip(words, row, strict=True))
 
     def closest(self, words: list[str], counted: dict[str, int], limit: int) -> list[int]:
-        params = self.scope | self._params(words) | {"limit": limit}
+        """The stories sharing at least SHARED_WORDS of `words` (all, when fewer), closest first."""
+        least = min(SHARED_WORDS, len(words))
+        params = self.scope | self._params(words) | {"limit": limit, "least": least}
         if self.postgres:
             query = self._closest_postgres(words, counted)
         else:
-            stems = " OR ".join(f'"{search_text.stem(word, self.language)}"' for word in words)
-            params["match"] = f'scope : "c{self.scope["community_id"]}" AND {_FTS_WORDS} : ({stems})'
+            params["match"] = self._shared_match(words, least)
             query = (
                 f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
                 f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, s.created_at DESC, s.id DESC LIMIT :limit"
@@ -283,14 +287,22 @@ class _Similar:
     def _closest_postgres(self, words: list[str], counted: dict[str, int]) -> str:
         # ts_rank knows nothing of how rare a word is: each shared word adds its own weight instead.
         tests = [f"s.search_vector @@ {self._tsquery(index)}" for index in range(len(words))]
+        shared = " + ".join(f"CASE WHEN {test} THEN 1 ELSE 0 END" for test in tests)
         score = " + ".join(
             f"CASE WHEN {test} THEN {math.log(COMMON_CAP / counted[word]):.6f} ELSE 0 END"
             for test, word in zip(tests, words, strict=True)
         )
         return (
-            f"SELECT s.id FROM stories s WHERE {_FILTERS} AND s.id <> :exclude AND ({' OR '.join(tests)})"
+            f"SELECT s.id FROM stories s WHERE {_FILTERS} AND s.id <> :exclude"
+            f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
             f" ORDER BY {score} DESC, s.created_at DESC, s.id DESC LIMIT :limit"
         )
+
+    def _shared_match(self, words: list[str], least: int) -> str:
+        """An FTS5 query for the stories holding at least `least` of the words' stems (bm25 weighs rarity)."""
+        stems = [f'"{search_text.stem(word, self.language)}"' for word in words]
+        groups = " OR ".join(f"({' AND '.join(group)})" for group in combinations(stems, least))
+        return f'scope : "c{self.scope["community_id"]}" AND {_FTS_WORDS} : ({groups})'
 
     def _having(self, index: int) -> str:
         """The other stories of the community that hold word number `index`."""
