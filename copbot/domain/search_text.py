@@ -3,8 +3,8 @@
 Both databases receive the same *normalised words*: folded (lower case, no accents, so "equipe" meets
 "équipe"), split on anything that is not a letter or a digit (so quotes, ``NEAR``, ``*``, ``-``, ``:`` or
 parentheses are never query syntax), without stop words. PostgreSQL stems them with its 'english' or
-'french' configuration; SQLite's FTS5 has no French stemmer, so `stem` does it with Snowball, the
-algorithm PostgreSQL uses.
+'french' configuration; SQLite's FTS5 has no French stemmer, so `stem` does it with Snowball (PyStemmer),
+the algorithm PostgreSQL uses.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from copbot.domain.errors import InvalidInput
 from copbot.domain.stopwords import BY_LANGUAGE
@@ -28,8 +28,8 @@ _WORD = re.compile(r"[^\W_]+")
 # Folding turns "partagée(s)" into "partagee(s)", which Snowball no longer sees as a participle.
 _FRENCH_FEMININE = re.compile(r"ees?$")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
-_STEMMERS = {"en": snowballstemmer.stemmer("english"), "fr": snowballstemmer.stemmer("french")}
-_STEMMING = threading.Lock()  # a Snowball stemmer keeps its word in itself: one caller at a time
+_STEMMERS = {"en": Stemmer.Stemmer("english"), "fr": Stemmer.Stemmer("french")}
+_STEMMING = threading.Lock()  # PyStemmer's stemmers are not safe to share between threads
 
 
 def search_language(language: str | None) -> str:

@@ -6,24 +6,28 @@ so they find the same stories:
 - PostgreSQL: ``stories.search_vector``, a tsvector built with the story's language configuration
   ('english' or 'french', which stem the words), under a GIN index.
 - SQLite: ``story_search``, an FTS5 table whose rowid is the story's id, holding the words already stemmed
-  by Snowball (FTS5 has no French stemmer). Its ``scope`` column carries ``c<community>`` and
-  ``c<community><language>`` tokens, so that FTS5 itself keeps to one community and language.
+  by Snowball (FTS5 has no French stemmer); its ``scope`` column holds ``c<community id>``, so that FTS5
+  itself keeps to one community.
 
-Neither is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5 table):
-migration 0004 creates them, `include_in_autogenerate` tells Alembic to leave them alone, and the services
-call `index_story` in the transaction that stores, edits, deletes or anonymises a story.
-Every query is scoped by workspace, community, and to stories not deleted.
+A search is every word, stemmed as English and as French (a story matches in either). Work per search is
+bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer),
+and matches are counted up to COUNT_CAP.
+Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
+table): migration 0004 creates them, `include_in_autogenerate` keeps Alembic off them, and the services
+call `index_story` in the transaction that stores, edits, deletes or anonymises a story. Every query is
+scoped by workspace and community, to stories not deleted.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -31,32 +35,37 @@ from copbot.domain import search_text
 from copbot.store.models import Story
 
 PAGE_SIZE = 5
+RANK_WINDOW = 300
+COUNT_CAP = 1000
 # Similar stories: the new story's telling words are weighed against the community's archive; a word
-# in COMMON_CAP stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are looked for.
-# A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
+# in COMMON_CAP other stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are
+# looked for. A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
 TELLING_WORDS = 12
 SIMILAR_WORDS = 6
 SHARED_WORDS = 2
-COMMON_CAP = 500
-
-# Weights of a story's parts in the ranking: the title says most, then what was learned and the tags.
-_PG_WEIGHTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
-_FTS_COLUMNS = ("title", "lesson", "tags", "body")
-_FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
-_FTS_WORDS = "{title lesson tags body}"
-_CONFIGS = {"en": "english", "fr": "french"}
+COMMON_CAP = 50
 
 SEARCH_TABLE = "story_search"
 SEARCH_COLUMN = "search_vector"
 SEARCH_INDEX = "ix_stories_search_vector"
+_CONFIGS = {"en": "english", "fr": "french"}
+# The parts of a story and how much a match in each says: PostgreSQL's weights; the FTS5 columns, in
+# this order, weighted by _FTS_RANK.
+_PARTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
+_FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
+_FTS_WORDS = "{title lesson tags body}"
+# CROSS JOIN makes SQLite walk the FTS5 matches first and look each story up by its id.
+_FTS_FROM = "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
+_FILTERS = "s.team_id = :team_id AND s.community_id = :community_id AND s.deleted_at IS NULL"
 
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of stories, best first, and how many match in all."""
+    """One page of stories, best first, and how many match: `total`, or at least that many when `more`."""
 
     stories: list[Story]
     total: int
+    more: bool
     page: int
     page_size: int
 
@@ -68,15 +77,15 @@ class SearchPage:
 def index_story(session: Session, story: Story) -> None:
     """Make the index agree with `story` as it is now: stored, edited, anonymised, or deleted (gone)."""
     session.flush()
-    _index_row(session.connection(), _Row.of(story))
+    _index(session.connection(), [_Row.of(story)])
 
 
 def reindex_all(connection: Connection) -> int:
-    """Rebuild the index of every story (after migration 0004 created it); returns how many were read."""
+    """Rebuild the index of every story (migration 0004 runs it); returns how many stories were read."""
     columns = "id, community_id, language, title, lesson, tags, body, deleted_at"
-    rows = connection.execute(sql(f"SELECT {columns} FROM stories")).mappings().all()
-    for row in rows:
-        _index_row(connection, _Row.from_mapping(row))
+    rows = connection.execute(sql(f"SELECT {columns} FROM stories ORDER BY id")).mappings().all()
+    for start in range(0, len(rows), 1000):
+        _index(connection, [_Row.from_mapping(row) for row in rows[start : start + 1000]])
     return len(rows)
 
 
@@ -89,18 +98,23 @@ def search(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
-    """The community's stories matching every word of `words`, best first; no words: the latest first."""
-    page = max(page, 1)
-    if not search_text.words(words, "en") and not search_text.words(words, "fr"):
-        if words.strip():  # only stop words or punctuation: nothing can match them
-            return SearchPage([], 0, page, page_size)
-        return _latest(session, team_id=team_id, community_id=community_id, page=page, page_size=page_size)
-    scope = {"team_id": team_id, "community_id": community_id}
-    query = _PostgresQuery(words) if _is_postgres(session) else _SqliteQuery(words, community_id)
-    total = session.execute(sql(query.count_sql()), scope | query.params).scalar_one()
+    """The community's stories holding every word of `words`, best first; no words: the latest first."""
+    page, scope = max(page, 1), {"team_id": team_id, "community_id": community_id}
+    terms = {language: search_text.words(words, language) for language in _CONFIGS}
+    query: _Query | None
+    if not any(terms.values()):  # only stop words or punctuation match nothing; no words, everything
+        query = _Latest(scope) if not words.strip() else None
+    else:
+        query = _PostgresQuery(scope, terms) if _is_postgres(session) else _SqliteQuery(scope, terms)
+    if query is None:
+        return SearchPage([], 0, more=False, page=page, page_size=page_size)
+    params = query.params | {"cap": COUNT_CAP, "window": RANK_WINDOW}
+    total = session.execute(
+        sql(f"SELECT count(*) FROM ({query.matches} LIMIT :cap) AS m"), params
+    ).scalar_one()
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
-    ids = session.execute(sql(query.page_sql()), scope | query.params | paging).scalars().all()
-    return SearchPage(_load(session, list(ids)), total, page, page_size)
+    ids = session.execute(sql(query.ranked), params | paging).scalars().all()
+    return SearchPage(_load(session, list(ids)), total, total >= COUNT_CAP, page, page_size)
 
 
 def similar(
@@ -158,104 +172,114 @@ class _Row:
         return cls(row["id"], row["community_id"], row["language"], parts, row["deleted_at"] is not None)
 
 
-def _index_row(connection: Connection, row: _Row) -> None:
-    language = search_text.search_language(row.language)
+def _index(connection: Connection, rows: list[_Row]) -> None:
     if connection.dialect.name == "postgresql":
-        _index_postgres(connection, row, language)
+        _index_postgres(connection, rows)
     else:
-        _index_sqlite(connection, row, language)
+        _index_sqlite(connection, rows)
 
 
-def _index_postgres(connection: Connection, row: _Row, language: str) -> None:
-    if row.deleted:
-        connection.execute(sql("UPDATE stories SET search_vector = NULL WHERE id = :id"), {"id": row.id})
-        return
+def _index_postgres(connection: Connection, rows: list[_Row]) -> None:
     vector = " || ".join(
         f"setweight(to_tsvector(CAST(:config AS regconfig), :{part}), '{weight}')"
-        for part, weight in _PG_WEIGHTS.items()
+        for part, weight in _PARTS.items()
     )
-    words = {part: " ".join(search_text.words(value, language)) for part, value in row.parts.items()}
-    statement = sql(f"UPDATE stories SET search_vector = {vector} WHERE id = :id")
-    connection.execute(statement, {"id": row.id, "config": _CONFIGS[language], **words})
+    live = [row for row in rows if not row.deleted]
+    if live:
+        params = [
+            {"id": row.id, "config": _CONFIGS[_language(row)], **_words(row, search_text.words)}
+            for row in live
+        ]
+        connection.execute(sql(f"UPDATE stories SET search_vector = {vector} WHERE id = :id"), params)
+    if gone := [{"id": row.id} for row in rows if row.deleted]:
+        connection.execute(sql("UPDATE stories SET search_vector = NULL WHERE id = :id"), gone)
 
 
-def _index_sqlite(connection: Connection, row: _Row, language: str) -> None:
-    connection.execute(sql("DELETE FROM story_search WHERE rowid = :id"), {"id": row.id})
-    if row.deleted:
-        return
-    stems = {part: " ".join(search_text.terms(value, language)) for part, value in row.parts.items()}
-    scope = f"c{row.community_id} c{row.community_id}{language}"
-    columns = ", ".join(_FTS_COLUMNS)
-    values = ", ".join(f":{column}" for column in _FTS_COLUMNS)
-    statement = f"INSERT INTO story_search (rowid, scope, {columns}) VALUES (:id, :scope, {values})"
-    connection.execute(sql(statement), {"id": row.id, "scope": scope, **stems})
+def _index_sqlite(connection: Connection, rows: list[_Row]) -> None:
+    connection.execute(sql("DELETE FROM story_search WHERE rowid = :id"), [{"id": row.id} for row in rows])
+    live = [row for row in rows if not row.deleted]
+    if live:
+        columns = ", ".join(_PARTS)
+        values = ", ".join(f":{column}" for column in _PARTS)
+        insert = f"INSERT INTO story_search (rowid, scope, {columns}) VALUES (:id, :scope, {values})"
+        params = [
+            {"id": row.id, "scope": f"c{row.community_id}", **_words(row, search_text.terms)} for row in live
+        ]
+        connection.execute(sql(insert), params)
 
 
-# Both queries join stories for the workspace, community and deletion checks; the FTS5 one with
-# CROSS JOIN, which makes SQLite walk the matches first and look each story up by its id.
-_FILTERS = "s.team_id = :team_id AND s.community_id = :community_id AND s.deleted_at IS NULL"
-_ORDER_TAIL = "s.created_at DESC, s.id DESC LIMIT :limit OFFSET :offset"
+def _words(row: _Row, normalise: Callable[[str, str], list[str]]) -> dict[str, str]:
+    """Each part of the story as the index takes it: normalised words (PostgreSQL) or stems (SQLite)."""
+    return {part: " ".join(normalise(value, _language(row))) for part, value in row.parts.items()}
+
+
+def _language(row: _Row) -> str:
+    return search_text.search_language(row.language)
+
+
+class _Query(Protocol):
+    """A search as SQL: `matches` selects every match (to count), `ranked` one page of the best."""
+
+    params: dict[str, object]
+    matches: str
+    ranked: str
+
+
+class _Latest:
+    """No words: the community's stories, newest first."""
+
+    def __init__(self, scope: dict[str, object]) -> None:
+        self.params = scope
+        self.matches = f"SELECT 1 FROM stories s WHERE {_FILTERS}"
+        self.ranked = (
+            f"SELECT s.id FROM stories s WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
+        )
+
+
+_NEWEST = "s.created_at DESC, s.id DESC"
 
 
 class _PostgresQuery:
-    """Every word, each story in its own language's configuration; ts_rank orders them."""
+    """Every word, as English or as French; the newest RANK_WINDOW matches ranked by ts_rank."""
 
-    def __init__(self, words: str) -> None:
-        self.params = {lang: " ".join(search_text.words(words, lang)) for lang in _CONFIGS}
-        en, fr = "plainto_tsquery('english', :en)", "plainto_tsquery('french', :fr)"
-        self._match = (
-            f"((s.language = 'fr' AND s.search_vector @@ {fr})"
-            f" OR (s.language <> 'fr' AND s.search_vector @@ {en}))"
-        )
-        self._rank = f"ts_rank(s.search_vector, CASE WHEN s.language = 'fr' THEN {fr} ELSE {en} END)"
-
-    def count_sql(self) -> str:
-        return f"SELECT count(*) FROM stories s WHERE {_FILTERS} AND {self._match}"
-
-    def page_sql(self) -> str:
-        return (
-            f"SELECT s.id FROM stories s WHERE {_FILTERS} AND {self._match}"
-            f" ORDER BY {self._rank} DESC, {_ORDER_TAIL}"
+    def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
+        self.params = scope | {language: " ".join(words) for language, words in terms.items()}
+        query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
+        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM stories s WHERE {_FILTERS}"
+        self.matches += f" AND s.search_vector @@ {query}"
+        self.ranked = (
+            f"SELECT id FROM ({self.matches} ORDER BY {_NEWEST} LIMIT :window) AS s"
+            f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
 class _SqliteQuery:
-    """Every word's stem, in the community's stories of each language; bm25 orders them."""
+    """Every word's stem, as English or as French; the newest RANK_WINDOW matches ranked by bm25."""
 
-    def __init__(self, words: str, community_id: int) -> None:
-        branches = [
-            f'(scope : "c{community_id}{lang}" AND {_FTS_WORDS} : ({_all_of(words, lang)}))'
-            for lang in _CONFIGS
-            if search_text.words(words, lang)
-        ]
-        self.params = {"match": " OR ".join(branches)}
-
-    def count_sql(self) -> str:
-        return f"SELECT count(*) FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-
-    def page_sql(self) -> str:
-        return (
-            f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-            f" ORDER BY {_FTS_RANK}, {_ORDER_TAIL}"
+    def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
+        either = " OR ".join(f"({_all_stems(words, language)})" for language, words in terms.items() if words)
+        self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
+        self.matches = f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
+        newest = (
+            f"SELECT s.id AS id, s.created_at AS created_at, {_FTS_RANK} AS rank FROM {_FTS_FROM}"
+            f" WHERE story_search MATCH :match AND {_FILTERS} ORDER BY story_search.rowid DESC LIMIT :window"
         )
+        self.ranked = f"SELECT id FROM ({newest}) AS s ORDER BY rank, {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
-_FTS_FROM = "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
-
-
-def _all_of(words: str, language: str) -> str:
+def _all_stems(words: Iterable[str], language: str) -> str:
     # Stems are letters and digits only, so quoting them cannot make query syntax.
-    return " AND ".join(f'"{term}"' for term in dict.fromkeys(search_text.terms(words, language)))
+    return " AND ".join(f'"{stem}"' for stem in dict.fromkeys(search_text.stem(w, language) for w in words))
 
 
 class _Similar:
     """Finding the stories closest to a new one: how common its words are, then who shares the rare ones."""
 
     def __init__(
-        self, session: Session, team_id: str, community_id: int, language: str, exclude_id: int
+        self, session: Session, team_id: str, community_id: int, language: str, exclude: int
     ) -> None:
         self.session, self.language = session, search_text.search_language(language)
-        self.scope = {"team_id": team_id, "community_id": community_id, "exclude": exclude_id}
+        self.scope = {"team_id": team_id, "community_id": community_id, "exclude": exclude}
         self.postgres = _is_postgres(session)
 
     def count(self, words: list[str]) -> dict[str, int]:
@@ -280,7 +304,7 @@ class _Similar:
             params["match"] = self._shared_match(words, least)
             query = (
                 f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-                f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, s.created_at DESC, s.id DESC LIMIT :limit"
+                f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, {_NEWEST} LIMIT :limit"
             )
         return list(self.session.execute(sql(query), params).scalars())
 
@@ -295,7 +319,7 @@ class _Similar:
         return (
             f"SELECT s.id FROM stories s WHERE {_FILTERS} AND s.id <> :exclude"
             f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
-            f" ORDER BY {score} DESC, s.created_at DESC, s.id DESC LIMIT :limit"
+            f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
         )
 
     def _shared_match(self, words: list[str], least: int) -> str:
@@ -320,14 +344,6 @@ class _Similar:
         scope = f'scope : "c{self.scope["community_id"]}"'
         stems = (search_text.stem(word, self.language) for word in words)
         return {f"m{index}": f'{scope} AND {_FTS_WORDS} : "{stem}"' for index, stem in enumerate(stems)}
-
-
-def _latest(session: Session, *, team_id: str, community_id: int, page: int, page_size: int) -> SearchPage:
-    where = (Story.team_id == team_id, Story.community_id == community_id, Story.deleted_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(Story).where(*where)) or 0
-    latest = select(Story).where(*where).order_by(Story.created_at.desc(), Story.id.desc())
-    stories = session.scalars(latest.limit(page_size).offset((page - 1) * page_size)).all()
-    return SearchPage(list(stories), total, page, page_size)
 
 
 def _load(session: Session, ids: list[int]) -> list[Story]:
