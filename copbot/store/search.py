@@ -10,8 +10,10 @@ so they find the same stories:
   itself keeps to one community.
 
 A search is every word, stemmed as English and as French (a story matches in either). Work per search is
-bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer),
-and matches are counted up to COUNT_CAP.
+bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer)
+and paged through; past that, SearchPage.more says there are more (add a word to narrow the search).
+The workspace is checked through the story's community (a community belongs to one workspace), which
+keeps PostgreSQL's planner from combining the stories.team_id index into every search.
 Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
 table): migration 0004 creates them, `include_in_autogenerate` keeps Alembic off them, and the services
 call `index_story` in the transaction that stores, edits, deletes or anonymises a story. Every query is
@@ -36,7 +38,6 @@ from copbot.store.models import Story
 
 PAGE_SIZE = 5
 RANK_WINDOW = 300
-COUNT_CAP = 1000
 # Similar stories: the new story's telling words are weighed against the community's archive; a word
 # in COMMON_CAP other stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are
 # looked for. A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
@@ -55,8 +56,12 @@ _PARTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
 _FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
 _FTS_WORDS = "{title lesson tags body}"
 # CROSS JOIN makes SQLite walk the FTS5 matches first and look each story up by its id.
-_FTS_FROM = "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
-_FILTERS = "s.team_id = :team_id AND s.community_id = :community_id AND s.deleted_at IS NULL"
+_STORIES = "stories s JOIN communities c ON c.id = s.community_id"
+_FTS_FROM = (
+    "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
+    " CROSS JOIN communities c ON c.id = s.community_id"
+)
+_FILTERS = "s.community_id = :community_id AND c.team_id = :team_id AND s.deleted_at IS NULL"
 
 
 @dataclass(frozen=True)
@@ -99,22 +104,17 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
     """The community's stories holding every word of `words`, best first; no words: the latest first."""
-    page, scope = max(page, 1), {"team_id": team_id, "community_id": community_id}
-    terms = {language: search_text.words(words, language) for language in _CONFIGS}
-    query: _Query | None
-    if not any(terms.values()):  # only stop words or punctuation match nothing; no words, everything
-        query = _Latest(scope) if not words.strip() else None
-    else:
-        query = _PostgresQuery(scope, terms) if _is_postgres(session) else _SqliteQuery(scope, terms)
+    page = max(page, 1)
+    query = _query(session, {"team_id": team_id, "community_id": community_id}, words)
     if query is None:
         return SearchPage([], 0, more=False, page=page, page_size=page_size)
-    params = query.params | {"cap": COUNT_CAP, "window": RANK_WINDOW}
-    total = session.execute(
-        sql(f"SELECT count(*) FROM ({query.matches} LIMIT :cap) AS m"), params
-    ).scalar_one()
+    params = query.params | {"window": RANK_WINDOW}
+    count = f"SELECT count(*) FROM ({query.matches} LIMIT :window + 1) AS m"
+    found = session.execute(sql(count), params).scalar_one()
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
     ids = session.execute(sql(query.ranked), params | paging).scalars().all()
-    return SearchPage(_load(session, list(ids)), total, total >= COUNT_CAP, page, page_size)
+    total = min(found, RANK_WINDOW)
+    return SearchPage(_load(session, list(ids)), total, found > RANK_WINDOW, page, page_size)
 
 
 def similar(
@@ -217,6 +217,14 @@ def _language(row: _Row) -> str:
     return search_text.search_language(row.language)
 
 
+def _query(session: Session, scope: dict[str, object], words: str) -> _Query | None:
+    """The SQL for a search; None when nothing can match (only stop words or punctuation)."""
+    terms = {language: search_text.words(words, language) for language in _CONFIGS}
+    if not any(terms.values()):
+        return None if words.strip() else _Latest(scope)
+    return _PostgresQuery(scope, terms) if _is_postgres(session) else _SqliteQuery(scope, terms)
+
+
 class _Query(Protocol):
     """A search as SQL: `matches` selects every match (to count), `ranked` one page of the best."""
 
@@ -230,9 +238,9 @@ class _Latest:
 
     def __init__(self, scope: dict[str, object]) -> None:
         self.params = scope
-        self.matches = f"SELECT 1 FROM stories s WHERE {_FILTERS}"
+        self.matches = f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS}"
         self.ranked = (
-            f"SELECT s.id FROM stories s WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
+            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
@@ -245,7 +253,7 @@ class _PostgresQuery:
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         self.params = scope | {language: " ".join(words) for language, words in terms.items()}
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
-        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM stories s WHERE {_FILTERS}"
+        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM {_STORIES} WHERE {_FILTERS}"
         self.matches += f" AND s.search_vector @@ {query}"
         self.ranked = (
             f"SELECT id FROM ({self.matches} ORDER BY {_NEWEST} LIMIT :window) AS s"
@@ -317,7 +325,7 @@ class _Similar:
             for test, word in zip(tests, words, strict=True)
         )
         return (
-            f"SELECT s.id FROM stories s WHERE {_FILTERS} AND s.id <> :exclude"
+            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude"
             f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
             f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
         )
@@ -332,7 +340,7 @@ class _Similar:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
             match = f"s.search_vector @@ {self._tsquery(index)}"
-            return f"SELECT 1 FROM stories s WHERE {_FILTERS} AND s.id <> :exclude AND {match}"
+            return f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
 
     def _tsquery(self, index: int) -> str:

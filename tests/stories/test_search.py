@@ -288,13 +288,13 @@ def test_stories_deleted_with_their_community_leave_the_sqlite_index(archive, ad
 
 
 def test_many_matches_are_counted_up_to_the_cap_and_the_newest_are_ranked(archive, session_factory):
-    """Past COUNT_CAP matches the total says "at least"; the best of the newest RANK_WINDOW come first."""
+    """Past RANK_WINDOW matches the total stops there with `more`; the best of the newest come first."""
     with unit_of_work(session_factory) as session:
         community = session.get(Community, archive.testing)
         oldest = make_story(session, community, "U1", title="Retro retro retro", created_at=WHEN)
-        for n in range(1, search.COUNT_CAP + 1):
-            body = "We held a retro" if n != search.COUNT_CAP - 5 else "Retro notes"
-            title = "Retro in the title" if n == search.COUNT_CAP - 5 else f"Week {n}"
+        for n in range(1, search.RANK_WINDOW + 1):
+            body = "We held a retro" if n != search.RANK_WINDOW - 5 else "Retro notes"
+            title = "Retro in the title" if n == search.RANK_WINDOW - 5 else f"Week {n}"
             make_story(session, community, "U1", title=title, body=body, created_at=WHEN + timedelta(hours=n))
         oldest_id = oldest.id
 
@@ -302,6 +302,6 @@ def test_many_matches_are_counted_up_to_the_cap_and_the_newest_are_ranked(archiv
         page = search.search(session, team_id="T1", community_id=archive.testing, words="retro")
         best = page.stories[0]
 
-        assert (page.total, page.more) == (search.COUNT_CAP, True)
+        assert (page.total, page.more, page.pages) == (search.RANK_WINDOW, True, search.RANK_WINDOW // 5)
         assert best.title == "Retro in the title"
         assert oldest_id not in {story.id for story in page.stories}
