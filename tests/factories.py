@@ -1,4 +1,4 @@
-"""Store factories: put a community or a member in place when the test is about something else."""
+"""Store factories: put a community, a member or a story in place when the test is about something else."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Experience, Role
-from copbot.store.models import Community, Member
+from copbot.store import search
+from copbot.store.models import Community, Member, Story
 from copbot.store.workspaces import ensure_workspace
 
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -59,3 +60,30 @@ def make_member(
     session.add(member)
     session.flush()
     return member
+
+
+def make_story(
+    session: Session,
+    community: Community,
+    author: str | None,
+    *,
+    title: str = "A story",
+    body: str = "What happened",
+    **fields: object,
+) -> Story:
+    """A story stored and indexed for search, as sharing leaves it; in the community's language by default."""
+    created_at = fields.pop("created_at", WHEN)
+    story = Story(
+        team_id=community.team_id,
+        community_id=community.id,
+        author_user_id=author,
+        title=title,
+        body=body,
+        language=fields.pop("language", community.language),
+        created_at=created_at,
+        updated_at=fields.pop("updated_at", created_at),
+        **fields,
+    )
+    session.add(story)
+    search.index_story(session, story)
+    return story

@@ -13,6 +13,7 @@ from copbot.domain.stories import StoryDraft
 from copbot.services.home import joined_communities, refresh_home
 from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
+from copbot.store import search
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member, Story
 
@@ -157,10 +158,12 @@ def _keep(
         title=draft.title,
         body=draft.body,
         tags=list(draft.tags),
+        language=community.language,
         created_at=now,
+        updated_at=now,
     )
     session.add(story)
-    session.flush()
+    search.index_story(session, story)
     record_activity(session, community, member.user_id, ActivityKind.STORY_SHARED, now, story_id=story.id)
     return story
 

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 import copbot
+from copbot.store import search
 from copbot.store.models import Base
 
 
@@ -66,6 +67,8 @@ def context_options(dialect_name: str) -> dict[str, Any]:
         "compare_type": True,
         # SQLite cannot ALTER most things; Alembic's batch mode rebuilds the table instead.
         "render_as_batch": dialect_name == "sqlite",
+        # The search index (FTS5 tables, a tsvector column) is not mapped: leave it out of comparisons.
+        "include_name": search.include_in_autogenerate,
     }
 
 

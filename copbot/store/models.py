@@ -162,23 +162,70 @@ class Member(Base):
 
 
 class Prompt(Base):
-    """A story prompt a community rotates through."""
+    """A story prompt a community wrote for itself; the built-in ones ship in copbot/prompts/library.toml.
+
+    Its key in the rotation and in prompt_posts is ``own-<id>`` (copbot.domain.prompts.own_prompt_key).
+    Removing it sets removed_at: the posts that used it keep their meaning for the statistics.
+    """
 
     __tablename__ = "prompts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    text: Mapped[str] = mapped_column(String(500))
+    theme: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
     created_by: Mapped[str | None] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HiddenPrompt(Base):
+    """A built-in prompt an organiser removed from one community's rotation, by its stable key."""
+
+    __tablename__ = "hidden_prompts"
+    __table_args__ = (UniqueConstraint("community_id", "prompt_key", name="uq_hidden_prompts_community_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    prompt_key: Mapped[str] = mapped_column(String(64))
+    hidden_by: Mapped[str | None] = mapped_column(SLACK_ID)
+    hidden_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PromptPost(Base):
+    """One prompt due in a community at one slot; the row is planned before Slack has the message.
+
+    The unique slot makes two schedulers plan it once. The stories it drew are those whose
+    prompt_post_id points here: the rotation and the "silent prompts" rule count them.
+    """
+
+    __tablename__ = "prompt_posts"
+    __table_args__ = (UniqueConstraint("community_id", "slot_at", name="uq_prompt_posts_community_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    prompt_key: Mapped[str] = mapped_column(String(64))
+    # Kept as posted: a later release may move a built-in prompt, a community may remove its own.
+    theme: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class Story(Base):
-    """What someone learned, told in their own words."""
+    """What someone learned, told in their own words.
+
+    Deleting one keeps a tombstone (deleted_at, the words emptied): see migration 0004 for why.
+    Its search index (a tsvector column on PostgreSQL, an FTS5 table on SQLite) is not mapped here:
+    copbot.store.search owns it.
+    """
 
     __tablename__ = "stories"
     __table_args__ = (Index("ix_stories_community_created", "community_id", "created_at"),)
@@ -188,13 +235,36 @@ class Story(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     author_user_id: Mapped[str | None] = mapped_column(SLACK_ID)
-    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"), index=True)
+    prompt_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prompt_posts.id", ondelete="SET NULL"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str] = mapped_column(String(8))  # the community's when shared: how it is searched
     title: Mapped[str] = mapped_column(String(150))
     body: Mapped[str] = mapped_column(Text)
+    lesson: Mapped[str] = mapped_column(Text, default="")  # "What I learned", optional
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ask_me: Mapped[bool] = mapped_column(Boolean, default=True)  # "Others may ask me about this"
     channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StoryHelped(Base):
+    """Someone pressed "This helped me" on a story; pressing again deletes the row. Once per person."""
+
+    __tablename__ = "story_helped"
+    __table_args__ = (UniqueConstraint("story_id", "user_id", name="uq_story_helped_story_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    # None once the person asked to be erased: the story's count stays right.
+    user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Session(Base):

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from factories import make_community, make_member
+from factories import make_community, make_member, make_story
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Role
-from copbot.store.models import Community, Story
+from copbot.store.models import Community
 from copbot.store.models import Session as Meetup
 
 
@@ -37,16 +37,7 @@ def add_meetup(
 
 
 def add_story(session: Session, community: Community, created_at: datetime) -> None:
-    session.add(
-        Story(
-            team_id=community.team_id,
-            community_id=community.id,
-            author_user_id=community.created_by,
-            title="A story",
-            body="What happened",
-            created_at=created_at,
-        )
-    )
+    make_story(session, community, community.created_by, created_at=created_at)
 
 
 @dataclass(frozen=True)

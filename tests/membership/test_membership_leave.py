@@ -7,13 +7,13 @@ import time
 import urllib.parse
 
 import pytest
-from factories import WHEN
+from factories import WHEN, make_story
 from sqlalchemy import select, update
 
 from copbot.domain.enums import ActivityKind, Role, RsvpAnswer
 from copbot.sandbox import payloads
 from copbot.slack.ids import LEAVE_VIEW
-from copbot.store.models import Activity, Member, Rsvp, Story
+from copbot.store.models import Activity, Community, Member, Rsvp, Story
 from copbot.store.models import Session as CommunitySession
 
 
@@ -125,16 +125,8 @@ def _put_history(session_factory, workspace, testing, other, user_id: str) -> No
         session.add(meetup)
         session.flush()
         for community_id in (testing.id, other.id):
-            session.add(
-                Story(
-                    team_id=workspace.team_id,
-                    community_id=community_id,
-                    author_user_id=user_id,
-                    title="What I learned",
-                    body="…",
-                    created_at=WHEN,
-                )
-            )
+            community = session.get(Community, community_id)
+            make_story(session, community, user_id, title="What I learned", body="…", created_at=WHEN)
         session.add(
             Rsvp(
                 team_id=workspace.team_id,

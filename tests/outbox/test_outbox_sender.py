@@ -8,13 +8,12 @@ from datetime import timedelta
 
 import pytest
 from conftest import T0
-from factories import make_community, make_member
+from factories import make_community, make_member, make_story
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
 from copbot.services import stories
 from copbot.store.db import unit_of_work
-from copbot.store.models import Story
 
 
 @pytest.fixture
@@ -159,16 +158,7 @@ def test_a_channel_that_refuses_tells_the_organisers_once(
             make_member(session, community, organiser, role=Role.ORGANISER)
         member = make_member(session, community, people.chen)
         for title in ("One", "Two"):
-            story = Story(
-                team_id=workspace.team_id,
-                community_id=community.id,
-                member_id=member.id,
-                author_user_id=people.chen,
-                title=title,
-                body="b",
-                created_at=clock.now(),
-            )
-            session.add(story)
+            story = make_story(session, community, people.chen, title=title, member_id=member.id)
             session.flush()
             stories.deliver_post(session, story, community, now=clock.now())
     app.loop.tick()

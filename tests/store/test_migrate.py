@@ -4,13 +4,17 @@ import subprocess
 import sys
 
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from copbot.store import migrate
+from copbot.store import migrate, search
+from copbot.store.db import make_engine, make_session_factory, unit_of_work
 
 SCRATCH_SCHEMA = "copbot_migration_test"
+# Every revision, oldest first: a new migration adds itself here.
 
 
 @pytest.fixture
@@ -123,3 +127,31 @@ def test_a_checkout_finds_the_migrations_beside_the_package(tmp_path):
 def test_this_checkout_uses_its_own_migrations_folder():
     """The tests run against the repository's migrations/ folder, the one alembic.ini names."""
     assert (migrate.MIGRATIONS_DIR / "versions" / "0001_initial_schema.py").is_file()
+
+
+def test_stories_stored_before_revision_0004_keep_their_words_and_can_be_found(empty_database_url):
+    """A story kept before 0004 gets its community's language and a lesson-less row, and search finds it."""
+    config = migrate.alembic_config(empty_database_url)
+    command.upgrade(config, ScriptDirectory.from_config(config).get_revision("0004").down_revision)
+    _run(
+        empty_database_url,
+        "INSERT INTO workspaces (team_id, name, installed_at) VALUES ('T1', 'Acme', '2026-01-01 10:00')",
+        "INSERT INTO communities (id, team_id, slug, name, name_key, purpose, audience, channel_id, timezone,"
+        " language, prompt_cadence, prompt_weekday, prompt_time, pairing_every_weeks, pairing_weekday,"
+        " pairing_group_size, created_by, created_at, updated_at) VALUES (1, 'T1', 'design', 'Design',"
+        " 'design', 'p', 'a', 'C1', 'UTC', 'fr', 'off', 1, '10:00', 0, 0, 2, 'U1', '2026-01-01 10:00',"
+        " '2026-01-01 10:00')",
+        "INSERT INTO stories (team_id, community_id, author_user_id, title, body, tags, created_at)"
+        " VALUES ('T1', 1, 'U1', 'Une équipe soudée', 'Nous avons partagé nos maquettes', '[\"ux\"]',"
+        " '2026-01-02 10:00')",
+    )
+
+    migrate.upgrade(empty_database_url)
+
+    engine = make_engine(empty_database_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        found = search.search(session, team_id="T1", community_id=1, words="equipe partager").stories
+        assert [(s.language, s.lesson, s.ask_me, s.updated_at == s.created_at) for s in found] == [
+            ("fr", "", True, True)
+        ]
+    engine.dispose()

@@ -1,0 +1,1 @@
+"""Story prompts shipped with copbot: the library file and its loader."""

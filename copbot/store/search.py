@@ -1,0 +1,364 @@
+"""Full-text search over stories: the one module whose SQL differs between SQLite and PostgreSQL.
+
+Both databases index the same normalised words (copbot.domain.search_text: folded, split, no stop words),
+so they find the same stories:
+
+- PostgreSQL: ``stories.search_vector``, a tsvector built with the story's language configuration
+  ('english' or 'french', which stem the words), under a GIN index.
+- SQLite: ``story_search``, an FTS5 table whose rowid is the story's id, holding the words already stemmed
+  by Snowball (FTS5 has no French stemmer); its ``scope`` column holds ``c<community id>``, so that FTS5
+  itself keeps to one community.
+
+A search is every word, stemmed as English and as French (a story matches in either). Work per search is
+bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer)
+and paged through; past that, SearchPage.more says there are more (add a word to narrow the search).
+The workspace is checked through the story's community (a community belongs to one workspace), which
+keeps PostgreSQL's planner from combining the stories.team_id index into every search.
+Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
+table): migration 0004 creates them, `include_in_autogenerate` keeps Alembic off them, and the services
+call `index_story` in the transaction that stores, edits, deletes or anonymises a story. Every query is
+scoped by workspace and community, to stories not deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, select
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Session
+
+from copbot.domain import search_text
+from copbot.store.models import Story
+
+PAGE_SIZE = 5
+RANK_WINDOW = 300
+# Similar stories: the new story's telling words are weighed against the community's archive; a word
+# in COMMON_CAP other stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are
+# looked for. A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
+TELLING_WORDS = 12
+SIMILAR_WORDS = 6
+SHARED_WORDS = 2
+COMMON_CAP = 50
+
+SEARCH_TABLE = "story_search"
+SEARCH_COLUMN = "search_vector"
+SEARCH_INDEX = "ix_stories_search_vector"
+_CONFIGS = {"en": "english", "fr": "french"}
+# The parts of a story and how much a match in each says: PostgreSQL's weights; the FTS5 columns, in
+# this order, weighted by _FTS_RANK.
+_PARTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
+_FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
+_FTS_WORDS = "{title lesson tags body}"
+# CROSS JOIN makes SQLite walk the FTS5 matches first and look each story up by its id.
+_STORIES = "stories s JOIN communities c ON c.id = s.community_id"
+_FTS_FROM = (
+    "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
+    " CROSS JOIN communities c ON c.id = s.community_id"
+)
+_FILTERS = "s.community_id = :community_id AND c.team_id = :team_id AND s.deleted_at IS NULL"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of stories, best first, and how many match: `total`, or at least that many when `more`."""
+
+    stories: list[Story]
+    total: int
+    more: bool
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def index_story(session: Session, story: Story) -> None:
+    """Make the index agree with `story` as it is now: stored, edited, anonymised, or deleted (gone)."""
+    session.flush()
+    _index(session.connection(), [_Row.of(story)])
+
+
+def reindex_all(connection: Connection) -> int:
+    """Rebuild the index of every story (migration 0004 runs it); returns how many stories were read."""
+    columns = "id, community_id, language, title, lesson, tags, body, deleted_at"
+    rows = connection.execute(sql(f"SELECT {columns} FROM stories ORDER BY id")).mappings().all()
+    for start in range(0, len(rows), 1000):
+        _index(connection, [_Row.from_mapping(row) for row in rows[start : start + 1000]])
+    return len(rows)
+
+
+def search(
+    session: Session,
+    *,
+    team_id: str,
+    community_id: int,
+    words: str,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> SearchPage:
+    """The community's stories holding every word of `words`, best first; no words: the latest first."""
+    page = max(page, 1)
+    query = _query(session, {"team_id": team_id, "community_id": community_id}, words)
+    if query is None:
+        return SearchPage([], 0, more=False, page=page, page_size=page_size)
+    params = query.params | {"window": RANK_WINDOW}
+    count = f"SELECT count(*) FROM ({query.matches} LIMIT :window + 1) AS m"
+    found = session.execute(sql(count), params).scalar_one()
+    paging = {"limit": page_size, "offset": (page - 1) * page_size}
+    ids = session.execute(sql(query.ranked), params | paging).scalars().all()
+    total = min(found, RANK_WINDOW)
+    return SearchPage(_load(session, list(ids)), total, found > RANK_WINDOW, page, page_size)
+
+
+def similar(
+    session: Session,
+    *,
+    team_id: str,
+    community_id: int,
+    text: str,
+    language: str,
+    limit: int = 3,
+    exclude_story_id: int | None = None,
+) -> list[Story]:
+    """Up to `limit` stories of the community sharing the rarest telling words of `text`, closest first."""
+    finder = _Similar(session, team_id, community_id, language, exclude_story_id or 0)
+    counted = finder.count(search_text.telling_words(text, language, TELLING_WORDS))
+    rare = sorted((word for word in counted if 0 < counted[word] < COMMON_CAP), key=counted.__getitem__)
+    if not rare:
+        return []
+    return _load(session, finder.closest(rare[:SIMILAR_WORDS], counted, limit))
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """False for the index objects of this module, which the models do not map (Alembic's include_name)."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_TABLE)
+    if type_ == "column":
+        return not (parent_names.get("table_name") == "stories" and name == SEARCH_COLUMN)
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What the index needs of a story."""
+
+    id: int
+    community_id: int
+    language: str
+    parts: dict[str, str]
+    deleted: bool
+
+    @classmethod
+    def of(cls, story: Story) -> _Row:
+        parts = {
+            "title": story.title,
+            "lesson": story.lesson,
+            "tags": " ".join(story.tags),
+            "body": story.body,
+        }
+        return cls(story.id, story.community_id, story.language, parts, story.deleted_at is not None)
+
+    @classmethod
+    def from_mapping(cls, row: Any) -> _Row:
+        tags = row["tags"] if isinstance(row["tags"], list) else json.loads(row["tags"] or "[]")
+        parts = {"title": row["title"], "lesson": row["lesson"], "tags": " ".join(tags), "body": row["body"]}
+        return cls(row["id"], row["community_id"], row["language"], parts, row["deleted_at"] is not None)
+
+
+def _index(connection: Connection, rows: list[_Row]) -> None:
+    if connection.dialect.name == "postgresql":
+        _index_postgres(connection, rows)
+    else:
+        _index_sqlite(connection, rows)
+
+
+def _index_postgres(connection: Connection, rows: list[_Row]) -> None:
+    vector = " || ".join(
+        f"setweight(to_tsvector(CAST(:config AS regconfig), :{part}), '{weight}')"
+        for part, weight in _PARTS.items()
+    )
+    live = [row for row in rows if not row.deleted]
+    if live:
+        params = [
+            {"id": row.id, "config": _CONFIGS[_language(row)], **_words(row, search_text.words)}
+            for row in live
+        ]
+        connection.execute(sql(f"UPDATE stories SET search_vector = {vector} WHERE id = :id"), params)
+    if gone := [{"id": row.id} for row in rows if row.deleted]:
+        connection.execute(sql("UPDATE stories SET search_vector = NULL WHERE id = :id"), gone)
+
+
+def _index_sqlite(connection: Connection, rows: list[_Row]) -> None:
+    connection.execute(sql("DELETE FROM story_search WHERE rowid = :id"), [{"id": row.id} for row in rows])
+    live = [row for row in rows if not row.deleted]
+    if live:
+        columns = ", ".join(_PARTS)
+        values = ", ".join(f":{column}" for column in _PARTS)
+        insert = f"INSERT INTO story_search (rowid, scope, {columns}) VALUES (:id, :scope, {values})"
+        params = [
+            {"id": row.id, "scope": f"c{row.community_id}", **_words(row, search_text.terms)} for row in live
+        ]
+        connection.execute(sql(insert), params)
+
+
+def _words(row: _Row, normalise: Callable[[str, str], list[str]]) -> dict[str, str]:
+    """Each part of the story as the index takes it: normalised words (PostgreSQL) or stems (SQLite)."""
+    return {part: " ".join(normalise(value, _language(row))) for part, value in row.parts.items()}
+
+
+def _language(row: _Row) -> str:
+    return search_text.search_language(row.language)
+
+
+def _query(session: Session, scope: dict[str, object], words: str) -> _Query | None:
+    """The SQL for a search; None when nothing can match (only stop words or punctuation)."""
+    terms = {language: search_text.words(words, language) for language in _CONFIGS}
+    if not any(terms.values()):
+        return None if words.strip() else _Latest(scope)
+    return _PostgresQuery(scope, terms) if _is_postgres(session) else _SqliteQuery(scope, terms)
+
+
+class _Query(Protocol):
+    """A search as SQL: `matches` selects every match (to count), `ranked` one page of the best."""
+
+    params: dict[str, object]
+    matches: str
+    ranked: str
+
+
+class _Latest:
+    """No words: the community's stories, newest first."""
+
+    def __init__(self, scope: dict[str, object]) -> None:
+        self.params = scope
+        self.matches = f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS}"
+        self.ranked = (
+            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
+        )
+
+
+_NEWEST = "s.created_at DESC, s.id DESC"
+
+
+class _PostgresQuery:
+    """Every word, as English or as French; the newest RANK_WINDOW matches ranked by ts_rank."""
+
+    def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
+        self.params = scope | {language: " ".join(words) for language, words in terms.items()}
+        query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
+        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM {_STORIES} WHERE {_FILTERS}"
+        self.matches += f" AND s.search_vector @@ {query}"
+        self.ranked = (
+            f"SELECT id FROM ({self.matches} ORDER BY {_NEWEST} LIMIT :window) AS s"
+            f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
+        )
+
+
+class _SqliteQuery:
+    """Every word's stem, as English or as French; the newest RANK_WINDOW matches ranked by bm25."""
+
+    def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
+        either = " OR ".join(f"({_all_stems(words, language)})" for language, words in terms.items() if words)
+        self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
+        self.matches = f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
+        newest = (
+            f"SELECT s.id AS id, s.created_at AS created_at, {_FTS_RANK} AS rank FROM {_FTS_FROM}"
+            f" WHERE story_search MATCH :match AND {_FILTERS} ORDER BY story_search.rowid DESC LIMIT :window"
+        )
+        self.ranked = f"SELECT id FROM ({newest}) AS s ORDER BY rank, {_NEWEST} LIMIT :limit OFFSET :offset"
+
+
+def _all_stems(words: Iterable[str], language: str) -> str:
+    # Stems are letters and digits only, so quoting them cannot make query syntax.
+    return " AND ".join(f'"{stem}"' for stem in dict.fromkeys(search_text.stem(w, language) for w in words))
+
+
+class _Similar:
+    """Finding the stories closest to a new one: how common its words are, then who shares the rare ones."""
+
+    def __init__(
+        self, session: Session, team_id: str, community_id: int, language: str, exclude: int
+    ) -> None:
+        self.session, self.language = session, search_text.search_language(language)
+        self.scope = {"team_id": team_id, "community_id": community_id, "exclude": exclude}
+        self.postgres = _is_postgres(session)
+
+    def count(self, words: list[str]) -> dict[str, int]:
+        """In how many other stories of the community each word appears, up to COMMON_CAP."""
+        if not words:
+            return {}
+        counts = ", ".join(
+            f"(SELECT count(*) FROM ({self._having(index)} LIMIT :cap) AS c{index}) AS n{index}"
+            for index in range(len(words))
+        )
+        params = self.scope | self._params(words) | {"cap": COMMON_CAP}
+        row = self.session.execute(sql(f"SELECT {counts}"), params).one()
+        return dict(zip(words, row, strict=True))
+
+    def closest(self, words: list[str], counted: dict[str, int], limit: int) -> list[int]:
+        """The stories sharing at least SHARED_WORDS of `words` (all, when fewer), closest first."""
+        least = min(SHARED_WORDS, len(words))
+        params = self.scope | self._params(words) | {"limit": limit, "least": least}
+        if self.postgres:
+            query = self._closest_postgres(words, counted)
+        else:
+            params["match"] = self._shared_match(words, least)
+            query = (
+                f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
+                f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, {_NEWEST} LIMIT :limit"
+            )
+        return list(self.session.execute(sql(query), params).scalars())
+
+    def _closest_postgres(self, words: list[str], counted: dict[str, int]) -> str:
+        # ts_rank knows nothing of how rare a word is: each shared word adds its own weight instead.
+        tests = [f"s.search_vector @@ {self._tsquery(index)}" for index in range(len(words))]
+        shared = " + ".join(f"CASE WHEN {test} THEN 1 ELSE 0 END" for test in tests)
+        score = " + ".join(
+            f"CASE WHEN {test} THEN {math.log(COMMON_CAP / counted[word]):.6f} ELSE 0 END"
+            for test, word in zip(tests, words, strict=True)
+        )
+        return (
+            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude"
+            f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
+            f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
+        )
+
+    def _shared_match(self, words: list[str], least: int) -> str:
+        """An FTS5 query for the stories holding at least `least` of the words' stems (bm25 weighs rarity)."""
+        stems = [f'"{search_text.stem(word, self.language)}"' for word in words]
+        groups = " OR ".join(f"({' AND '.join(group)})" for group in combinations(stems, least))
+        return f'scope : "c{self.scope["community_id"]}" AND {_FTS_WORDS} : ({groups})'
+
+    def _having(self, index: int) -> str:
+        """The other stories of the community that hold word number `index`."""
+        if self.postgres:
+            match = f"s.search_vector @@ {self._tsquery(index)}"
+            return f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude AND {match}"
+        return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
+
+    def _tsquery(self, index: int) -> str:
+        return f"plainto_tsquery('{_CONFIGS[self.language]}', :w{index})"
+
+    def _params(self, words: list[str]) -> dict[str, object]:
+        if self.postgres:
+            return {f"w{index}": word for index, word in enumerate(words)}
+        scope = f'scope : "c{self.scope["community_id"]}"'
+        stems = (search_text.stem(word, self.language) for word in words)
+        return {f"m{index}": f'{scope} AND {_FTS_WORDS} : "{stem}"' for index, stem in enumerate(stems)}
+
+
+def _load(session: Session, ids: list[int]) -> list[Story]:
+    """The stories of `ids`, in that order."""
+    found = {story.id: story for story in session.scalars(select(Story).where(Story.id.in_(ids)))}
+    return [found[story_id] for story_id in ids if story_id in found]
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
