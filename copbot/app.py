@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from copbot.clock import Clock, SystemClock
 from copbot.config import Settings
 from copbot.i18n import translator
-from copbot.scheduler.housekeeping import Housekeeping
 from copbot.scheduler.loop import Loop
+from copbot.scheduler.planners import all_planners
 from copbot.slack import middleware
 from copbot.slack.client import REQUEST_BUDGET_SECONDS, make_web_client
 from copbot.slack.deps import Deps
@@ -138,7 +138,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine
         session_factory=session_factory,
         clock=clock,
         sender=bolt.sender,
-        planners=[Housekeeping()],
+        planners=all_planners(),
         tick_seconds=settings.tick_seconds,
     )
     return Copbot(

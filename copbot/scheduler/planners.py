@@ -1,0 +1,11 @@
+"""Every planner the loop runs each tick, in order. A feature with scheduled work adds its own here."""
+
+from __future__ import annotations
+
+from copbot.scheduler.housekeeping import Housekeeping
+from copbot.scheduler.loop import Planner
+
+
+def all_planners() -> list[Planner]:
+    """Fresh planners for one process (a planner may keep a little state, e.g. when it last ran)."""
+    return [Housekeeping()]
