@@ -7,6 +7,7 @@ inside a database transaction: claiming, rendering and recording are each their 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -16,7 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -50,6 +51,13 @@ class SenderSettings:
     call_timeout: float = 10.0
     threads: int = 8
     batch: int = 16
+
+
+def _finished(future: Future[None] | None) -> None:
+    """Wait for a task; one cancelled by `stop` counts as finished (futures.wait() would never return)."""
+    if future is not None:
+        with contextlib.suppress(CancelledError):
+            future.result()
 
 
 def worker_name() -> str:
@@ -101,8 +109,8 @@ class Sender:
             batch = self._in_transaction(self._claim_due)
             if not batch:
                 break
-            futures = [self._submit(self._delivering(claimed)) for claimed in batch]
-            wait([future for future in futures if future is not None])
+            for future in [self._submit(self._delivering(claimed)) for claimed in batch]:
+                _finished(future)
             handled += len(batch)
         return handled
 
