@@ -167,12 +167,16 @@ def _place(
     slack: CommunitySlack,
     holds: NameHolds,
 ) -> None:
-    """Store the draft in its channel (a new one made only while its names are held for this request)."""
-    _check_unique(session, team_id=community.team_id, draft=draft, community_id=community.id)
+    """Store the draft in its channel (a new one made only while its names are held for this request).
+
+    Uniqueness is checked once the names are held: whoever held them before us has committed by then (or
+    given up), so a community they stored is seen, and no channel is made for a name already taken.
+    """
     keys = [f"slug:{draft.slug}", f"name:{name_key(draft.name)}"]
     with holds.hold(community.team_id, keys) as held:
         if not held:
             raise Conflict(BEING_SAVED, field=SLUG)
+        _check_unique(session, team_id=community.team_id, draft=draft, community_id=community.id)
         if draft.new_channel is not None:
             channel_id = slack.create_channel(draft.new_channel)
         elif draft.channel_id == community.channel_id:
