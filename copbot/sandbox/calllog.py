@@ -18,7 +18,8 @@ class ApiCall:
     team_id: str | None
     status: int
     response: dict[str, Any]
-    at: float
+    at: float  # when it was answered
+    started: float = 0.0  # when it arrived
 
 
 class CallLog:

@@ -129,6 +129,7 @@ class WebApi:
         self.hub, self.log, self.faults, self.limiter = hub, log, faults, limiter
 
     def handle(self, method: str, query: str, body: bytes, *, authorization: str, content_type: str) -> Reply:
+        started = time.time()
         fault = self.faults.take(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
@@ -150,7 +151,7 @@ class WebApi:
         team_id = ws.team_id if ws else None
         # Copies: later changes to the workspace must not rewrite what was sent and answered.
         sent, answered = copy.deepcopy((args, reply.response))
-        self.log.record(ApiCall(method, sent, token, team_id, reply.status, answered, time.time()))
+        self.log.record(ApiCall(method, sent, token, team_id, reply.status, answered, time.time(), started))
         return reply
 
     def _answer(self, call: Call, token: str | None, parse_error: SlackError | None) -> Reply:
