@@ -57,6 +57,9 @@ def test_demo_transcript_shows_what_people_see(demo):
     assert "Votre équipe ou votre service: <plain_text_input>" in out
     assert "Bruno Lefèvre sees a DM from copbot:" in out
     assert "Commencez par partager une histoire : `/cop share`" in out
+    # Slack refuses Bruno's welcome once; the outbox keeps it, and the loop's next tick sends it.
+    refused = out.index("Slack answered 500 to the welcome DM.")
+    assert out.index("Bruno Lefèvre sees a DM from copbot:") > refused
     assert "Bruno Lefèvre sees copbot's App Home tab:" in out
     assert "Vos communautés" in out
     assert "Alice Martin sees copbot's App Home tab:" in out

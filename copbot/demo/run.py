@@ -8,6 +8,7 @@ from pathlib import Path
 
 from copbot.app import create_app
 from copbot.config import Settings
+from copbot.demo.clock import DemoClock
 from copbot.demo.people import PEOPLE, user_id
 from copbot.demo.script import STEPS, play
 from copbot.demo.story import DemoError, Story
@@ -56,7 +57,8 @@ def _play_against_sandbox(database_url: str, echo: Echo) -> None:
                 "database_url": database_url,
             }
         )
-        copbot = create_app(settings)
+        clock = DemoClock()
+        copbot = create_app(settings, clock=clock)
         server = serve_in_background(build_wsgi(copbot))
         try:
             driver = SlackDriver(
@@ -65,7 +67,7 @@ def _play_against_sandbox(database_url: str, echo: Echo) -> None:
                 signing_secret=DEMO_SIGNING_SECRET,
                 settle=copbot.sender.wait_idle,  # people read Slack once copbot sent what it decided
             )
-            play(Story(sandbox, workspace, driver, copbot, echo, steps=len(STEPS)))
+            play(Story(sandbox, workspace, driver, copbot, echo, steps=len(STEPS), clock=clock))
         finally:
             server.stop()
             copbot.close()

@@ -9,7 +9,8 @@ from copbot.demo.story import DemoError, Story
 from copbot.slack import ids
 
 SLUG = "testing-guild"
-EXPECTED_REFUSALS = {"already_in_channel"}  # copbot invites people who may already be in the channel
+# copbot invites people who may already be in the channel; the demo makes Slack fail once on purpose.
+EXPECTED_REFUSALS = {"already_in_channel", "internal_error"}
 JOINERS = (  # who joins through the modal: handle, experience, team, interests
     ("bruno", "new", "Quality", "exploratory testing, automation"),
     ("chen", "experienced", "Platform", "performance, observability"),
@@ -45,11 +46,19 @@ def welcome_post(story: Story) -> None:
 
 
 def bruno_joins_in_french(story: Story) -> None:
-    story.transcript.step("Bruno, whose Slack is in French, joins with /cop join")
+    story.transcript.step("Bruno, whose Slack is in French, joins with /cop join; Slack fails once")
     modal = story.command_opening_modal("bruno", f"join {SLUG}")
     story.show_modal("bruno", modal)
     handle, experience, team, interests = JOINERS[0]
+    story.sandbox.inject_fault("chat.postMessage", status=500)  # Slack has a bad moment
     story.submit(handle, modal, {"experience": experience, "team": team, "interests": interests})
+    if story.workspace.dm_messages(user_id("bruno")):
+        raise DemoError("the welcome DM arrived although Slack refused it")
+    story.transcript.note(
+        "Slack answered 500 to the welcome DM. Bruno's membership is saved; the DM waits in copbot's outbox."
+    )
+    story.pass_time(seconds=10)
+    story.transcript.note("Ten seconds later the loop's next tick sends it:")
     story.show_dm("bruno")
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from copbot.app import Copbot
+from copbot.demo.clock import DemoClock
 from copbot.demo.people import PEOPLE, user_id
 from copbot.demo.transcript import Echo, Transcript, blocks_to_lines
 from copbot.sandbox import DriverResponse, SlackDriver, SlackSandbox, Workspace
@@ -30,11 +32,13 @@ class Story:
         copbot: Copbot,
         echo: Echo,
         steps: int,
+        clock: DemoClock,
     ) -> None:
         self.sandbox = sandbox
         self.workspace = workspace
         self.driver = driver
         self.copbot = copbot
+        self.clock = clock
         self.transcript = Transcript(echo, total_steps=steps)
 
     # --- what people do -------------------------------------------------------------------------
@@ -89,6 +93,13 @@ class Story:
         event = {"type": "member_joined_channel", "user": user_id(handle), "channel": channel_id}
         event |= {"channel_type": "C", "team": self.workspace.team_id, "event_ts": "1.0"}
         self._expect_ok(self.driver.event(self.workspace, event), "member_joined_channel")
+
+    def pass_time(self, **delta: float) -> int:
+        """Time goes by (without waiting for it): the loop ticks once; the deliveries it handled."""
+        self.clock.advance(timedelta(**delta))
+        handled = self.copbot.loop.tick()
+        self.copbot.sender.wait_idle()
+        return handled
 
     # --- what people see ------------------------------------------------------------------------
 

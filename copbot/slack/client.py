@@ -33,6 +33,21 @@ WRITE_LOCK_MESSAGE = "Slack call while the request holds a database write lock"
 BUSY = N_("Slack is busy right now, so that didn't go through. Please try again in a minute.")
 
 
+class _AnsweredElsewhere(logging.Filter):
+    """slack_sdk logs Slack's HTML error pages (5xx) as errors; copbot reports each outcome itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to decode Slack API response")
+
+
+def sdk_logger() -> logging.Logger:
+    """The logger every client copbot makes gives slack_sdk."""
+    quiet = logging.getLogger("copbot.slack.sdk")
+    if not quiet.filters:
+        quiet.addFilter(_AnsweredElsewhere())
+    return quiet
+
+
 class SlackBusy(CopbotError):
     """Slack rate-limited, failed or was too slow for a call a request cannot do without."""
 
@@ -47,6 +62,7 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=AUTHORIZE_TIMEOUT_SECONDS,  # type: ignore[arg-type] # urllib takes a float; the stub says int
         retry_handlers=[],
+        logger=sdk_logger(),
     )
 
 
@@ -61,7 +77,7 @@ class RequestClient(WebClient):
         deadline: float,
         holds_write_lock: Callable[[], bool],
     ) -> None:
-        super().__init__(token=token, base_url=base_url, retry_handlers=[])
+        super().__init__(token=token, base_url=base_url, retry_handlers=[], logger=sdk_logger())
         self._deadline = deadline
         self._holds_write_lock = holds_write_lock
 

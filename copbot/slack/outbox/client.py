@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copbot.clock import Clock
 from copbot.domain.deliveries import CHANNEL_BURST, CHANNEL_PACE
+from copbot.slack.client import sdk_logger
 from copbot.store import gates
 from copbot.store.db import unit_of_work
 
@@ -71,7 +72,9 @@ class SenderClient(WebClient):
     def __init__(
         self, *, token: str, base_url: str, timeout: float, team_id: str, gate_keeper: GateKeeper
     ) -> None:
-        super().__init__(token=token, base_url=base_url, timeout=int(timeout), retry_handlers=[])
+        super().__init__(
+            token=token, base_url=base_url, timeout=int(timeout), retry_handlers=[], logger=sdk_logger()
+        )
         self._team_id = team_id
         self._gate_keeper = gate_keeper
 
