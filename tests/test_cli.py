@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from copbot.store import migrate
 
 COPBOT = [sys.executable, "-m", "copbot"]
 SLACK_VARIABLES = (
@@ -33,7 +37,7 @@ def test_help_lists_every_command(tmp_path):
     """`copbot --help` lists demo, run, serve, db and manifest."""
     result = _run(["--help"], tmp_path)
     assert result.returncode == 0
-    for command in ("demo", "run", "serve", "db", "manifest"):
+    for command in ("demo", "run", "serve", "worker", "db", "manifest"):
         assert f"  {command} " in result.stdout
 
 
@@ -119,3 +123,38 @@ def test_manifest_with_request_url(tmp_path):
     assert "url: https://cop.example.org/slack/events" in result.stdout
     assert "https://cop.example.org/slack/oauth_redirect" in result.stdout
     assert "socket_mode_enabled: false" in result.stdout
+
+
+def test_db_upgrade_reports_the_duplicates_it_resolved(tmp_path):
+    """Communities stored twice under one name before 0002: `copbot db upgrade` says what it changed."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade_to(url, "0001")
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, name, installed_at) VALUES ('T1', '', '2026-01-01')")
+        )
+        for number, name in enumerate(("Testing Guild", "testing guild")):
+            connection.execute(
+                text(
+                    "INSERT INTO communities (team_id, slug, name, purpose, audience, channel_id, "
+                    "timezone, language, prompt_cadence, prompt_weekday, prompt_time, "
+                    "pairing_every_weeks, pairing_weekday, pairing_group_size, created_by, created_at, "
+                    "updated_at) VALUES ('T1', :slug, :name, 'p', 'a', :channel, 'UTC', 'en', 'off', 0, "
+                    "'10:00:00', 0, 0, 2, 'U1', '2026-01-01', '2026-01-01')"
+                ),
+                {"slug": f"s{number}", "name": name, "channel": f"C{number}"},
+            )
+    engine.dispose()
+    result = _run(["db", "upgrade"], tmp_path, COPBOT_DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Note: community 2 “testing guild” renamed “testing guild (2)”: the name was taken" in result.stdout
+    )
+
+
+def test_worker_without_a_token_stops_with_one_line(tmp_path):
+    """`copbot worker` needs a bot token (or OAuth credentials), and says so in one line."""
+    result = _run(["worker"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("copbot: SLACK_BOT_TOKEN is not set: ")

@@ -59,3 +59,13 @@ def test_enums_are_stored_by_value(session_factory):
     assert tuple(raw) == ("organiser", "practising")
     assert loaded.role is Role.ORGANISER
     assert loaded.experience is Experience.PRACTISING
+
+
+def test_a_savepoint_is_undone_with_its_transaction(session_factory):
+    """Writes inside a savepoint are rolled back with the transaction around it (SQLite too)."""
+    with session_factory() as session:
+        with session.begin_nested():
+            session.add(Workspace(team_id="T0SAVE", installed_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.rollback()
+    with session_factory() as session:
+        assert session.get(Workspace, "T0SAVE") is None
