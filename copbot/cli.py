@@ -94,15 +94,21 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 
 @main.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address for /healthz and /metrics.")  # noqa: S104
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="Serve /healthz and /metrics on this port (none: not served).",
+)
 @_settings_errors_exit
-def worker() -> None:
+def worker(host: str, port: int | None) -> None:
     """Run only the loop: send what is due, plan what becomes due (needs a token or OAuth credentials)."""
     from copbot.runner import run_worker  # noqa: PLC0415
 
     settings = _settings()
     if not settings.oauth_enabled:
         settings.require("slack_bot_token")
-    run_worker(settings)
+    run_worker(settings, host=host, port=port)
 
 
 @main.group()

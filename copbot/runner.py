@@ -25,7 +25,7 @@ from copbot.app import Copbot, create_app
 from copbot.config import Settings, SettingsError
 from copbot.slack.client import make_web_client
 from copbot.store.migrate import is_up_to_date
-from copbot.web import build_wsgi
+from copbot.web import build_worker_wsgi, build_wsgi, serve_in_background
 
 logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -81,8 +81,8 @@ def run_socket_mode(settings: Settings) -> None:
     copbot.close()
 
 
-def run_worker(settings: Settings) -> None:
-    """Run only the loop (no Slack requests served) until SIGTERM or SIGINT."""
+def run_worker(settings: Settings, *, host: str, port: int | None) -> None:
+    """Run only the loop until SIGTERM or SIGINT; serve /healthz and /metrics on `port` when given."""
     check_schema(settings)
     if not settings.scheduler:
         raise SettingsError("COPBOT_SCHEDULER=off: `copbot worker` runs nothing but the loop; unset it")
@@ -92,9 +92,12 @@ def run_worker(settings: Settings) -> None:
         if team_id is not None:
             copbot.token_works(team_id)
         copbot.start_loop()
+        server = serve_in_background(build_worker_wsgi(copbot), host, port) if port is not None else None
         logger.info("copbot worker running the loop; SIGTERM or Ctrl-C stops it")
         stop.wait()
     logger.info("Stopping the loop")
+    if server is not None:
+        server.stop()
     copbot.close()
 
 

@@ -53,6 +53,21 @@ def build_wsgi(copbot: Copbot) -> WSGIApplication:
     )
 
 
+def build_worker_wsgi(copbot: Copbot) -> WSGIApplication:
+    """What `copbot worker --port` serves: /healthz (database and loop) and /metrics, nothing from Slack."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            return _healthz(copbot, start_response)
+        if path == "/metrics":
+            body, content_type = metrics.render()
+            return _plain(start_response, "200 OK", body, content_type)
+        return _plain(start_response, "404 Not Found", b"not found", "text/plain")
+
+    return application
+
+
 def _healthz(copbot: Copbot, start_response: StartResponse) -> Iterable[bytes]:
     try:
         with copbot.engine.connect() as connection:
@@ -60,6 +75,10 @@ def _healthz(copbot: Copbot, start_response: StartResponse) -> Iterable[bytes]:
     except Exception:
         logger.exception("health check: the database does not answer")
         body = json.dumps({"status": "error", "database": "unreachable"})
+        return _plain(start_response, "503 Service Unavailable", body.encode(), "application/json")
+    if copbot.loop.stalled():
+        logger.error("health check: the loop has not ticked for a while")
+        body = json.dumps({"status": "error", "loop": "stalled"})
         return _plain(start_response, "503 Service Unavailable", body.encode(), "application/json")
     return _plain(start_response, "200 OK", json.dumps({"status": "ok"}).encode(), "application/json")
 

@@ -65,7 +65,7 @@ def start(args: list[str], env: dict[str, str], log: Path) -> Running:
 
 
 def start_serve(env: dict[str, str], log: Path) -> Running:
-    port = _free_port()
+    port = free_port()
     running = start(
         ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"], env, log
     )
@@ -84,7 +84,7 @@ def start_serve(env: dict[str, str], log: Path) -> Running:
     raise AssertionError(f"copbot serve was not healthy within {START_TIMEOUT} s:\n{running.output()}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

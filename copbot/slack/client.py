@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from copbot import metrics
 from copbot.config import Settings
 from copbot.domain.errors import CopbotError
 from copbot.domain.text import N_
@@ -53,6 +54,14 @@ class SlackBusy(CopbotError):
 
     def __init__(self) -> None:
         super().__init__(BUSY)
+
+
+def api_error_code(error: SlackApiError) -> str:
+    """Slack's error code, or "HTTP <status>" for an answer that is an error page (5xx) rather than JSON."""
+    status = error.response.status_code
+    if status >= 500:  # noqa: PLR2004
+        return f"HTTP {status}"
+    return str(error.response.get("error") or f"HTTP {status}")
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -92,10 +101,12 @@ class RequestClient(WebClient):
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as error:
+            metrics.slack_api_error(api_method, api_error_code(error))
             if error.response.status_code == 429 or error.response.status_code >= 500:  # noqa: PLR2004
                 logger.warning("%s answered %s during a request", api_method, error.response.status_code)
                 raise SlackBusy from None
             raise
         except OSError as error:  # timeouts and connection failures
+            metrics.slack_api_error(api_method, "no_answer")
             logger.warning("%s failed during a request: %s", api_method, error)
             raise SlackBusy from None

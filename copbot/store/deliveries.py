@@ -202,8 +202,8 @@ def release_all(session: Session, *, worker: str, now: datetime) -> int:
     return _rowcount(session, statement)
 
 
-def skip_expired(session: Session, *, now: datetime) -> int:
-    """Deliveries whose time has passed are skipped (and counted), never sent late in a burst."""
+def skip_expired(session: Session, *, now: datetime) -> list[str]:
+    """Deliveries whose time has passed are skipped, never sent late in a burst; their kinds, one each."""
     expired = Delivery.expires_at <= now
     waiting = or_(
         Delivery.status == DeliveryStatus.PENDING,
@@ -219,8 +219,10 @@ def skip_expired(session: Session, *, now: datetime) -> int:
             last_error=EXPIRED,
             updated_at=now,
         )
+        .returning(Delivery.kind)
+        .execution_options(synchronize_session=False)
     )
-    return _rowcount(session, statement)
+    return list(session.scalars(statement))
 
 
 def prune(session: Session, *, now: datetime, events_kept: timedelta, deliveries_kept: timedelta) -> int:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from copbot_processes import environment, start, start_serve, wait_until
+from copbot_processes import environment, free_port, start, start_serve, wait_until
 from factories import make_community, make_member, make_story
 from sqlalchemy import func, select
 
@@ -55,14 +56,19 @@ def test_a_replica_killed_between_commit_and_send_loses_nothing_and_repeats_noth
     wait_until(lambda: _sent(session_factory, "channel.invite"), timeout=15, what="the invitation sent")
     serve.kill()  # the welcome post is claimed, unsent, its process gone
 
+    port = free_port()
     if taken_over_by == "a restarted replica":
         other = start_serve(env, tmp_path / "restarted.log")
     else:
-        other = start(["worker"], env, tmp_path / "worker.log")
+        other = start(["worker", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path / "worker.log")
     try:
         wait_until(
             lambda: _sent(session_factory, "community.pin"), timeout=40, what="the welcome posted and pinned"
         )
+        if taken_over_by != "a restarted replica":  # the worker's own /healthz and /metrics
+            assert _get(f"http://127.0.0.1:{port}/healthz") == '{"status": "ok"}'
+            metrics = _get(f"http://127.0.0.1:{port}/metrics")
+            assert 'copbot_deliveries_total{kind="community.welcome",status="sent"} 1.0' in metrics
     finally:
         other.stop()
     with session_factory() as session:
@@ -72,6 +78,11 @@ def test_a_replica_killed_between_commit_and_send_loses_nothing_and_repeats_noth
     assert len(workspace.dm_messages(people.chen)) == 1
     assert len([call for call in sandbox.calls("conversations.invite") if call.response.get("ok")]) == 1
     assert _statuses(session_factory) == Counter({"sent": 4})
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return answer.read().decode()
 
 
 def _seed_posts(workspace, session_factory) -> None:

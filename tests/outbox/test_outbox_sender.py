@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
 from conftest import T0
 from factories import make_community, make_member, make_story
+from prometheus_client import REGISTRY
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
 from copbot.services import stories
 from copbot.store.db import unit_of_work
+from copbot.web import build_wsgi, serve_in_background
 
 
 @pytest.fixture
@@ -208,3 +213,45 @@ def test_the_loop_ticks_by_itself(app_with, notice, workspace, people):
     app.loop.stop()
     assert len(workspace.dm_messages(people.chen)) == 1
     assert app.loop.last_tick_at is not None
+
+
+def test_metrics_count_deliveries_by_kind_and_status(app, notice, workspace, people, sandbox):
+    """copbot_deliveries_total and copbot_slack_api_errors_total count what the sender did."""
+    before = _sample("copbot_deliveries_total", {"kind": "notice", "status": "sent"})
+    errors = _sample("copbot_slack_api_errors_total", {"method": "chat.postMessage", "code": "cannot_dm_bot"})
+    notice(workspace.team_id, people.chen, "counted")
+    notice(workspace.team_id, people.dana, "refused")
+    sandbox.inject_fault("chat.postMessage", error="cannot_dm_bot")
+    app.loop.tick()
+    assert _sample("copbot_deliveries_total", {"kind": "notice", "status": "sent"}) == before + 1
+    assert (
+        _sample("copbot_slack_api_errors_total", {"method": "chat.postMessage", "code": "cannot_dm_bot"})
+        == errors + 1
+    )
+
+
+def test_the_health_check_notices_a_stalled_loop(app_with):
+    """A loop that stopped ticking makes /healthz say so (503), so that the process gets replaced."""
+    app = app_with(tick_seconds=0.05)
+    app.loop._stall_after = 0.5
+    app.start_loop()
+    server = serve_in_background(build_wsgi(app))
+    try:
+        assert _health(server.url) == (200, {"status": "ok"})
+        app.loop._scheduler.pause()  # the ticks stop coming, as when a thread is stuck
+        time.sleep(0.8)
+        assert _health(server.url) == (503, {"status": "error", "loop": "stalled"})
+    finally:
+        server.stop()
+
+
+def _health(url):
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _sample(name, labels):
+    return REGISTRY.get_sample_value(name, labels) or 0.0

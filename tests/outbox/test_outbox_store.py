@@ -52,7 +52,7 @@ def test_past_its_time_a_delivery_is_skipped_and_counted(notice, session_factory
     notice("T1", "U1", "stale")  # a notice to a DM is worth an hour
     notice("T1", "U1", "fresh", now=later(minutes=50))
     with unit_of_work(session_factory) as session:
-        assert store.skip_expired(session, now=later(minutes=61)) == 1
+        assert store.skip_expired(session, now=later(minutes=61)) == ["notice"]
     assert [(key, status, error) for key, status, _, error in deliveries()] == [
         ("notice:stale", "skipped", "expired"),
         ("notice:fresh", "pending", None),

@@ -14,9 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from copbot import metrics
 from copbot.clock import Clock
 from copbot.domain.deliveries import CHANNEL_BURST, CHANNEL_PACE
-from copbot.slack.client import sdk_logger
+from copbot.slack.client import api_error_code, sdk_logger
 from copbot.store import gates
 from copbot.store.db import unit_of_work
 
@@ -84,11 +85,15 @@ class SenderClient(WebClient):
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as error:
+            metrics.slack_api_error(api_method, api_error_code(error))
             if error.response.status_code != 429:  # noqa: PLR2004
                 raise
             retry_after = _retry_after(error.response.headers)
             until = self._gate_keeper.rate_limited(self._team_id, api_method, channel, retry_after)
             raise Gated(until) from None
+        except OSError:
+            metrics.slack_api_error(api_method, "no_answer")
+            raise
 
 
 def _channel(kwargs: dict[str, Any]) -> str | None:

@@ -25,9 +25,11 @@ from typing import TypeVar
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from copbot import metrics
 from copbot.clock import Clock
 from copbot.domain.deliveries import SlackRefusal, Verdict, gives_up, retry_delay, verdict
 from copbot.services import outbox
+from copbot.slack.client import api_error_code
 from copbot.slack.outbox.client import Gated, GateKeeper, SenderClient
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Refused, Sent
 from copbot.slack.people import People
@@ -101,9 +103,10 @@ class Sender:
     def send_due(self, *, seconds: float) -> int:
         """Send what is due, batch after batch, for at most about `seconds`; the number handled."""
         skipped = self._in_transaction(lambda session: deliveries.skip_expired(session, now=self._now()))
+        for kind in skipped:
+            self._finished(kind, "skipped")
         if skipped:
-            self._count("skipped", skipped)
-            logger.info("skipped %d deliveries whose time had passed", skipped)
+            logger.info("skipped %d deliveries whose time had passed", len(skipped))
         handled, deadline = 0, time.monotonic() + seconds
         while not self._stopping.is_set() and time.monotonic() < deadline:
             batch = self._in_transaction(self._claim_due)
@@ -164,10 +167,7 @@ class Sender:
             self._count("gated")
             self._release(delivery, gated.until, reason=None, counts_as_attempt=False)
         except SlackApiError as error:
-            status = error.response.status_code
-            # A 5xx comes as an HTML page: its status says more than the text slack_sdk puts in "error".
-            code = str(error.response.get("error") or "") if status < 500 else f"HTTP {status}"  # noqa: PLR2004
-            self._refused(delivery, kind, SlackRefusal(status, code))
+            self._refused(delivery, kind, SlackRefusal(error.response.status_code, api_error_code(error)))
         except Refused as refused:
             self._refused(delivery, kind, SlackRefusal(refused.status, refused.error))
         except OSError as error:  # no answer: a timeout or a lost connection
@@ -198,7 +198,7 @@ class Sender:
             now = self._now()
             ts = sent.ts if sent else None
             if deliveries.mark_sent(session, delivery.id, worker=self.worker, now=now, message_ts=ts):
-                self._count("sent")
+                self._finished(delivery.kind, "sent")
                 if sent is not None:
                     kind.after_sent(session, delivery, sent, now)
             else:
@@ -234,7 +234,7 @@ class Sender:
         def record(session: Session) -> None:
             now = self._now()
             if deliveries.mark_failed(session, delivery.id, worker=self.worker, now=now, reason=reason):
-                self._count("failed")
+                self._finished(delivery.kind, "failed")
                 outbox.channel_refused(session, delivery, reason=reason, now=now)
                 if kind is not None:
                     kind.after_failed(session, delivery, reason, now)
@@ -293,9 +293,13 @@ class Sender:
         finally:
             self._done()
 
-    def _count(self, outcome: str, number: int = 1) -> None:
+    def _count(self, outcome: str) -> None:
         with self._idle:
-            self._counts[outcome] += number
+            self._counts[outcome] += 1
+
+    def _finished(self, kind: str, status: str) -> None:
+        self._count(status)
+        metrics.delivery_finished(kind, status)
 
     def _done(self) -> None:
         with self._idle:
