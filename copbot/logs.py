@@ -17,7 +17,15 @@ import structlog
 from structlog.types import EventDict, WrappedLogger
 
 # Loggers that print payloads or tokens below INFO.
-CHATTY = ("slack_sdk", "slack_bolt", "copbot.bolt", "urllib3", "websocket", "gunicorn.access")
+CHATTY = (
+    "slack_sdk",
+    "copbot.slack.sdk",
+    "slack_bolt",
+    "copbot.bolt",
+    "urllib3",
+    "websocket",
+    "gunicorn.access",
+)
 _TOKEN = re.compile(r"\bxox[a-z]?[.-][A-Za-z0-9.-]+|\bxapp-[A-Za-z0-9-]+|([?&]code=)[^&\s\"']+")
 _SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,

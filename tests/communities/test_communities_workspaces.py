@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import pytest
-from communities_support import Forms, ephemeral_text, stored_communities
+from communities_support import ANSWERS, Forms, ephemeral_text, stored_communities
+
+from copbot.sandbox import payloads, viewstore
+from copbot.sandbox.driver import FORM
+from copbot.sandbox.forms import fill
 
 
 @pytest.fixture
@@ -59,3 +66,19 @@ def test_organisers_are_per_workspace(both, multi_driver, workspace, other_works
     assert olga not in acme
     assert f"<@{olga}>" in beta
     assert people.chen not in beta
+
+
+def test_a_create_is_stored_in_the_authorised_workspace_whatever_the_body_says(
+    multi_driver, workspace, other_workspace, people, session_factory
+):
+    """A view submission authorised for Acme but naming Beta in team.id creates nothing in Beta."""
+    acme = Forms(multi_driver, workspace)
+    view = acme.open_create(people.chen)
+    held = viewstore.set_values(workspace, view["id"], fill(view, {**ANSWERS, "new_channel": "cop-forged"}))
+    body = payloads.view_submission(workspace, people.chen, held)
+    body["view"]["app_installed_team_id"] = workspace.team_id  # what Bolt authorises with
+    body["team"] = {"id": other_workspace.team_id, "domain": other_workspace.domain}  # the forgery
+    response = multi_driver.post(urlencode({"payload": json.dumps(body)}).encode(), FORM)
+    assert response.status < 500
+    assert stored_communities(session_factory, other_workspace.team_id) == []
+    assert [c.slug for c in stored_communities(session_factory, workspace.team_id)] in ([], ["testing"])

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 
 FAST = {"COPBOT_TICK_SECONDS": "0.5", "COPBOT_DELIVERY_LEASE_SECONDS": "5"}
 CHANNELS, PER_CHANNEL = 100, 10
+SENDER_THREADS = 4
 
 
 def _statuses(session_factory) -> Counter[str]:
@@ -85,12 +86,12 @@ def _get(url: str) -> str:
         return answer.read().decode()
 
 
-def _seed_posts(workspace, session_factory) -> None:
-    """CHANNELS communities, each with PER_CHANNEL stories whose posts are due now (the real time)."""
+def _seed_posts(workspace, session_factory, *, channels: int = CHANNELS) -> None:
+    """`channels` communities, each with PER_CHANNEL stories whose posts are due now (the real time)."""
     author = workspace.add_user("author", real_name="Author")
     now = datetime.now(UTC)
     with unit_of_work(session_factory) as session:
-        for number in range(CHANNELS):
+        for number in range(channels):
             channel = workspace.add_channel(f"c{number}", bot_is_member=True)
             community = make_community(
                 session,
@@ -153,3 +154,38 @@ def _assert_retry_after_honoured_without_stalling(posts) -> None:
         assert len([call for call in window if call.args["channel"] == channel]) <= CHANNEL_BURST - 1
         went_on += any(call.args["channel"] != channel for call in window)
     assert went_on >= len(limited) * 0.9  # the others did not wait for one channel's Retry-After
+
+
+def test_a_replica_killed_in_the_middle_of_a_fan_out(
+    sandbox, workspace, database_url, session_factory, tmp_path
+):
+    """Two replicas and a worker share a 500-post fan-out; one is SIGKILLed: all arrive.
+
+    A post the killed replica had handed to Slack but not yet recorded is sent again once its lease ends
+    (chat.postMessage has no idempotency key): at most one repeat per sender thread of that replica.
+    """
+    env = environment(
+        workspace, sandbox, database_url, tmp_path / "tmp", COPBOT_SENDER_THREADS=str(SENDER_THREADS), **FAST
+    )
+    replicas = [start_serve(env, tmp_path / f"serve{n}.log") for n in range(2)]
+    worker = start(["worker"], env, tmp_path / "worker.log")
+    try:
+        sandbox.wait_for_calls("auth.test", 1, timeout=30)
+        _seed_posts(workspace, session_factory, channels=50)
+        wait_until(lambda: _statuses(session_factory)["sent"] >= 100, timeout=120, what="a fifth sent")
+        replicas[0].kill()
+        wait_until(
+            lambda: _statuses(session_factory)["sent"] == 500, timeout=180, what="all 500 sent", every=1
+        )
+    finally:
+        for process in (*replicas, worker):
+            process.stop()
+    titles = Counter(
+        call.args["text"].rsplit(": ", 1)[-1]
+        for call in sandbox.calls("chat.postMessage")
+        if call.status == 200
+    )
+    assert len(titles) == 500
+    repeated = sum(count - 1 for count in titles.values())
+    assert repeated <= SENDER_THREADS
+    assert _statuses(session_factory) == Counter({"sent": 500})
