@@ -22,6 +22,8 @@ class StoryDraft:
     title: str
     body: str
     tags: tuple[str, ...]
+    lesson: str = ""  # "What I learned", optional
+    ask_me: bool = True  # "Others may ask me about this"
 
 
 def validate_story(title: str | None, body: str | None, tags: str | None) -> StoryDraft:

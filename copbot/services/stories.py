@@ -52,7 +52,7 @@ def share_target(session: Session, *, team_id: str, user_id: str, community_name
     """The community named (the person must be in it), else theirs: the only one, or a choice."""
     if community_name:
         community = find_community(session, team_id=team_id, name=community_name)
-        _active_member(session, community, user_id)
+        active_member(session, community, user_id)
         return ShareTarget(fixed=_choice(community), choices=[])
     joined = joined_communities(session, team_id=team_id, user_id=user_id)
     if not joined:
@@ -69,7 +69,7 @@ def shareable_community(
 ) -> CommunityChoice:
     """A community the person may share with, by an id from a button (untrusted)."""
     community = get_community(session, team_id=team_id, community_id=community_id)
-    _active_member(session, community, user_id)
+    active_member(session, community, user_id)
     return _choice(community)
 
 
@@ -85,7 +85,7 @@ def share_story(
 ) -> int:
     """Keep the story; its post in the community's channel follows the commit. The story's id."""
     community = get_community(session, team_id=team_id, community_id=community_id)
-    member = _active_member(session, community, user_id)
+    member = active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
     deliver_post(session, story, community, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
@@ -158,6 +158,8 @@ def _keep(
         title=draft.title,
         body=draft.body,
         tags=list(draft.tags),
+        lesson=draft.lesson,
+        ask_me=draft.ask_me,
         language=community.language,
         created_at=now,
         updated_at=now,
@@ -168,7 +170,8 @@ def _keep(
     return story
 
 
-def _active_member(session: Session, community: Community, user_id: str) -> Member:
+def active_member(session: Session, community: Community, user_id: str) -> Member:
+    """The person's current membership; NotAllowed offers to join when they are not in the community."""
     member = membership(session, community_id=community.id, user_id=user_id)
     if member is None or member.left_at is not None:
         raise NotAllowed("Join {name} first: `/cop join {slug}`", name=community.name, slug=community.slug)

@@ -54,3 +54,9 @@ SESSION_EDIT_BUTTON: Final = "session_edit_open"  # organisers, in /cop sessions
 SESSION_CANCEL_BUTTON: Final = "session_cancel_open"  # organisers, in /cop sessions
 SESSION_TAKEAWAY_BUTTON: Final = "session_takeaway_open"  # the "what did you take away?" question
 SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its value is the caller's
+
+# Stories: paging /cop stories (the value is the search as JSON), "This helped me" on a channel post (the
+# value is the story id).
+STORIES_PREVIOUS: Final = "stories_previous"
+STORIES_NEXT: Final = "stories_next"
+STORY_HELPED: Final = "story_helped"

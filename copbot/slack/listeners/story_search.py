@@ -1,0 +1,87 @@
+"""`/cop stories [community] [words]` and its paging buttons."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from slack_bolt import Ack, App, BoltContext
+
+from copbot.domain.errors import CopbotError, NotFound
+from copbot.i18n import N_
+from copbot.services import notices, story_search
+from copbot.slack.blocks.story_search import build_stories_found
+from copbot.slack.ids import STORIES_NEXT, STORIES_PREVIOUS
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.membership import tell
+
+STALE = N_("That search has expired. Please search again with `/cop stories`.")
+
+
+class PageRequest(BaseModel):
+    """What a paging button carries."""
+
+    community_id: int
+    words: str
+    page: int
+
+
+def handle_stories(request: CommandRequest) -> None:
+    try:
+        found = story_search.find_stories(
+            request.session, team_id=request.team_id, user_id=request.user_id, args=request.text.args
+        )
+    except CopbotError as error:
+        request.refuse(error)
+        return
+    request.ack(**build_stories_found(request.tr, found))
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "stories",
+        N_("stories [community] [words]"),
+        N_("search the stories your community shared"),
+        handle_stories,
+    ),
+)
+
+
+def register(app: App) -> None:
+    app.action(STORIES_PREVIOUS)(turn_page)
+    app.action(STORIES_NEXT)(turn_page)
+
+
+def turn_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Another page replaces the one clicked (through its response_url, after the answer)."""
+    ack()
+    team_id, user_id = str(context.team_id), str(context.user_id)
+    try:
+        wanted = _page_request(body["actions"][0].get("value"))
+        found = story_search.stories_page(
+            context["session"],
+            team_id=team_id,
+            user_id=user_id,
+            community_id=wanted.community_id,
+            words=wanted.words,
+            page=wanted.page,
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+        return
+    notices.respond(
+        context["session"],
+        team_id=team_id,
+        response_url=body["response_url"],
+        body={"replace_original": True, **build_stories_found(context["tr"], found)},
+        key=context["origin"],
+        now=context["deps"].clock.now(),
+    )
+
+
+def _page_request(value: object) -> PageRequest:
+    try:
+        return PageRequest.model_validate(json.loads(str(value)))
+    except (ValueError, ValidationError):
+        raise NotFound(STALE) from None

@@ -1,0 +1,196 @@
+"""`/cop stories [community] [words]`: ranked search over signed HTTP, in English and French; refusals."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from copbot.domain.stories import StoryDraft
+from copbot.services.stories import share_story
+from copbot.slack.ids import STORIES_NEXT, STORIES_PREVIOUS
+from copbot.store.models import Community, Delivery, Story
+
+
+def tell(session_factory, clock, place, user_id, title, body, lesson=""):
+    """Store a story the way sharing does, a minute after the previous one."""
+    clock.advance(minutes=1)
+    with session_factory() as session, session.begin():
+        return share_story(
+            session,
+            team_id=session.get(Community, place.id).team_id,
+            user_id=user_id,
+            community_id=place.id,
+            draft=StoryDraft(title=title, body=body, tags=(), lesson=lesson),
+            origin=f"test-{title}",
+            now=clock.now(),
+        )
+
+
+def search(driver, workspace, user_id, text):
+    response = driver.command(workspace, user_id, text=f"stories {text}".rstrip())
+    assert response.status == 200
+    return response.json
+
+
+def click(driver, workspace, user_id, action_id, value, channel):
+    """A click on a button of an ephemeral answer (which Slack sends without the message itself)."""
+    answer = {"message_ts": "1700000000.000100", "channel": channel}
+    return driver.action(workspace, user_id, action_id, value=value, message=answer)
+
+
+def titles(answer) -> list[str]:
+    return [
+        block["text"]["text"].split("\n")[0].strip("*")
+        for block in answer["blocks"]
+        if block["type"] == "section"
+    ][1:]
+
+
+def test_french_word_forms_find_each_other(driver, workspace, people, design, session_factory, clock):
+    """In a French community, "partagé" finds a story that says "partager", and "equipe" finds "équipe"."""
+    tell(
+        session_factory,
+        clock,
+        design,
+        people.bruno,
+        "Revue",
+        "Il faut partager les maquettes tôt.",
+    )
+    tell(
+        session_factory, clock, design, people.chen, "Une équipe soudée", "Notre équipe a appris à dire non."
+    )
+    tell(session_factory, clock, design, people.chen, "Couleurs", "Le contraste compte.")
+
+    assert titles(search(driver, workspace, people.bruno, "design partagé")) == ["Revue"]
+    answer = search(driver, workspace, people.bruno, "design equipe")
+    assert titles(answer) == ["Une équipe soudée"]
+    assert answer["response_type"] == "ephemeral"
+    assert answer["blocks"][0]["text"]["text"] == "1 histoire de Design correspond à « equipe »"
+
+
+def test_english_word_forms_find_each_other(driver, workspace, people, testing, session_factory, clock):
+    """A search for "testing" finds "tests"; the answer names the author and the date as a Slack token."""
+    tell(session_factory, clock, testing, people.chen, "Flaky", "Our tests failed at night.")
+    tell(session_factory, clock, testing, people.alice, "Charters", "Time boxes work.")
+
+    answer = search(driver, workspace, people.alice, "testing testing")
+    assert titles(answer) == ["Flaky"]
+    assert answer["blocks"][0]["text"]["text"] == "1 story in Testing matches “testing”"
+    [byline] = [block for block in answer["blocks"] if block["type"] == "context"]
+    stamp = int(clock.now().timestamp()) - 60
+    when = clock.now().date().isoformat()
+    assert byline["elements"][0]["text"] == f"<@{people.chen}>, <!date^{stamp}^{{date_short}}|{when}>"
+
+
+def test_a_lesson_is_searched_and_shown(driver, workspace, people, testing, session_factory, clock):
+    """A word only in "What I learned" finds the story, and the lesson is what the result shows."""
+    tell(
+        session_factory,
+        clock,
+        testing,
+        people.chen,
+        "Night builds",
+        "Long story.",
+        lesson="Quarantine early.",
+    )
+    answer = search(driver, workspace, people.chen, "quarantined")
+    assert answer["blocks"][2]["text"]["text"] == "*Night builds*\nQuarantine early."
+
+
+def test_no_words_gives_the_latest_first(driver, workspace, people, testing, session_factory, clock):
+    """`/cop stories` alone lists the community's stories, newest first."""
+    for title in ("One", "Two", "Three"):
+        tell(session_factory, clock, testing, people.chen, title, f"Story {title}.")
+    answer = search(driver, workspace, people.chen, "")
+    assert answer["blocks"][0]["text"]["text"] == "The latest stories shared in Testing"
+    assert titles(answer) == ["Three", "Two", "One"]
+
+
+def test_engine_syntax_is_searched_as_plain_words(driver, workspace, people, testing, session_factory, clock):
+    """Quotes, NEAR, stars, minus signs, colons and a lone parenthesis are words, not query syntax."""
+    tell(session_factory, clock, testing, people.chen, "Flaky", "Flaky tests near the release.")
+    answer = search(driver, workspace, people.chen, 'testing "flaky NEAR(tests* -release: (')
+    assert titles(answer) == ["Flaky"]
+    assert titles(search(driver, workspace, people.chen, "testing AND OR NOT *")) == []
+
+
+def test_pages_turn_with_buttons(driver, workspace, people, testing, session_factory, clock):
+    """Seven matches make two pages; Next and Previous replace the answer through its response_url."""
+    for number in range(7):
+        tell(session_factory, clock, testing, people.chen, f"Retro {number}", "A retro about flaky tests.")
+    first = search(driver, workspace, people.chen, "flaky")
+    assert len(titles(first)) == 5
+    [buttons] = [block for block in first["blocks"] if block["type"] == "actions"]
+    [following] = buttons["elements"]
+    assert following["action_id"] == STORIES_NEXT
+
+    click(driver, workspace, people.chen, STORIES_NEXT, following["value"], testing.channel)
+    [response] = workspace.responses(people.chen)
+    assert response["replace_original"] is True
+    assert len(titles(response)) == 2
+    assert [e["action_id"] for e in response["blocks"][-1]["elements"]] == [STORIES_PREVIOUS]
+
+
+def test_a_forged_page_button_is_refused(driver, workspace, people, testing, design, session_factory, clock):
+    """A paging value naming a community the person is not in, or garbage, shows nothing of it."""
+    tell(session_factory, clock, design, people.bruno, "Secret", "Design only.")
+    value = json.dumps({"community_id": design.id, "words": "", "page": 1})
+    click(driver, workspace, people.alice, STORIES_NEXT, value, testing.channel)
+    click(driver, workspace, people.alice, STORIES_NEXT, "{not json", testing.channel)
+    shown = json.dumps(workspace.responses(people.alice))
+    assert "Secret" not in shown
+    assert "Join Design first" in shown
+    assert "That search has expired." in shown
+
+
+def test_five_thousand_characters_are_refused(driver, workspace, people, testing, session_factory):
+    """A search of 5,000 characters is refused with the limit, and nothing is written."""
+    with session_factory() as session:
+        before = session.scalar(select(func.count(Delivery.id)))
+    answer = search(driver, workspace, people.chen, "testing " + "word " * 1000)
+    assert answer == {
+        "response_type": "ephemeral",
+        "text": answer["text"],
+    }
+    assert answer["text"].startswith("Please search with a few words: at most 200 characters")
+    with session_factory() as session:
+        assert session.scalar(select(func.count(Delivery.id))) == before
+        assert session.scalar(select(func.count(Story.id))) == 0
+
+
+def test_not_a_member_is_offered_to_join(driver, workspace, people, testing):
+    """dana is in no community: naming Testing offers to join it; naming none says how to join one."""
+    assert search(driver, workspace, people.dana, "testing flaky")["text"] == (
+        "Join Testing first: `/cop join testing`"
+    )
+    assert search(driver, workspace, people.dana, "flaky")["text"].startswith(
+        "You are not in a community yet."
+    )
+
+
+def test_several_communities_need_a_name_in_french(driver, workspace, people, testing, design):
+    """bruno is in two communities: with none named he is asked which, in French."""
+    text = search(driver, workspace, people.bruno, "grilles")["text"]
+    assert text == (
+        "Vous êtes dans plusieurs communautés : précisez laquelle, par exemple `/cop stories design …`."
+    )
+
+
+def test_nothing_found_says_so_in_both_languages(driver, workspace, people, testing, design):
+    """An empty archive invites the first story; a search that finds nothing says so."""
+    assert search(driver, workspace, people.alice, "")["text"] == (
+        "No story has been shared in Testing yet. Be the first: `/cop share testing`"
+    )
+    assert search(driver, workspace, people.bruno, "design zèbre")["text"] == (
+        "Aucune histoire de Design ne correspond à « zèbre »."
+    )
+
+
+def test_stories_of_another_community_stay_out(
+    driver, workspace, people, testing, design, session_factory, clock
+):
+    """A search in Testing never shows Design's stories, even on a shared word."""
+    tell(session_factory, clock, design, people.chen, "Tests utilisateurs", "Des tests à cinq.")
+    clock.advance(minutes=1)
+    assert titles(search(driver, workspace, people.chen, "testing tests")) == []
