@@ -9,12 +9,15 @@ from copbot.domain.tags import TAG_MAX, TAGS_MAX, first_too_long, parse_tags
 from copbot.domain.text import one_line
 
 TITLE_MAX = 150
-BODY_MAX = 3000
+BODY_MAX = 3000  # Slack's limit on a plain-text input
+LESSON_MAX = 3000
 
 # The inputs a story is made of; the share modal uses these as its block ids, so errors land on the right one.
 TITLE_FIELD = "title"
 BODY_FIELD = "story"
 TAGS_FIELD = "tags"
+LESSON_FIELD = "lesson"
+ASK_ME_FIELD = "ask_me"
 
 
 @dataclass(frozen=True)
@@ -26,23 +29,32 @@ class StoryDraft:
     ask_me: bool = True  # "Others may ask me about this"
 
 
-def validate_story(title: str | None, body: str | None, tags: str | None) -> StoryDraft:
+def validate_story(
+    title: str | None,
+    body: str | None,
+    tags: str | None,
+    lesson: str | None = None,
+    *,
+    ask_me: bool = True,
+) -> StoryDraft:
     """A clean draft from what was typed; FieldErrors naming every input that does not fit."""
     clean_title = one_line(title)
     clean_body = (body or "").strip()
     clean_tags = parse_tags(tags)
+    clean_lesson = (lesson or "").strip()
     errors = {
         field: error
         for field, error in (
             (TITLE_FIELD, _title_problem(clean_title)),
             (BODY_FIELD, _body_problem(clean_body)),
+            (LESSON_FIELD, _lesson_problem(clean_lesson)),
             (TAGS_FIELD, _tags_problem(clean_tags)),
         )
         if error is not None
     }
     if errors:
         raise FieldErrors(errors)
-    return StoryDraft(title=clean_title, body=clean_body, tags=clean_tags)
+    return StoryDraft(clean_title, clean_body, clean_tags, lesson=clean_lesson, ask_me=ask_me)
 
 
 def _title_problem(title: str) -> CopbotError | None:
@@ -65,6 +77,16 @@ def _body_problem(body: str) -> CopbotError | None:
             "The story can be at most {max} characters (this one has {length}).",
             max=BODY_MAX,
             length=len(body),
+        )
+    return None
+
+
+def _lesson_problem(lesson: str) -> CopbotError | None:
+    if len(lesson) > LESSON_MAX:
+        return InvalidInput(
+            "What you learned can be at most {max} characters (this has {length}).",
+            max=LESSON_MAX,
+            length=len(lesson),
         )
     return None
 

@@ -16,6 +16,7 @@ DEFAULT_BUDGETS: dict[str, int] = {
     "chat.postEphemeral": TIER_4,
     "chat.update": TIER_3,
     "chat.delete": TIER_3,
+    "chat.getPermalink": TIER_4,
     "conversations.open": TIER_3,
     "conversations.invite": TIER_3,
     "conversations.join": TIER_3,

@@ -19,6 +19,8 @@ from copbot.store.models import Community, Member, Story
 
 POST = "stories.post"
 NOT_POSTED_DM = "stories.not_posted"
+SIMILAR = "stories.similar"  # an ephemeral note to the author: earlier stories alike, people to ask
+SIMILAR_SHOWN = 3
 POST_WORTH = timedelta(days=7)  # a story is worth posting late: it is the community's memory
 
 
@@ -37,6 +39,24 @@ class ShareTarget:
 
 
 @dataclass(frozen=True)
+class SimilarStory:
+    title: str
+    permalink: str | None
+    created_at: datetime
+    ask_user_id: str | None  # the author, only when they said others may ask them
+
+
+@dataclass(frozen=True)
+class SimilarNote:
+    """What the author of a new story is shown: where, in which community, and the stories alike."""
+
+    author_user_id: str
+    channel_id: str
+    community_name: str
+    stories: list[SimilarStory]
+
+
+@dataclass(frozen=True)
 class SharedStory:
     story_id: int
     author_user_id: str | None  # None once the author asked to be erased
@@ -46,6 +66,7 @@ class SharedStory:
     title: str
     body: str
     tags: tuple[str, ...]
+    lesson: str = ""
 
 
 def share_target(session: Session, *, team_id: str, user_id: str, community_name: str | None) -> ShareTarget:
@@ -88,6 +109,7 @@ def share_story(
     member = active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
     deliver_post(session, story, community, now=now)
+    _deliver_similar(session, story, community, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
     return story.id
 
@@ -122,13 +144,14 @@ def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
         title=story.title,
         body=story.body,
         tags=tuple(story.tags or ()),
+        lesson=story.lesson,
     )
 
 
-def story_posted(session: Session, *, story_id: int, channel_id: str, ts: str) -> None:
+def story_posted(session: Session, *, story_id: int, channel_id: str, ts: str, permalink: str) -> None:
     story = session.get(Story, story_id)
     if story is not None:
-        story.channel_id, story.message_ts = channel_id, ts
+        story.channel_id, story.message_ts, story.permalink = channel_id, ts, permalink
 
 
 def story_not_posted(session: Session, *, story_id: int, now: datetime) -> None:
@@ -145,6 +168,49 @@ def story_not_posted(session: Session, *, story_id: int, now: datetime) -> None:
         now=now,
         community_id=story.community_id,
     )
+
+
+def similar_note(session: Session, *, story_id: int, similar_ids: list[int]) -> SimilarNote | None:
+    """The note on stories alike, as they are when it is sent (None when nothing is left to show)."""
+    story = session.get(Story, story_id)
+    if story is None or story.author_user_id is None or story.deleted_at is not None:
+        return None
+    community = session.get(Community, story.community_id)
+    alike = [session.get(Story, similar_id) for similar_id in similar_ids]
+    shown = [_similar(other) for other in alike if other is not None and other.deleted_at is None]
+    if community is None or not shown:
+        return None
+    return SimilarNote(story.author_user_id, community.channel_id, community.name, shown)
+
+
+def _deliver_similar(session: Session, story: Story, community: Community, *, now: datetime) -> None:
+    text = "\n".join((story.title, story.lesson, story.body, " ".join(story.tags)))
+    alike = search.similar(
+        session,
+        team_id=story.team_id,
+        community_id=community.id,
+        text=text,
+        language=story.language,
+        limit=SIMILAR_SHOWN,
+        exclude_story_id=story.id,
+    )
+    if not alike:
+        return
+    deliver(
+        session,
+        team_id=story.team_id,
+        kind=SIMILAR,
+        key=f"{SIMILAR}:{story.id}",
+        payload={"story_id": story.id, "similar_ids": [other.id for other in alike]},
+        now=now,
+        community_id=community.id,
+        worth=timedelta(hours=1),  # said right after sharing, or not at all
+    )
+
+
+def _similar(story: Story) -> SimilarStory:
+    ask = story.author_user_id if story.ask_me else None
+    return SimilarStory(story.title, story.permalink, story.created_at, ask)
 
 
 def _keep(

@@ -102,7 +102,10 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[str, d
         if block["type"] != "input":
             continue
         element, answer = block["element"], answers.get(block["block_id"])
-        if element["type"] == "static_select":
+        if element["type"] == "checkboxes":  # untouched, Slack sends the options ticked to begin with
+            ticked = element.get("initial_options", []) if answer is None else answer
+            value = {"type": "checkboxes", "selected_options": ticked}
+        elif element["type"] == "static_select":
             picked = (
                 None if answer is None else {"text": {"type": "plain_text", "text": "x"}, "value": answer}
             )

@@ -29,7 +29,14 @@ def test_fixed_modal_is_valid_in_both_languages():
     for tr in (EN, FR):
         view = build_share_modal(tr, metadata="sealed", fixed=CommunityChoice(1, "Testing"), choices=[])
         assert check_view(view) == []
-        assert [b.get("block_id") for b in view["blocks"]] == [None, "title", "story", "tags"]
+        assert [b.get("block_id") for b in view["blocks"]] == [
+            None,
+            "title",
+            "story",
+            "lesson",
+            "tags",
+            "ask_me",
+        ]
 
 
 def test_choice_modal_caps_options_at_slacks_limit():

@@ -17,7 +17,13 @@ def test_share_in_english_posts_and_keeps_the_story(sharing, workspace, people, 
     view = sharing.open(people.chen, "testing")
     assert view["title"]["text"] == "Share a story"
     assert "Your story goes to *Testing*." in blocks_text(view["blocks"])
-    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["title", "story", "tags"]
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [
+        "title",
+        "story",
+        "lesson",
+        "tags",
+        "ask_me",
+    ]
 
     response = sharing.submit(
         people.chen,

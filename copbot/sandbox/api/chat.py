@@ -1,4 +1,4 @@
-"""chat.postMessage, chat.postEphemeral, chat.update and chat.delete."""
+"""chat.postMessage, chat.postEphemeral, chat.update, chat.delete and chat.getPermalink."""
 
 from __future__ import annotations
 
@@ -94,9 +94,17 @@ def delete(call: Call) -> dict[str, Any]:
     return {"channel": message["channel"], "ts": message["ts"]}
 
 
+def get_permalink(call: Call) -> dict[str, Any]:
+    channel = visible_channel(call, call.require("channel", "channel_not_found"))
+    message = find_message(call, channel, call.require("message_ts", "message_not_found"))
+    link = f"https://{call.ws.domain}.slack.com/archives/{channel.id}/p{message['ts'].replace('.', '')}"
+    return {"channel": channel.id, "permalink": link}
+
+
 HANDLERS: dict[str, Handler] = {
     "chat.postMessage": post_message,
     "chat.postEphemeral": post_ephemeral,
     "chat.update": update,
     "chat.delete": delete,
+    "chat.getPermalink": get_permalink,
 }

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from copbot.domain.stories import BODY_FIELD, BODY_MAX, TAGS_FIELD, TITLE_FIELD, TITLE_MAX
+from copbot.domain.stories import (
+    ASK_ME_FIELD,
+    BODY_FIELD,
+    BODY_MAX,
+    LESSON_FIELD,
+    LESSON_MAX,
+    TAGS_FIELD,
+    TITLE_FIELD,
+    TITLE_MAX,
+)
 from copbot.domain.tags import TAG_MAX, TAGS_MAX
 from copbot.i18n import Translator
-from copbot.services.stories import CommunityChoice, SharedStory
+from copbot.services.stories import CommunityChoice, SharedStory, SimilarNote, SimilarStory
 from copbot.slack.blocks.common import (
     SECTION_TEXT_MAX,
     Block,
+    checkboxes,
     context,
     escape,
     escaped_chunks,
@@ -29,6 +39,9 @@ COMMUNITY_INPUT = "community_select"
 TITLE_INPUT = "title_input"
 BODY_INPUT = "story_input"
 TAGS_INPUT = "tags_input"
+LESSON_INPUT = "lesson_input"
+ASK_ME_INPUT = "ask_me_input"
+ASK_ME = "yes"  # the value of the one "Others may ask me about this" checkbox
 TAGS_TYPED_MAX = TAGS_MAX * (TAG_MAX + 2)  # room for the separators
 
 
@@ -66,12 +79,23 @@ def _story_inputs(tr: Translator) -> list[Block]:
         multiline=True,
         placeholder=tr.gettext("What happened, what did you try, what did you learn?"),
     )
+    lesson = text_input(
+        LESSON_INPUT,
+        max_length=LESSON_MAX,
+        multiline=True,
+        placeholder=tr.gettext("In a sentence or two: what would you tell someone facing the same?"),
+    )
+    ask_me = checkboxes(
+        ASK_ME_INPUT, [option(tr.gettext("Others may ask me about this"), ASK_ME)], initial=[ASK_ME]
+    )
     tags = text_input(TAGS_INPUT, max_length=TAGS_TYPED_MAX, placeholder=tr.gettext("e.g. ci, flaky-tests"))
     tags_hint = tr.gettext("Up to {count} tags, separated by commas.", count=TAGS_MAX)
     return [
         input_block(TITLE_FIELD, tr.gettext("Title"), title),
         input_block(BODY_FIELD, tr.gettext("Your story"), body),
+        input_block(LESSON_FIELD, tr.gettext("What I learned"), lesson, optional=True),
         input_block(TAGS_FIELD, tr.gettext("Tags"), tags, optional=True, hint=tags_hint),
+        input_block(ASK_ME_FIELD, tr.gettext("Comparing notes"), ask_me, optional=True),
     ]
 
 
@@ -88,6 +112,9 @@ def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
         section(f"*{escape(story.title)}*"),
         *(section(chunk) for chunk in escaped_chunks(story.body, SECTION_TEXT_MAX)),
     ]
+    if story.lesson:
+        blocks.append(section(tr.gettext("*What I learned*")))
+        blocks += [section(chunk) for chunk in escaped_chunks(story.lesson, SECTION_TEXT_MAX)]
     if story.tags:
         blocks.append(context(" ".join(f"`#{escape(tag)}`" for tag in story.tags)))
     text = tr.gettext("{author} shared a story: {title}", author=author, title=escape(story.title))
@@ -104,3 +131,20 @@ def build_not_posted(tr: Translator, story: SharedStory) -> dict[str, Any]:
         channel=story.channel_id,
     )
     return {"text": text, "blocks": [section(text)]}
+
+
+def build_similar(tr: Translator, note: SimilarNote) -> dict[str, Any]:
+    """To the author alone: earlier stories alike, and who to compare notes with."""
+    heading = tr.gettext(
+        "Thanks for sharing! Stories like yours were told before in {community}:",
+        community=escape(note.community_name),
+    )
+    return {"text": heading, "blocks": [section(heading), *(_alike(tr, story) for story in note.stories)]}
+
+
+def _alike(tr: Translator, story: SimilarStory) -> Block:
+    title = escape(story.title)
+    line = f"• *<{story.permalink}|{title}>*" if story.permalink else f"• *{title}*"
+    if story.ask_user_id:
+        line += " " + tr.gettext("(you could ask <@{user}> about it)", user=story.ask_user_id)
+    return section(line)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from copbot.services import stories
 from copbot.services.stories import SharedStory
-from copbot.slack.blocks.stories import build_not_posted, build_story_message
+from copbot.slack.blocks.stories import build_not_posted, build_similar, build_story_message
+from copbot.slack.outbox.client import Gated
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 from copbot.store.deliveries import Claimed
 
@@ -25,17 +27,37 @@ class Post(DeliveryKind):
         story = _story(out)
         if story is None:
             return None
-        return out.post(story.channel_id, build_story_message(out.translator_in(story.language), story))
+        posted = out.post(story.channel_id, build_story_message(out.translator_in(story.language), story))
+        assert posted.channel_id is not None
+        assert posted.ts is not None
+        return Sent(
+            posted.channel_id, posted.ts, {"permalink": _permalink(out, posted.channel_id, posted.ts)}
+        )
 
     def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:  # noqa: ARG002
         assert sent.channel_id is not None
         assert sent.ts is not None
         stories.story_posted(
-            session, story_id=int(delivery.payload["story_id"]), channel_id=sent.channel_id, ts=sent.ts
+            session,
+            story_id=int(delivery.payload["story_id"]),
+            channel_id=sent.channel_id,
+            ts=sent.ts,
+            permalink=str(sent.data["permalink"]),
         )
 
     def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:  # noqa: ARG002
         stories.story_not_posted(session, story_id=int(delivery.payload["story_id"]), now=now)
+
+
+def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
+    """Slack's link to the post; if Slack cannot say now, the link built the way Slack builds it.
+
+    The post is made: a failure here must not fail the delivery, or the story would be posted twice.
+    """
+    try:
+        return str(out.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
+    except (SlackApiError, Gated, OSError):
+        return f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
 class NotPosted(DeliveryKind):
@@ -49,4 +71,23 @@ class NotPosted(DeliveryKind):
         return out.post(story.author_user_id, build_not_posted(tr, story))
 
 
-KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted())
+class Similar(DeliveryKind):
+    """Earlier stories alike, shown to the author only, beside their new story in the channel."""
+
+    name = stories.SIMILAR
+
+    def send(self, out: Outgoing) -> Sent | None:
+        with out.reading() as session:
+            note = stories.similar_note(
+                session,
+                story_id=int(out.payload["story_id"]),
+                similar_ids=[int(similar_id) for similar_id in out.payload["similar_ids"]],
+            )
+        if note is None:
+            return None
+        message = build_similar(out.translator_for(note.author_user_id), note)
+        out.client.chat_postEphemeral(channel=note.channel_id, user=note.author_user_id, **message)
+        return Sent(channel_id=note.channel_id)
+
+
+KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar())

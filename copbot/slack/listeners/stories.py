@@ -9,13 +9,23 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
-from copbot.domain.stories import BODY_FIELD, TAGS_FIELD, TITLE_FIELD, validate_story
+from copbot.domain.stories import (
+    ASK_ME_FIELD,
+    BODY_FIELD,
+    LESSON_FIELD,
+    TAGS_FIELD,
+    TITLE_FIELD,
+    validate_story,
+)
 from copbot.i18n import N_, Translator
 from copbot.services import stories
 from copbot.slack.blocks.stories import (
+    ASK_ME,
+    ASK_ME_INPUT,
     BODY_INPUT,
     COMMUNITY_BLOCK,
     COMMUNITY_INPUT,
+    LESSON_INPUT,
     TAGS_INPUT,
     TITLE_INPUT,
     build_notice,
@@ -42,6 +52,8 @@ class ShareForm(BaseModel):
     title: str | None
     story: str | None
     tags: str | None
+    lesson: str | None
+    ask_me: bool
 
 
 def handle_share(request: CommandRequest) -> None:
@@ -96,7 +108,7 @@ def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
     try:
         form = _read_form(view, deps.seal)
         _require_person(deps, client, team_id, user_id)
-        draft = validate_story(form.title, form.story, form.tags)
+        draft = validate_story(form.title, form.story, form.tags, form.lesson, ask_me=form.ask_me)
         stories.share_story(
             context["session"],
             team_id=team_id,
@@ -131,12 +143,15 @@ def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
         return (values.get(block_id, {}).get(action_id) or {}).get("value")
 
     picked = (values.get(COMMUNITY_BLOCK, {}).get(COMMUNITY_INPUT) or {}).get("selected_option") or {}
+    ticked = (values.get(ASK_ME_FIELD, {}).get(ASK_ME_INPUT) or {}).get("selected_options") or []
     try:
         return ShareForm(
             community_id=sealed.get("community_id", picked.get("value")),
             title=typed(TITLE_FIELD, TITLE_INPUT),
             story=typed(BODY_FIELD, BODY_INPUT),
             tags=typed(TAGS_FIELD, TAGS_INPUT),
+            lesson=typed(LESSON_FIELD, LESSON_INPUT),
+            ask_me=any(option.get("value") == ASK_ME for option in ticked),
         )
     except ValidationError:
         raise NotFound(GONE, field=COMMUNITY_BLOCK if picked else None) from None
