@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import ActivityKind
 from copbot.domain.errors import NotAllowed
 from copbot.domain.stories import StoryDraft
+from copbot.services.helped import helped_count
 from copbot.services.home import joined_communities, refresh_home
 from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
@@ -67,6 +68,8 @@ class SharedStory:
     body: str
     tags: tuple[str, ...]
     lesson: str = ""
+    helped: int = 0  # how many pressed "This helped me"
+    message_ts: str | None = None  # its post, once posted
 
 
 def share_target(session: Session, *, team_id: str, user_id: str, community_name: str | None) -> ShareTarget:
@@ -145,6 +148,8 @@ def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
         body=story.body,
         tags=tuple(story.tags or ()),
         lesson=story.lesson,
+        helped=helped_count(session, story_id=story.id),
+        message_ts=story.message_ts,
     )
 
 

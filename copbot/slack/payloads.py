@@ -38,3 +38,11 @@ def button_community_id(value: object) -> int:
     if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
         raise NotFound("That community no longer exists.")
     return int(digits)
+
+
+def story_id(value: object) -> int:
+    """The story id a button carries; anything but plain digits names no story."""
+    digits = str(value or "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
+        raise NotFound("That story is no longer shared.")
+    return int(digits)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
 from copbot.services.stories import CommunityChoice, SharedStory
@@ -57,17 +59,19 @@ def test_community_name_is_escaped_in_the_modal():
 
 def test_longest_story_post_is_valid():
     """The longest title and a 3000-character story of characters that escaping grows make a valid post."""
-    message = build_story_message(EN, _story(title="<" * 150, body="&" * 3000, tags=tuple("abcde")))
+    story = _story(title="<" * 150, body="&" * 3000, tags=tuple("abcde"))
+    message = build_story_message(EN, replace(story, lesson=">" * 3000, helped=10_000))
     assert check_message_blocks(message["blocks"]) == []
     sections = [b["text"]["text"] for b in message["blocks"][2:] if b["type"] == "section"]
-    assert "".join(sections) == "&amp;" * 3000
-    assert message["blocks"][-1]["elements"][0]["text"] == "`#a` `#b` `#c` `#d` `#e`"
+    assert "".join(sections) == "&amp;" * 3000 + "*What I learned*" + "&gt;" * 3000
+    assert message["blocks"][-3]["elements"][0]["text"] == "`#a` `#b` `#c` `#d` `#e`"
+    assert message["blocks"][-1]["elements"][0]["text"] == "This helped 10000 people"
 
 
 def test_story_without_tags_has_no_tag_line():
-    """No tags, no context line: the post ends with the story."""
+    """No tags, no lesson, no press yet: the post ends with the story and its button."""
     message = build_story_message(FR, _story(tags=()))
-    assert [b["type"] for b in message["blocks"]] == ["section", "section", "section"]
+    assert [b["type"] for b in message["blocks"]] == ["section", "section", "section", "actions"]
     assert message["blocks"][0]["text"]["text"] == "<@U0CHEN> a partagé une histoire"
 
 

@@ -20,6 +20,8 @@ from copbot.services.stories import CommunityChoice, SharedStory, SimilarNote, S
 from copbot.slack.blocks.common import (
     SECTION_TEXT_MAX,
     Block,
+    actions,
+    button,
     checkboxes,
     context,
     escape,
@@ -31,7 +33,7 @@ from copbot.slack.blocks.common import (
     static_select,
     text_input,
 )
-from copbot.slack.ids import SHARE_VIEW
+from copbot.slack.ids import SHARE_VIEW, STORY_HELPED
 
 COMMUNITY_BLOCK = "community"
 # The inputs' action ids; the story inputs' block ids are the field names of copbot.domain.stories.
@@ -117,6 +119,11 @@ def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
         blocks += [section(chunk) for chunk in escaped_chunks(story.lesson, SECTION_TEXT_MAX)]
     if story.tags:
         blocks.append(context(" ".join(f"`#{escape(tag)}`" for tag in story.tags)))
+    blocks.append(actions(button(tr.gettext("This helped me"), STORY_HELPED, str(story.story_id))))
+    if story.helped:
+        blocks.append(
+            context(tr.ngettext("This helped {count} person", "This helped {count} people", story.helped))
+        )
     text = tr.gettext("{author} shared a story: {title}", author=author, title=escape(story.title))
     return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 

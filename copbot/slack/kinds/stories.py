@@ -7,7 +7,7 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from copbot.services import stories
+from copbot.services import helped, stories
 from copbot.services.stories import SharedStory
 from copbot.slack.blocks.stories import build_not_posted, build_similar, build_story_message
 from copbot.slack.outbox.client import Gated
@@ -90,4 +90,27 @@ class Similar(DeliveryKind):
         return Sent(channel_id=note.channel_id)
 
 
-KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar())
+class Refresh(DeliveryKind):
+    """The story's channel post redrawn in place: its "This helped me" count, or an edit."""
+
+    name = helped.REFRESH
+
+    def send(self, out: Outgoing) -> Sent | None:
+        story = _story(out)
+        if story is None or story.message_ts is None:
+            return None
+        message = build_story_message(out.translator_in(story.language), story)
+        out.client.chat_update(channel=story.channel_id, ts=story.message_ts, **message)
+        return Sent(story.channel_id, story.message_ts, {"helped": story.helped})
+
+    def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
+        helped.post_refreshed(
+            session,
+            story_id=int(delivery.payload["story_id"]),
+            shown=int(sent.data["helped"]),
+            delivery_id=delivery.id,
+            now=now,
+        )
+
+
+KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar(), Refresh())

@@ -18,7 +18,7 @@ from copbot.domain.stories import (
     validate_story,
 )
 from copbot.i18n import N_, Translator
-from copbot.services import stories
+from copbot.services import helped, stories
 from copbot.slack.blocks.stories import (
     ASK_ME,
     ASK_ME_INPUT,
@@ -34,11 +34,11 @@ from copbot.slack.blocks.stories import (
 from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
-from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW
+from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW, STORY_HELPED
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
-from copbot.slack.payloads import button_community_id
+from copbot.slack.payloads import button_community_id, story_id
 from copbot.slack.people import is_active
 
 GONE = N_("That community no longer exists.")
@@ -77,6 +77,23 @@ SUBCOMMANDS = (
 def register(app: App) -> None:
     app.action(SHARE_BUTTON)(open_from_button)
     app.view(SHARE_VIEW)(submit_share)
+    app.action(STORY_HELPED)(press_helped)
+
+
+def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The "This helped me" button: counted or taken back; the post is redrawn after the answer."""
+    ack()
+    try:
+        helped.toggle_helped(
+            context["session"],
+            team_id=str(context.team_id),
+            user_id=str(context.user_id),
+            story_id=story_id(body["actions"][0].get("value")),
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
 
 
 def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
