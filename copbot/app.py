@@ -33,6 +33,7 @@ from copbot.slack.listeners import (
     home,
     lifecycle,
     membership,
+    prompts,
     stories,
     story_search,
 )
@@ -49,7 +50,7 @@ from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories, story_search, lifecycle)
+FEATURES = (communities, membership, home, stories, story_search, prompts, lifecycle)
 
 
 class CopbotBolt(App):

@@ -13,11 +13,12 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from copbot.domain.enums import PromptCadence
 from copbot.domain.errors import InvalidInput
 from copbot.domain.text import one_line
+from copbot.domain.wallclock import local_day, to_utc
 
 PROMPT_TEXT_MAX = 500
 OWN_THEME = "own"  # the theme of the prompts a community writes itself
@@ -25,6 +26,10 @@ OWN_KEY_PREFIX = "own-"
 # A theme whose every post drew a story weighs 1 + THEME_BOOST; one that never did, or was never posted, 1.
 THEME_BOOST = 4.0
 SILENT_PROMPTS_FOR_SUGGESTION = 3
+# A slot missed by more than this (copbot was down) is skipped: a prompt posted hours late reads oddly.
+SLOT_WORTH = timedelta(hours=6)
+# Fortnightly slots are two weeks apart; a day's leeway absorbs a DST change between them.
+_APART = {PromptCadence.WEEKLY: timedelta(days=6), PromptCadence.FORTNIGHTLY: timedelta(days=13)}
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,34 @@ def suggests_slower_rhythm(history: Iterable[PastPrompt]) -> bool:
 def slower_cadence(cadence: PromptCadence) -> PromptCadence | None:
     """The next slower rhythm to suggest, or None when there is none slower (other than stopping)."""
     return {PromptCadence.WEEKLY: PromptCadence.FORTNIGHTLY}.get(cadence)
+
+
+def due_slot(
+    cadence: PromptCadence,
+    *,
+    weekday: int,
+    at: time,
+    zone: str,
+    now: datetime,
+    last_slot: datetime | None,
+) -> datetime | None:
+    """The slot (UTC) a community's prompt is due at now, or None: on its weekday and wall time, in its zone.
+
+    The latest such moment not after `now`, unless it was missed by more than SLOT_WORTH or comes too soon
+    after `last_slot` for the rhythm (every other week for fortnightly).
+    """
+    if cadence not in _APART:
+        return None
+    today = local_day(now, zone)
+    day = today - timedelta(days=(today.weekday() - weekday) % 7)
+    slot = to_utc(day, at, zone)
+    if slot > now:
+        slot = to_utc(day - timedelta(days=7), at, zone)
+    if now - slot > SLOT_WORTH:
+        return None
+    if last_slot is not None and slot - last_slot < _APART[cadence]:
+        return None
+    return slot
 
 
 def _in_order(history: Iterable[PastPrompt]) -> list[PastPrompt]:

@@ -16,7 +16,7 @@ from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
 from copbot.store import search
 from copbot.store.activity import record_activity
-from copbot.store.models import Community, Member, Story
+from copbot.store.models import Community, Member, PromptPost, Story
 
 POST = "stories.post"
 NOT_POSTED_DM = "stories.not_posted"
@@ -106,11 +106,13 @@ def share_story(
     draft: StoryDraft,
     origin: str,
     now: datetime,
+    prompt_post_id: int | None = None,
 ) -> int:
     """Keep the story; its post in the community's channel follows the commit. The story's id."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     member = active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
+    story.prompt_post_id = _answered_prompt(session, community, prompt_post_id)
     deliver_post(session, story, community, now=now)
     _deliver_similar(session, story, community, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
@@ -216,6 +218,12 @@ def _deliver_similar(session: Session, story: Story, community: Community, *, no
 def _similar(story: Story) -> SimilarStory:
     ask = story.author_user_id if story.ask_me else None
     return SimilarStory(story.title, story.permalink, story.created_at, ask)
+
+
+def _answered_prompt(session: Session, community: Community, prompt_post_id: int | None) -> int | None:
+    """The prompt the story answers, when it is one of the community's (sealed, but checked all the same)."""
+    post = session.get(PromptPost, prompt_post_id) if prompt_post_id is not None else None
+    return post.id if post is not None and post.community_id == community.id else None
 
 
 def _keep(

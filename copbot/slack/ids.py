@@ -60,3 +60,7 @@ SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its va
 STORIES_PREVIOUS: Final = "stories_previous"
 STORIES_NEXT: Final = "stories_next"
 STORY_HELPED: Final = "story_helped"
+# Story prompts: the prompt post's "Share your story" (its value is the prompt post's id), and the organisers'
+# "slower rhythm" button (its value is "<community id>:<cadence>").
+PROMPT_SHARE: Final = "prompt_share_open"
+PROMPT_SLOWER: Final = "prompt_slower_apply"

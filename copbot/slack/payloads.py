@@ -46,3 +46,11 @@ def story_id(value: object) -> int:
     if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
         raise NotFound("That story is no longer shared.")
     return int(digits)
+
+
+def prompt_post_id(value: object) -> int:
+    """The prompt post id a "Share your story" button carries."""
+    digits = str(value or "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
+        raise NotFound("That prompt is no longer open.")
+    return int(digits)

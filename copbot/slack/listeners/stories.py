@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -18,7 +19,7 @@ from copbot.domain.stories import (
     validate_story,
 )
 from copbot.i18n import N_, Translator
-from copbot.services import helped, stories
+from copbot.services import helped, prompts, stories
 from copbot.slack.blocks.stories import (
     ASK_ME,
     ASK_ME_INPUT,
@@ -34,11 +35,11 @@ from copbot.slack.blocks.stories import (
 from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
-from copbot.slack.ids import SHARE_BUTTON, SHARE_VIEW, STORY_HELPED
+from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
-from copbot.slack.payloads import button_community_id, story_id
+from copbot.slack.payloads import button_community_id, prompt_post_id, story_id
 from copbot.slack.people import is_active
 
 GONE = N_("That community no longer exists.")
@@ -54,6 +55,7 @@ class ShareForm(BaseModel):
     tags: str | None
     lesson: str | None
     ask_me: bool
+    prompt_post_id: int | None = None  # sealed: the prompt the story answers
 
 
 def handle_share(request: CommandRequest) -> None:
@@ -78,6 +80,7 @@ def register(app: App) -> None:
     app.action(SHARE_BUTTON)(open_from_button)
     app.view(SHARE_VIEW)(submit_share)
     app.action(STORY_HELPED)(press_helped)
+    app.action(PROMPT_SHARE)(open_from_prompt)
 
 
 def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -99,17 +102,41 @@ def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """The Share button (App Home, channel messages): its value is the community's id."""
     ack()
+    _open_share(body, client, context, lambda: (button_community_id(body["actions"][0].get("value")), None))
+
+
+def open_from_prompt(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """A prompt's "Share your story": the modal shares with its community, and the story answers it."""
+    ack()
+
+    def chosen() -> tuple[int, int | None]:
+        post_id = prompt_post_id(body["actions"][0].get("value"))
+        community_id = prompts.prompt_community(
+            context["session"], team_id=str(context.team_id), prompt_post_id=post_id
+        )
+        return community_id, post_id
+
+    _open_share(body, client, context, chosen)
+
+
+def _open_share(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    chosen: Callable[[], tuple[int, int | None]],
+) -> None:
     tr, deps = context["tr"], context["deps"]
     try:
         _require_person(deps, client, str(context.team_id), str(context.user_id))
+        community_id, post_id = chosen()
         community = stories.shareable_community(
             context["session"],
             team_id=str(context.team_id),
             user_id=str(context.user_id),
-            community_id=button_community_id(body["actions"][0].get("value")),
+            community_id=community_id,
         )
         target = stories.ShareTarget(fixed=community, choices=[])
-        client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target))
+        client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target, post_id))
     except SlackBusy as error:
         tell(context, body, error)  # Slack would not open a modal: say so after the answer
     except CopbotError as error:
@@ -132,6 +159,7 @@ def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
             user_id=user_id,
             community_id=_chosen(form),
             draft=draft,
+            prompt_post_id=form.prompt_post_id,
             origin=context["origin"],
             now=deps.clock.now(),
         )
@@ -147,8 +175,11 @@ def _problem_block(view: dict[str, Any]) -> str:
     return COMMUNITY_BLOCK if has_choice else TITLE_FIELD
 
 
-def _share_modal(tr: Translator, seal: MetadataSeal, target: stories.ShareTarget) -> dict[str, Any]:
-    metadata = seal.seal({"community_id": target.fixed.id} if target.fixed else {})
+def _share_modal(
+    tr: Translator, seal: MetadataSeal, target: stories.ShareTarget, prompt_post_id: int | None = None
+) -> dict[str, Any]:
+    sealed = {"community_id": target.fixed.id} if target.fixed else {}
+    metadata = seal.seal(sealed | ({"prompt_post_id": prompt_post_id} if prompt_post_id else {}))
     return build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
 
 
@@ -169,6 +200,7 @@ def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
             tags=typed(TAGS_FIELD, TAGS_INPUT),
             lesson=typed(LESSON_FIELD, LESSON_INPUT),
             ask_me=any(option.get("value") == ASK_ME for option in ticked),
+            prompt_post_id=sealed.get("prompt_post_id"),
         )
     except ValidationError:
         raise NotFound(GONE, field=COMMUNITY_BLOCK if picked else None) from None
