@@ -14,6 +14,8 @@ class CommandText(BaseModel):
 
     name: str = ""
     args: list[str] = Field(default_factory=list)
+    # The words after the name as typed (quotes and apostrophes kept): for free text, such as a prompt.
+    rest: str = ""
 
 
 COMMAND_TEXT_MAX = 2000  # no subcommand needs more (stories are told in a form); shlex on 1 MB takes seconds
@@ -29,7 +31,8 @@ def parse_command_text(text: str) -> CommandText:
         words = text.split()
     if not words:
         return CommandText()
-    return CommandText(name=words[0].lower(), args=words[1:])
+    parts = text.split(None, 1)
+    return CommandText(name=words[0].lower(), args=words[1:], rest=parts[1].strip() if len(parts) > 1 else "")
 
 
 def button_community_id(value: object) -> int:

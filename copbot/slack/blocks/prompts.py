@@ -6,8 +6,9 @@ from typing import Any
 
 from copbot.domain.enums import PromptCadence
 from copbot.i18n import N_, Translator
+from copbot.services.prompt_library import PromptChange, PromptList
 from copbot.services.prompts import PromptView, SlowerSuggestion
-from copbot.slack.blocks.common import actions, button, context, escape, section
+from copbot.slack.blocks.common import SECTION_TEXT_MAX, Block, actions, button, context, escape, section
 from copbot.slack.ids import PROMPT_SHARE, PROMPT_SLOWER
 
 RHYTHMS = {PromptCadence.WEEKLY: N_("every week"), PromptCadence.FORTNIGHTLY: N_("every two weeks")}
@@ -56,3 +57,45 @@ def build_slower_applied(tr: Translator, offer: SlowerSuggestion) -> dict[str, A
         rhythm=tr.gettext(RHYTHMS.get(offer.cadence, N_("every week"))),
     )
     return {"replace_original": True, "text": text, "blocks": [section(text)]}
+
+
+def build_prompt_list(tr: Translator, listing: PromptList) -> dict[str, Any]:
+    """The community's prompts, each with the key `/cop prompts remove` takes, in sections within limits."""
+    heading = tr.gettext(
+        "Story prompts of {community} ({count}). Remove one with `/cop prompts remove {slug} <key>`.",
+        community=escape(listing.community_name),
+        count=len(listing.prompts),
+        slug=listing.community_slug,
+    )
+    own = tr.gettext("your own")
+    lines = [
+        f"`{entry.key}` _{escape(entry.theme or own)}_: {escape(entry.text)}" for entry in listing.prompts
+    ]
+    return {"response_type": "ephemeral", "text": heading, "blocks": [section(heading), *_sections(lines)]}
+
+
+def build_prompt_changed(tr: Translator, change: PromptChange, *, added: bool) -> dict[str, Any]:
+    if added:
+        text = tr.gettext(
+            "Added to the prompts of {community} (key `{key}`): {prompt}",
+            community=escape(change.community_name),
+            key=change.key,
+            prompt=escape(change.text),
+        )
+    else:
+        text = tr.gettext(
+            "Removed from the prompts of {community}: {prompt}",
+            community=escape(change.community_name),
+            prompt=escape(change.text),
+        )
+    return {"response_type": "ephemeral", "text": text}
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines grouped into sections of at most SECTION_TEXT_MAX characters (a line is at most ~1,700)."""
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if sum(len(kept) + 1 for kept in sections[-1]) + len(line) > SECTION_TEXT_MAX:
+            sections.append([])
+        sections[-1].append(line)
+    return [section("\n".join(group)) for group in sections if group]
