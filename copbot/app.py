@@ -33,6 +33,7 @@ from copbot.slack.listeners import (
     home,
     lifecycle,
     membership,
+    my_stories,
     prompts,
     stories,
     story_search,
@@ -50,7 +51,7 @@ from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories, story_search, prompts, lifecycle)
+FEATURES = (communities, membership, home, stories, story_search, my_stories, prompts, lifecycle)
 
 
 class CopbotBolt(App):

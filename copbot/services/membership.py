@@ -14,6 +14,7 @@ from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.membership import Profile
 from copbot.services import channels, outbox
+from copbot.services.helped import REFRESH, refresh_post
 from copbot.services.home import refresh_home
 from copbot.services.lookup import (
     NO_COMMUNITIES,
@@ -26,7 +27,7 @@ from copbot.services.lookup import (
     next_session,
 )
 from copbot.store.activity import record_activity
-from copbot.store.models import Activity, Community, Member, Rsvp, Story
+from copbot.store.models import Activity, Community, Member, Rsvp, Story, StoryHelped
 from copbot.store.models import Session as CommunitySession
 from copbot.store.upsert import insert_if_absent
 
@@ -348,6 +349,7 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
     member.erased_at = now
     session.flush()
     sessions = select(CommunitySession.id).where(CommunitySession.community_id == community.id)
+    stories = select(Story.id).where(Story.community_id == community.id)
     anonymise = (
         update(Story)
         .where(Story.community_id == community.id, Story.author_user_id == user_id)
@@ -358,9 +360,19 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
         update(Activity)
         .where(Activity.community_id == community.id, Activity.user_id == user_id)
         .values(user_id=None),
+        update(StoryHelped)
+        .where(StoryHelped.user_id == user_id, StoryHelped.story_id.in_(stories))
+        .values(user_id=None),
     )
+    posted = select(Story).where(
+        Story.community_id == community.id, Story.author_user_id == user_id, Story.deleted_at.is_(None)
+    )
+    redrawn = list(session.scalars(posted))
     for statement in anonymise:
         session.execute(statement.execution_options(synchronize_session=False))
+    session.expire_all()  # the anonymised stories are read again before their posts are redrawn
+    for story in redrawn:  # the channel posts name "a former member" from now on
+        refresh_post(session, story, key=f"{REFRESH}:{story.id}:erased", now=now)
     _forget_as_actor(session, community, user_id)
     record_activity(session, community, None, ActivityKind.ERASED, now)
 

@@ -64,3 +64,7 @@ STORY_HELPED: Final = "story_helped"
 # "slower rhythm" button (its value is "<community id>:<cadence>").
 PROMPT_SHARE: Final = "prompt_share_open"
 PROMPT_SLOWER: Final = "prompt_slower_apply"
+# `/cop stories mine`: Edit and Delete carry the story's id; the edit modal.
+STORY_EDIT: Final = "story_edit_open"
+STORY_DELETE: Final = "story_delete"
+STORY_EDIT_VIEW: Final = "story_edit"

@@ -16,6 +16,7 @@ from copbot.domain.stories import (
 )
 from copbot.domain.tags import TAG_MAX, TAGS_MAX
 from copbot.i18n import Translator
+from copbot.services.my_stories import EditableStory
 from copbot.services.stories import CommunityChoice, SharedStory, SimilarNote, SimilarStory
 from copbot.slack.blocks.common import (
     SECTION_TEXT_MAX,
@@ -54,7 +55,7 @@ def build_share_modal(
     where = _fixed(tr, fixed) if fixed is not None else _community_select(tr, choices)
     return modal(
         tr.gettext("Share a story"),
-        [where, *_story_inputs(tr)],
+        [where, *story_inputs(tr)],
         submit=tr.gettext("Share"),
         close=tr.gettext("Not now"),
         callback_id=SHARE_VIEW,
@@ -71,26 +72,38 @@ def _community_select(tr: Translator, choices: list[CommunityChoice]) -> Block:
     return input_block(COMMUNITY_BLOCK, tr.gettext("Which community?"), picker)
 
 
-def _story_inputs(tr: Translator) -> list[Block]:
+def story_inputs(tr: Translator, was: EditableStory | None = None) -> list[Block]:
+    """The story's inputs: empty to share, or filled with the story `was` to edit it."""
     title = text_input(
-        TITLE_INPUT, max_length=TITLE_MAX, placeholder=tr.gettext("e.g. How we stopped our flaky tests")
+        TITLE_INPUT,
+        max_length=TITLE_MAX,
+        initial=was.title if was else None,
+        placeholder=tr.gettext("e.g. How we stopped our flaky tests"),
     )
     body = text_input(
         BODY_INPUT,
         max_length=BODY_MAX,
         multiline=True,
+        initial=was.body if was else None,
         placeholder=tr.gettext("What happened, what did you try, what did you learn?"),
     )
     lesson = text_input(
         LESSON_INPUT,
         max_length=LESSON_MAX,
         multiline=True,
+        initial=was.lesson if was else None,
         placeholder=tr.gettext("In a sentence or two: what would you tell someone facing the same?"),
     )
+    ticked = [ASK_ME] if was is None or was.ask_me else []
     ask_me = checkboxes(
-        ASK_ME_INPUT, [option(tr.gettext("Others may ask me about this"), ASK_ME)], initial=[ASK_ME]
+        ASK_ME_INPUT, [option(tr.gettext("Others may ask me about this"), ASK_ME)], initial=ticked
     )
-    tags = text_input(TAGS_INPUT, max_length=TAGS_TYPED_MAX, placeholder=tr.gettext("e.g. ci, flaky-tests"))
+    tags = text_input(
+        TAGS_INPUT,
+        max_length=TAGS_TYPED_MAX,
+        initial=", ".join(was.tags) if was else None,
+        placeholder=tr.gettext("e.g. ci, flaky-tests"),
+    )
     tags_hint = tr.gettext("Up to {count} tags, separated by commas.", count=TAGS_MAX)
     return [
         input_block(TITLE_FIELD, tr.gettext("Title"), title),

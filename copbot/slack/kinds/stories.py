@@ -7,7 +7,7 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from copbot.services import helped, stories
+from copbot.services import helped, my_stories, stories
 from copbot.services.stories import SharedStory
 from copbot.slack.blocks.stories import build_not_posted, build_similar, build_story_message
 from copbot.slack.outbox.client import Gated
@@ -113,4 +113,16 @@ class Refresh(DeliveryKind):
         )
 
 
-KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar(), Refresh())
+class Unpost(DeliveryKind):
+    """A deleted story's channel post, deleted too."""
+
+    name = my_stories.UNPOST
+    done_errors = frozenset({"message_not_found"})
+
+    def send(self, out: Outgoing) -> Sent | None:
+        channel, ts = str(out.payload["channel_id"]), str(out.payload["ts"])
+        out.client.chat_delete(channel=channel, ts=ts)
+        return Sent(channel, ts)
+
+
+KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar(), Refresh(), Unpost())

@@ -15,6 +15,7 @@ from copbot.slack.blocks.story_search import build_stories_found
 from copbot.slack.ids import STORIES_NEXT, STORIES_PREVIOUS
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
+from copbot.slack.listeners.my_stories import handle_mine
 
 STALE = N_("That search has expired. Please search again with `/cop stories`.")
 
@@ -28,6 +29,9 @@ class PageRequest(BaseModel):
 
 
 def handle_stories(request: CommandRequest) -> None:
+    if request.text.args[:1] == ["mine"]:
+        handle_mine(request)
+        return
     try:
         found = story_search.find_stories(
             request.session, team_id=request.team_id, user_id=request.user_id, args=request.text.args
@@ -41,8 +45,8 @@ def handle_stories(request: CommandRequest) -> None:
 SUBCOMMANDS = (
     Subcommand(
         "stories",
-        N_("stories [community] [words]"),
-        N_("search the stories your community shared"),
+        N_("stories [community] [words] | stories mine"),
+        N_("search the stories your community shared, or edit your own"),
         handle_stories,
     ),
 )
