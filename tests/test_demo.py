@@ -66,6 +66,17 @@ def test_demo_transcript_shows_what_people_see(demo):
     assert "Community health, last 30 days:" in out
 
 
+def test_demo_shows_a_prompt_its_answers_similar_stories_and_a_french_search(demo):
+    """The scheduled prompt, two answers through its button, the similar stories and a search in French."""
+    out = demo[0].stdout
+    prompt = out.index("│ Story prompt: ")
+    assert out.index("✓ maya pressed “Share your story”") > prompt
+    assert "Maya Patel sees a message only they can see:" in out
+    assert "Stories like yours were told before in Testing Guild:" in out
+    assert "(you could ask @Chen Wei about it)" in out
+    assert "1 histoire de Testing Guild correspond à « binômes exploratoire »" in out
+
+
 def test_demo_on_a_given_database(database_url, session_factory):
     """With --database-url the demo plays on that database (PostgreSQL in CI's second run) and keeps it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}

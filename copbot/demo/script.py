@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from copbot.demo.people import user_id
 from copbot.demo.story import DemoError, Story
+from copbot.domain.wallclock import local_day, to_utc
 from copbot.slack import ids
+from copbot.store.models import Community
 
 SLUG = "testing-guild"
 # copbot invites people who may already be in the channel; the demo makes Slack fail once on purpose.
@@ -99,6 +102,67 @@ def bruno_shares_a_story(story: Story) -> None:
     story.show_channel_post(story.community(SLUG).channel_id)
 
 
+PROMPT_ANSWERS = (  # who answers the week's prompt, and what they tell
+    (
+        "chen",
+        {
+            "title": "We quarantined our flaky end-to-end tests",
+            "story": "Our nightly end-to-end suite failed one night in three. We moved the flaky tests to a "
+            "quarantine job and fixed one a day, pairing with whoever wrote it.",
+            "lesson": "Quarantine flaky tests at once; fixing them in pairs spreads the knowledge.",
+            "tags": "flaky-tests, ci",
+        },
+    ),
+    (
+        "maya",
+        {
+            "title": "Pairing on a flaky test taught me the system",
+            "story": "I paired with a developer on one flaky end-to-end test. We found a race in the "
+            "nightly data load, and I learned more about the system than in a month.",
+            "tags": "flaky-tests, pairing",
+        },
+    ),
+)
+
+
+def a_story_prompt_and_two_answers(story: Story) -> None:
+    story.transcript.step("On the community's day and time, copbot posts a story prompt; two people answer")
+    community = story.community(SLUG)
+    story.pass_time(seconds=_until_next_prompt(story, community))
+    prompt = story.show_channel_post(community.channel_id)
+    share = next(
+        element
+        for block in prompt["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == ids.PROMPT_SHARE
+    )
+    for handle, answers in PROMPT_ANSWERS:
+        modal = story.click_opening_modal(handle, ids.PROMPT_SHARE, value=share["value"], message=prompt)
+        story.submit(handle, modal, answers, show=False)
+        story.transcript.note(f"✓ {handle} pressed “Share your story” and shared “{answers['title']}”")
+    story.show_channel_post(community.channel_id)
+    story.transcript.note("Right after sharing, Maya alone sees the earlier stories like hers:")
+    story.show_ephemeral("maya")
+
+
+def bruno_searches_in_french(story: Story) -> None:
+    story.transcript.step("Bruno searches the stories in French with /cop stories")
+    story.command("bruno", f"stories {SLUG} binômes exploratoire")
+
+
+def _until_next_prompt(story: Story, community: Community) -> float:
+    """Seconds until a minute past the community's next prompt slot, in its time zone."""
+    now = story.clock.now()
+    today = local_day(now, community.timezone)
+    for days in range(8):
+        day = today + timedelta(days=days)
+        slot = to_utc(day, community.prompt_time, community.timezone)
+        if day.weekday() == community.prompt_weekday and slot > now:
+            return (slot - now).total_seconds() + 60
+    raise DemoError("the community has no prompt day")
+
+
 def list_and_organisers(story: Story) -> None:
     story.transcript.step("Emma looks around with /cop list; Alice makes Chen an organiser")
     story.command("emma", "list")
@@ -132,6 +196,8 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     others_join,
     gael_walks_into_the_channel,
     bruno_shares_a_story,
+    a_story_prompt_and_two_answers,
+    bruno_searches_in_french,
     list_and_organisers,
     app_home,
     dara_leaves,
