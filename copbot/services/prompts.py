@@ -71,17 +71,20 @@ def plan_prompts(session: Session, now: datetime) -> None:
 
 
 def _plan(session: Session, community: Community, now: datetime) -> None:
-    history = prompt_history(session, community_id=community.id)
+    last_slot = session.scalar(
+        select(func.max(PromptPost.slot_at)).where(PromptPost.community_id == community.id)
+    )
     slot = due_slot(
         community.prompt_cadence,
         weekday=community.prompt_weekday,
         at=community.prompt_time,
         zone=community.timezone,
         now=now,
-        last_slot=history[-1].slot_at if history else None,
+        last_slot=last_slot,
     )
-    if slot is None:
+    if slot is None:  # most ticks: nothing is due, and the history is not read
         return
+    history = prompt_history(session, community_id=community.id)
     chosen = choose_prompt(
         prompt_pool(session, community), history, seed=f"{community.id}:{slot.isoformat()}"
     )

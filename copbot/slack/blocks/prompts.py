@@ -11,6 +11,7 @@ from copbot.services.prompts import PromptView, SlowerSuggestion
 from copbot.slack.blocks.common import SECTION_TEXT_MAX, Block, actions, button, context, escape, section
 from copbot.slack.ids import PROMPT_SHARE, PROMPT_SLOWER
 
+LIST_SECTIONS_MAX = 45  # a message holds 50 blocks: the heading and a note fit beside these
 RHYTHMS = {PromptCadence.WEEKLY: N_("every week"), PromptCadence.FORTNIGHTLY: N_("every two weeks")}
 
 
@@ -71,7 +72,11 @@ def build_prompt_list(tr: Translator, listing: PromptList) -> dict[str, Any]:
     lines = [
         f"`{entry.key}` _{escape(entry.theme or own)}_: {escape(entry.text)}" for entry in listing.prompts
     ]
-    return {"response_type": "ephemeral", "text": heading, "blocks": [section(heading), *_sections(lines)]}
+    sections = _sections(lines)
+    blocks = [section(heading), *sections[:LIST_SECTIONS_MAX]]
+    if len(sections) > LIST_SECTIONS_MAX:
+        blocks.append(context(tr.gettext("The list is too long to show in full here.")))
+    return {"response_type": "ephemeral", "text": heading, "blocks": blocks}
 
 
 def build_prompt_changed(tr: Translator, change: PromptChange, *, added: bool) -> dict[str, Any]:
