@@ -14,7 +14,7 @@ class CommandText(BaseModel):
 
     name: str = ""
     args: list[str] = Field(default_factory=list)
-    # The words after the name as typed (quotes and apostrophes kept): for free text, such as a prompt.
+    # The words after the name as typed, uncut (quotes and apostrophes kept): for free text, such as a prompt.
     rest: str = ""
 
 
@@ -24,14 +24,14 @@ ID_DIGITS_MAX = 18  # a longer number does not fit the database's 64-bit integer
 
 def parse_command_text(text: str) -> CommandText:
     """Split command text like a shell would, never failing on an unbalanced quote; long text is cut."""
-    text = text[:COMMAND_TEXT_MAX]
+    typed, text = text, text[:COMMAND_TEXT_MAX]
     try:
         words = shlex.split(text)
     except ValueError:
         words = text.split()
     if not words:
         return CommandText()
-    parts = text.split(None, 1)
+    parts = typed.split(None, 1)
     return CommandText(name=words[0].lower(), args=words[1:], rest=parts[1].strip() if len(parts) > 1 else "")
 
 

@@ -153,7 +153,7 @@ def test_five_thousand_characters_are_refused(driver, workspace, people, testing
         "response_type": "ephemeral",
         "text": answer["text"],
     }
-    assert answer["text"].startswith("Please search with a few words: at most 200 characters")
+    assert answer["text"] == ("Please search with a few words: at most 200 characters (you typed 5007).")
     with session_factory() as session:
         assert session.scalar(select(func.count(Delivery.id))) == before
         assert session.scalar(select(func.count(Story.id))) == 0

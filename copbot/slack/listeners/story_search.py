@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from slack_bolt import Ack, App, BoltContext
 
 from copbot.domain.errors import CopbotError, NotFound
+from copbot.domain.search_text import validate_search_text
 from copbot.i18n import N_
 from copbot.services import notices, story_search
 from copbot.slack.blocks.story_search import build_stories_found
@@ -16,6 +17,7 @@ from copbot.slack.ids import STORIES_NEXT, STORIES_PREVIOUS
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.listeners.my_stories import handle_mine
+from copbot.slack.payloads import COMMAND_TEXT_MAX
 
 STALE = N_("That search has expired. Please search again with `/cop stories`.")
 
@@ -33,6 +35,8 @@ def handle_stories(request: CommandRequest) -> None:
         handle_mine(request)
         return
     try:
+        if len(request.text.rest) > COMMAND_TEXT_MAX:  # cut before parsing: refuse it with its real length
+            validate_search_text(request.text.rest)
         found = story_search.find_stories(
             request.session, team_id=request.team_id, user_id=request.user_id, args=request.text.args
         )
