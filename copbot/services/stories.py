@@ -135,11 +135,13 @@ def deliver_post(session: Session, story: Story, community: Community, *, now: d
 
 
 def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
-    """The story as its post shows it, when the post is sent (None once the story or community is gone)."""
+    """The story as its post shows it, when the post is sent (None once deleted, or its community gone)."""
     story = session.get(Story, story_id)
     community = session.get(Community, story.community_id) if story is not None else None
-    if story is None or community is None or community.archived_at is not None:
+    gone = story is None or story.deleted_at is not None
+    if gone or community is None or community.archived_at is not None:
         return None
+    assert story is not None
     return SharedStory(
         story_id=story.id,
         author_user_id=story.author_user_id,

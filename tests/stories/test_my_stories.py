@@ -118,3 +118,24 @@ def test_leaving_with_erase_turns_the_posts_into_a_former_members(
     [post] = workspace.messages(testing.channel)
     assert blocks_text(post["blocks"]).startswith("A former member shared a story")
     assert people.chen not in str(post["blocks"])
+
+
+def test_a_story_deleted_before_slack_took_its_post_is_never_posted(
+    sharing, driver, workspace, people, testing, sandbox, copbot, clock
+):
+    """Slack fails the post; chen deletes the story meanwhile; when Slack recovers nothing is posted."""
+    sandbox.inject_fault("chat.postMessage", status=500)
+    share(sharing, people.chen, "testing", "Second thoughts", "Better not.")
+    click(
+        driver,
+        workspace,
+        people.chen,
+        STORY_DELETE,
+        button(mine(driver, workspace, people.chen), STORY_DELETE)["value"],
+    )
+    for _ in range(4):
+        clock.advance(minutes=1)
+        copbot.loop.tick()
+    assert workspace.messages(testing.channel) == []
+    posts = [call for call in sandbox.calls("chat.postMessage") if call.args["channel"] == testing.channel]
+    assert [call.status for call in posts] == [500]  # not tried again once the story was gone
