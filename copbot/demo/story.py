@@ -17,6 +17,7 @@ from copbot.sandbox.forms import fill
 from copbot.store.models import Community
 
 MENTION = re.compile(r"<([@#])([UWC][A-Z0-9]+)(?:\|[^>]*)?>")
+SLACK_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")  # a reader's Slack shows the date; the demo its fallback
 
 
 class DemoError(Exception):
@@ -129,7 +130,7 @@ class Story:
 
     def _show(self, who: str, where: str, lines: list[str]) -> None:
         """Show lines as Slack renders them: mentions become @names and #channels."""
-        readable = [MENTION.sub(self._mention, line) for line in lines]
+        readable = [SLACK_DATE.sub(r"\1", MENTION.sub(self._mention, line)) for line in lines]
         self.transcript.show(who, MENTION.sub(self._mention, where), readable)
 
     def _mention(self, match: re.Match[str]) -> str:
