@@ -17,12 +17,14 @@ BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalle
 # mpim:write (group introductions) are asked for now for features on their way, so that installs done today
 # need no new consent when they land.
 BOT_SCOPES: Final = (
+    "channels:history",  # conversations.history/replies: was a post interrupted mid-send already made?
     "channels:join",  # conversations.join: a community's public channel
     "channels:manage",  # conversations.create and conversations.invite, public channels
     "channels:read",  # conversations.info, public channels
     "chat:write",  # chat.postMessage, chat.postEphemeral, chat.update
     "commands",  # /cop
     "files:write",  # stats (coming)
+    "groups:history",  # the same check in private channels
     "groups:read",  # conversations.info, private channels
     "groups:write",  # conversations.invite, private channels
     "mpim:write",  # pairing groups of three (coming)

@@ -13,11 +13,19 @@ import pytest
 from conftest import T0
 from factories import make_community, make_member, make_story
 from prometheus_client import REGISTRY
+from slack_sdk import WebClient
+from sqlalchemy import select
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
 from copbot.services import stories
+from copbot.slack.kinds import all_kinds
+from copbot.slack.outbox.kinds import METADATA_EVENT
+from copbot.slack.outbox.sender import Sender, SenderSettings
+from copbot.slack.people import People
+from copbot.store import deliveries
 from copbot.store.db import unit_of_work
+from copbot.store.models import Delivery, Story
 from copbot.web import build_wsgi, serve_in_background
 
 
@@ -39,6 +47,9 @@ def app_with(settings, engine, clock):
 @pytest.fixture
 def app(app_with):
     return app_with()
+
+
+TITLE = "What the outage taught us"
 
 
 def _dm_texts(workspace, user_id):
@@ -255,3 +266,76 @@ def _health(url):
 
 def _sample(name, labels):
     return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def _story_post(session_factory, workspace, people) -> tuple[int, str]:
+    """A story whose channel post is in the outbox, due at T0: the delivery's id and the channel."""
+    channel = workspace.add_channel("guild", bot_is_member=True)
+    with unit_of_work(session_factory) as session:
+        community = make_community(
+            session, team_id=workspace.team_id, channel_id=channel, created_by=people.chen
+        )
+        make_member(session, community, people.chen)
+        story = make_story(session, community, people.chen, title=TITLE)
+        session.flush()
+        stories.deliver_post(session, story, community, now=T0)
+        session.flush()
+        return session.scalar(select(Delivery.id).where(Delivery.kind == stories.POST)), channel
+
+
+def _recorded(session_factory, delivery_id: int) -> tuple[str, str | None, str | None]:
+    with session_factory() as session:
+        delivery = session.get(Delivery, delivery_id)
+        return delivery.status.value, delivery.message_ts, session.scalars(select(Story.message_ts)).one()
+
+
+@pytest.mark.parametrize("reached_slack", [True, False])
+def test_a_post_whose_sender_died_is_not_posted_twice(
+    reached_slack, app, session_factory, workspace, people, sandbox, clock
+):
+    """A sender claimed the post and died, maybe after Slack took it: the next one looks before posting."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    with unit_of_work(session_factory) as session:
+        [claimed] = deliveries.claim_ids(
+            session, [delivery_id], now=T0, worker="dead", lease=timedelta(seconds=30)
+        )
+    if reached_slack:  # what the dead sender did before it could record it
+        WebClient(token=workspace.bot_token, base_url=sandbox.api_url).chat_postMessage(
+            channel=channel,
+            text=TITLE,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"work_key": claimed.work_key}},
+        )
+    clock.advance(seconds=31)
+    app.loop.tick()
+    [post] = workspace.messages(channel)
+    assert len(sandbox.calls("conversations.history")) == 1
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+
+
+def test_a_post_whose_answer_was_lost_is_not_posted_twice(
+    app, session_factory, workspace, people, sandbox, clock
+):
+    """Slack took the post but answered too late: the retry finds the post instead of repeating it."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    sender = Sender(
+        session_factory=session_factory,
+        clock=clock,
+        kinds=all_kinds(),
+        tokens=app.tokens,
+        people=People(),
+        settings=SenderSettings(api_url=sandbox.api_url, default_language="en", call_timeout=1),
+    )
+    try:
+        sandbox.inject_fault("chat.postMessage", answer_delay=2)
+        sender.send_due(seconds=5)
+        assert _recorded(session_factory, delivery_id)[0] == "pending"
+        time.sleep(1.5)  # the late answer is on its way; Slack has the post
+        clock.advance(seconds=8)  # past the retry's backoff
+        sender.send_due(seconds=5)
+    finally:
+        sender.stop()
+    [post] = workspace.messages(channel)
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    assert [call.args["channel"] for call in sandbox.calls("conversations.history")] == [channel]
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])

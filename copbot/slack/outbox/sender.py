@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copbot import metrics
 from copbot.clock import Clock
-from copbot.domain.deliveries import SlackRefusal, Verdict, gives_up, retry_delay, verdict
+from copbot.domain.deliveries import NO_ANSWER, SlackRefusal, Verdict, gives_up, retry_delay, verdict
 from copbot.services import outbox
 from copbot.slack.client import api_error_code
 from copbot.slack.outbox.client import Gated, GateKeeper, SenderClient
@@ -172,7 +172,7 @@ class Sender:
             self._refused(delivery, kind, SlackRefusal(refused.status, refused.error))
         except OSError as error:  # no answer: a timeout or a lost connection
             logger.warning("delivery %s: no answer from Slack (%s)", delivery.work_key, error)
-            self._refused(delivery, kind, SlackRefusal(0, "timeout"))
+            self._refused(delivery, kind, SlackRefusal(0, NO_ANSWER))
         else:
             self._sent(delivery, kind, sent)
 
