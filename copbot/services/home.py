@@ -8,16 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copbot.domain.health import CommunityHealth, community_health, window_start
-from copbot.services.lookup import (
-    UpcomingSession,
-    active_members,
-    communities_in,
-    is_organiser,
-    next_session,
-)
+from copbot.services.lookup import UpcomingSession, communities_in, is_organiser, next_session
 from copbot.services.outbox import deliver
-from copbot.store.models import Community, Member, Story
+from copbot.services.stats import Health, health_of
+from copbot.store.models import Community, Member
 
 PUBLISH = "home.publish"
 PUBLISH_WORTH = timedelta(hours=1)  # later than that, the person will have opened it again anyway
@@ -30,7 +24,7 @@ class JoinedCommunity:
     purpose: str
     timezone: str
     next_session: UpcomingSession | None
-    health: CommunityHealth | None  # only for the community's organisers
+    health: Health | None  # only for the community's organisers (the same figures as /cop stats)
 
 
 @dataclass(frozen=True)
@@ -92,20 +86,4 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
-    )
-
-
-def health_of(session: Session, *, community_id: int, now: datetime) -> CommunityHealth:
-    """The organisers' figures: only rows of the last 30 days are read, the counting is the domain's."""
-    since = window_start(now)
-    members = Member.community_id == community_id
-    left = select(Member.left_at).where(members, Member.left_at >= since)
-    return community_health(
-        now,
-        active_members=active_members(session, community_id=community_id),
-        joined_at=session.scalars(select(Member.joined_at).where(members, Member.joined_at >= since)),
-        left_at=(moment for moment in session.scalars(left) if moment is not None),
-        shared_at=session.scalars(
-            select(Story.created_at).where(Story.community_id == community_id, Story.created_at >= since)
-        ),
     )

@@ -141,6 +141,7 @@ class Member(Base):
         UniqueConstraint("community_id", "user_id", name="uq_members_community_user"),
         Index("ix_members_team_user", "team_id", "user_id"),
         Index("ix_members_community_left", "community_id", "left_at"),
+        Index("ix_members_community_joined", "community_id", "joined_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -414,7 +415,10 @@ class Activity(Base):
     """An append-only log of what happened, for stats."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_community_kind_at", "community_id", "kind", "at"),)
+    __table_args__ = (
+        Index("ix_activity_community_kind_at", "community_id", "kind", "at"),
+        Index("ix_activity_community_user_at", "community_id", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()

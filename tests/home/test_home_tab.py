@@ -30,7 +30,9 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         "*Testing*\nGet better at testing together\n"
         "Next session: *Exploratory testing dojo*, Monday, 9 March 2026 at 18:00" in words
     )
-    assert "Community health, last 30 days: 3 active members · 3 joined · 2 stories shared · 1 left" in words
+    assert (
+        "Community health, last 30 days: 3 members · 1 active · 3 joined · 2 stories shared · 1 left"
+    ) in words
     assert "Other communities" in words
     assert "*Design* (`design`)\nConcevoir &lt;mieux&gt; &amp; ensemble" in words
     assert _buttons(view) == [
@@ -57,7 +59,7 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert "*Design*\nConcevoir &lt;mieux&gt; &amp; ensemble\nAucune séance prévue pour l'instant." in words
     assert (
         "Santé de la communauté sur les 30 derniers jours : "
-        "1 membre actif · 1 arrivée · 0 histoire partagée · 0 départ" in words
+        "1 membre · 0 actif · 1 arrivée · 0 histoire partagée · 0 départ" in words
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
-from copbot.domain.health import CommunityHealth
 from copbot.i18n import Translator
 from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
+from copbot.services.stats import Health
 from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
 from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, SHARE_BUTTON
 
@@ -68,9 +68,10 @@ def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
     return tr.gettext("Next session: *{title}*, {when}", title=escape(upcoming.title), when=starts)
 
 
-def _health(tr: Translator, health: CommunityHealth) -> str:
+def _health(tr: Translator, health: Health) -> str:
     figures = [
-        tr.ngettext("{count} active member", "{count} active members", health.active_members),
+        tr.ngettext("{count} member", "{count} members", health.members),
+        tr.ngettext("{count} active", "{count} active", health.active),
         tr.ngettext("{count} joined", "{count} joined", health.joined),
         tr.ngettext("{count} story shared", "{count} stories shared", health.stories),
         tr.ngettext("{count} left", "{count} left", health.left),
