@@ -35,6 +35,7 @@ class Period(StrEnum):
 
 
 DEFAULT_PERIOD = Period.DAYS_30
+EXPORT_PERIOD = Period.DAYS_365  # an export is for keeping: a whole year unless told
 PERIOD_SHOWN_MAX = 20  # longer words are cut in the refusal
 
 

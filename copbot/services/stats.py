@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain import stats as rules
 from copbot.domain.enums import ActivityKind
-from copbot.domain.errors import NotAllowed
+from copbot.domain.errors import NotAllowed, NotFound
 from copbot.domain.prompts import OWN_KEY_PREFIX
 from copbot.domain.stats import Change, Cohort, Period, Window
 from copbot.domain.text import N_
@@ -30,7 +30,6 @@ from copbot.store.stats import Learned
 CHART = "stats.chart"
 EXPORT = "stats.export"
 FILE_WORTH = timedelta(hours=1)  # an organiser who asked an hour ago will ask again rather than wait
-EXPORT_PERIOD = Period.DAYS_365
 ORGANISERS_ONLY = N_("Only a community's organisers and workspace admins can see its stats.")
 TEAM_PAIRS_NAMED = 5  # the teams that never met: named up to this many pairs
 
@@ -91,11 +90,18 @@ class CommunityStats:
 
     @property
     def empty(self) -> bool:
-        """Nothing to show yet: no members and nothing happened in either period."""
-        return (
-            self.members.now == self.members.before == 0
-            and self.stories.now == self.stories.before == 0
-            and self.active.now == self.active.before == 0
+        """Nobody did anything yet, in this period or the one before: nothing worth a figure or a chart."""
+        return not any(
+            (
+                self.active.now,
+                self.active.before,
+                self.stories.now,
+                self.stories.before,
+                self.sessions.held,
+                self.sessions_before.held,
+                self.pairing.groups.now,
+                self.pairing.groups.before,
+            )
         )
 
 
@@ -271,5 +277,39 @@ def send_file(
     )
 
 
-def file_subject(session: Session, *, team_id: str, community_id: int) -> Community:
-    return get_community(session, team_id=team_id, community_id=community_id)
+@dataclass(frozen=True)
+class FileRequest:
+    """What a chart or export delivery carries: whose, which community and period, as of when."""
+
+    community_id: int
+    user_id: str
+    period: Period
+    at: datetime
+
+
+def file_request(payload: dict[str, object]) -> FileRequest:
+    return FileRequest(
+        community_id=int(str(payload["community_id"])),
+        user_id=str(payload["user_id"]),
+        period=Period(str(payload["period"])),
+        at=datetime.fromisoformat(str(payload["at"])),
+    )
+
+
+@dataclass(frozen=True)
+class FileContent:
+    community_name: str
+    series: WeeklySeries
+    outcomes: list[figures.GroupOutcome]
+
+
+def file_content(session: Session, *, team_id: str, asked: FileRequest, outcomes: bool) -> FileContent | None:
+    """The weeks (and for an export the introductions) as of the request; None once the community is gone."""
+    try:
+        community = get_community(session, team_id=team_id, community_id=asked.community_id)
+    except NotFound:
+        return None
+    series = weekly_series(session, community_id=community.id, period=asked.period, now=asked.at)
+    window = rules.window_of(asked.period, asked.at)
+    shown = figures.group_outcomes(session, community_id=community.id, window=window) if outcomes else []
+    return FileContent(community.name, series, shown)
