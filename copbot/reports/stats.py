@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from copbot.i18n import Translator
 from copbot.services.stats import WeeklySeries
@@ -49,6 +50,8 @@ def chart_png(tr: Translator, name: str, series: WeeklySeries) -> bytes:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     weekly.plot(labels, series.active, color="black", marker=".", label=tr.gettext("Active members"))
     weekly.set_ylabel(tr.gettext("Per week"))
+    for axes in (members, weekly):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     weekly.legend(loc="upper left", fontsize="small")
     weekly.tick_params(axis="x", labelrotation=60, labelsize="small")
     figure.tight_layout()

@@ -84,7 +84,7 @@ class CommunityStats:
     top_prompts: list[PromptDraw]
     top_themes: list[tuple[str, int]]
     sessions: figures.Sessions
-    sessions_before: figures.Sessions
+    sessions_held_before: int
     pairing: PairingFigures
     learned: list[Learned]
 
@@ -98,7 +98,7 @@ class CommunityStats:
                 self.stories.now,
                 self.stories.before,
                 self.sessions.held,
-                self.sessions_before.held,
+                self.sessions_held_before,
                 self.pairing.groups.now,
                 self.pairing.groups.before,
             )
@@ -156,7 +156,7 @@ def community_stats(
         top_prompts=_top_prompts(session, community, window),
         top_themes=figures.top_themes(session, **where, window=window),
         sessions=figures.sessions(session, **where, window=window, days=_local_days(community, window)),
-        sessions_before=figures.sessions(
+        sessions_held_before=figures.sessions_held(
             session, **where, window=before, days=_local_days(community, before)
         ),
         pairing=_pairing(session, community.id, window),
@@ -203,15 +203,16 @@ def _prompt_text(session: Session, key: str, language: str) -> str:
 
 
 def _pairing(session: Session, community_id: int, window: Window) -> PairingFigures:
-    now, before = (
-        figures.pairing(session, community_id=community_id, window=w) for w in (window, window.previous())
+    now = figures.pairing(session, community_id=community_id, window=window)
+    groups_before, met_before = figures.introductions(
+        session, community_id=community_id, window=window.previous()
     )
     possible = rules.team_pairs(now.teams)
     met = set(now.team_pairs_met)
     never = [pair for pair in possible if pair not in met]
     return PairingFigures(
-        groups=Change(now.groups, before.groups),
-        met=Change(now.met, before.met),
+        groups=Change(now.groups, groups_before),
+        met=Change(now.met, met_before),
         repeats=now.repeats,
         team_pairs_met=len(possible) - len(never),
         team_pairs_possible=len(possible),

@@ -416,7 +416,8 @@ class Activity(Base):
 
     __tablename__ = "activity"
     __table_args__ = (
-        Index("ix_activity_community_kind_at", "community_id", "kind", "at"),
+        # user_id last: who did something in a period is read from the index alone (PostgreSQL)
+        Index("ix_activity_community_kind_at_user", "community_id", "kind", "at", "user_id"),
         Index("ix_activity_community_user_at", "community_id", "user_id", "at"),
     )
 

@@ -48,7 +48,7 @@ Column = SQLColumnExpression[Any]  # a mapped attribute or any SQL expression
 GOING = "going"
 DAY_SECONDS = 86_400
 WEEK_SECONDS = int(WEEK.total_seconds())
-RSVP_LOOKBACK = timedelta(days=90)  # an answer given this long before its session still counts
+RSVP_LOOKBACK = timedelta(days=30)  # an answer given this long before its session still counts
 ATTENDANCE_LAG = timedelta(days=7)  # attendance may be recorded this long after the session
 TOP = 3
 LEARNED_SHOWN = 3
@@ -105,33 +105,39 @@ def membership(session: Session, *, community_id: int, window: Window) -> Member
     return Membership(int(at_start), int(at_end), int(joined), int(left))
 
 
+def _how_many(values: Any) -> Any:
+    """How many distinct values a select yields (a GROUP BY: hashed, where COUNT DISTINCT sorts)."""
+    return select(func.count()).select_from(values.group_by(*values.selected_columns).subquery())
+
+
 def active_members(session: Session, *, community_id: int, window: Window) -> int:
-    query = select(func.count(distinct(Activity.user_id))).where(
+    people = select(Activity.user_id).where(
         Activity.community_id == community_id,
         _in(Activity.at, window),
         Activity.user_id.is_not(None),
         _is_action(),
     )
-    return session.scalar(query) or 0
+    return session.scalar(_how_many(people)) or 0
 
 
 def newcomers(
     session: Session, *, community_id: int, window: Window
 ) -> list[tuple[datetime, datetime | None]]:
     """For each person who first joined in the window: when, and their first action since (or None)."""
-    acted = and_(
-        Activity.community_id == community_id,
-        Activity.user_id == Member.user_id,
-        Activity.at >= Member.joined_at,
-        _is_action(),
+    first = (
+        select(func.min(Activity.at))
+        .where(
+            Activity.community_id == community_id,
+            Activity.user_id == Member.user_id,
+            Activity.at >= Member.joined_at,
+            _is_action(),
+        )
+        .scalar_subquery()
     )
-    query = (
-        select(Member.joined_at, func.min(Activity.at))
-        .outerjoin(Activity, acted)
-        .where(Member.community_id == community_id, _in(Member.joined_at, window))
-        .group_by(Member.id, Member.joined_at)
+    query = select(Member.joined_at, first).where(
+        Member.community_id == community_id, _in(Member.joined_at, window)
     )
-    return [(joined, first) for joined, first in session.execute(query)]
+    return [(joined, acted) for joined, acted in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -222,59 +228,97 @@ class Sessions:
     returning: int  # of those, people who had come to another session before (or came twice)
 
 
-def sessions(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Sessions:
-    """Meetups held between the community's local dates `days` (first included, last excluded)."""
-    dialect = _Dialect.of(session)
-    occurrence, day = _occurrence(), dialect.occurrence_day(_occurrence())
-    dated = and_(
-        Activity.community_id == community_id,
+def _dated(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Any:
+    """Answers and attendances for the occurrences dated `days`.
+
+    An answer comes before its session (up to RSVP_LOOKBACK), an attendance after it (up to ATTENDANCE_LAG).
+    """
+    day = _Dialect.of(session).occurrence_day(_occurrence())
+    answered = and_(
+        Activity.kind == ActivityKind.RSVP,
         Activity.at >= window.start - RSVP_LOOKBACK,
+        Activity.at < window.end,
+    )
+    attended = and_(
+        Activity.kind == ActivityKind.ATTENDED,
+        Activity.at >= window.start,
         Activity.at < window.end + ATTENDANCE_LAG,
+    )
+    return select(
+        Activity.id,
+        Activity.user_id,
+        Activity.kind,
+        Activity.at,
+        _occurrence().label("occurrence"),
+        _answer().label("answer"),
+    ).where(
+        Activity.community_id == community_id,
+        or_(answered, attended),
         day >= days[0].isoformat(),
         day < days[1].isoformat(),
     )
-    held = select(func.count(distinct(occurrence))).where(
-        dated, Activity.kind.in_((ActivityKind.RSVP, ActivityKind.ATTENDED))
-    )
-    attended = and_(dated, Activity.kind == ActivityKind.ATTENDED, Activity.user_id.is_not(None))
-    came = select(Activity.user_id, occurrence.label("occurrence")).where(attended).distinct().subquery()
-    return Sessions(
-        held=session.scalar(held) or 0,
-        planned=_planned(session, dated),
-        attendances=session.scalar(select(func.count()).select_from(came)) or 0,
-        attendees=session.scalar(select(func.count(distinct(came.c.user_id)))) or 0,
-        returning=_returning(session, community_id=community_id, window=window, attended=attended),
-    )
 
 
-def _planned(session: Session, dated: ColumnElement[bool]) -> int:
+def sessions_held(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> int:
+    """Distinct occurrences dated `days` that someone answered or attended."""
+    rows = _dated(session, community_id=community_id, window=window, days=days).subquery()
+    return session.scalar(_how_many(select(rows.c.occurrence))) or 0
+
+
+def sessions(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Sessions:
+    """Meetups held between the community's local dates `days` (first included, last excluded).
+
+    The answers and attendances of those dates are read once (a CTE: their JSON is parsed once) and
+    counted five ways in one statement.
+    """
+    rows = _dated(session, community_id=community_id, window=window, days=days).cte("dated")
+    came = (
+        select(rows.c.user_id, rows.c.occurrence)
+        .where(rows.c.kind == ActivityKind.ATTENDED, rows.c.user_id.is_not(None))
+        .group_by(rows.c.user_id, rows.c.occurrence)
+        .cte("came")
+    )
+    query = select(
+        _how_many(select(rows.c.occurrence)).scalar_subquery(),
+        _planned(rows),
+        select(func.count()).select_from(came).scalar_subquery(),
+        _how_many(select(came.c.user_id)).scalar_subquery(),
+        _returning(came, community_id=community_id, window=window),
+    )
+    held, planned, attendances, attendees, returning = (
+        int(value or 0) for value in session.execute(query).one()
+    )
+    return Sessions(held, planned, attendances, attendees, returning)
+
+
+def _planned(rows: Any) -> Any:
+    """People whose latest answer for an occurrence was Going, once per occurrence."""
     latest = func.row_number().over(
-        partition_by=(Activity.user_id, _occurrence()), order_by=(Activity.at.desc(), Activity.id.desc())
+        partition_by=(rows.c.user_id, rows.c.occurrence), order_by=(rows.c.at.desc(), rows.c.id.desc())
     )
     answers = (
-        select(_answer().label("answer"), latest.label("rank"))
-        .where(dated, Activity.kind == ActivityKind.RSVP, Activity.user_id.is_not(None))
+        select(rows.c.answer, latest.label("rank"))
+        .where(rows.c.kind == ActivityKind.RSVP, rows.c.user_id.is_not(None))
         .subquery()
     )
-    query = select(func.count()).where(answers.c.rank == 1, answers.c.answer == GOING)
-    return session.scalar(query) or 0
+    return select(func.count()).where(answers.c.rank == 1, answers.c.answer == GOING).scalar_subquery()
 
 
-def _returning(session: Session, *, community_id: int, window: Window, attended: ColumnElement[bool]) -> int:
-    came = select(Activity.user_id).where(attended).distinct()
-    again = (
-        select(Activity.user_id)
+def _returning(came: Any, *, community_id: int, window: Window) -> Any:
+    """Attendees who came to two of these sessions, or to one before the period."""
+    twice = select(came.c.user_id).group_by(came.c.user_id).having(func.count() > 1)
+    before = (
+        select(literal(1))
         .where(
             Activity.community_id == community_id,
+            Activity.user_id == came.c.user_id,
             Activity.kind == ActivityKind.ATTENDED,
-            Activity.at < window.end + ATTENDANCE_LAG,
-            Activity.user_id.in_(came),
+            Activity.at < window.start,
         )
-        .group_by(Activity.user_id)
-        .having(func.count(distinct(_occurrence())) > 1)
-        .subquery()
+        .exists()
     )
-    return session.scalar(select(func.count()).select_from(again)) or 0
+    back = select(came.c.user_id).where(or_(came.c.user_id.in_(twice), before)).distinct().subquery()
+    return select(func.count()).select_from(back).scalar_subquery()
 
 
 # --- pairing ---------------------------------------------------------------------------------------
@@ -289,47 +333,58 @@ class Pairing:
     teams: list[str]  # the teams of the community's members now
 
 
-def pairing(session: Session, *, community_id: int, window: Window) -> Pairing:
-    in_window = and_(PairingRound.community_id == community_id, _in(PairingRound.slot_start, window))
+def introductions(session: Session, *, community_id: int, window: Window) -> tuple[int, int]:
+    """Groups made in the window's rounds, and how many of them met."""
     query = (
         select(func.count(PairingGroup.id), _count_if(PairingGroup.outcome == PairingOutcome.MET))
         .join(PairingRound, PairingGroup.round_id == PairingRound.id)
-        .where(in_window)
+        .where(PairingRound.community_id == community_id, _in(PairingRound.slot_start, window))
     )
     groups, met = session.execute(query).one()
+    return int(groups or 0), int(met or 0)
+
+
+def pairing(session: Session, *, community_id: int, window: Window) -> Pairing:
+    in_window = and_(PairingRound.community_id == community_id, _in(PairingRound.slot_start, window))
+    groups, met = introductions(session, community_id=community_id, window=window)
     return Pairing(
-        groups=int(groups or 0),
-        met=int(met or 0),
-        repeats=_repeats(session, community_id=community_id, in_window=in_window),
+        groups=groups,
+        met=met,
+        repeats=_repeats(session, community_id=community_id, window=window),
         team_pairs_met=_team_pairs_met(session, in_window),
         teams=_teams(session, community_id=community_id),
     )
 
 
-def _repeats(session: Session, *, community_id: int, in_window: ColumnElement[bool]) -> int:
+def _repeats(session: Session, *, community_id: int, window: Window) -> int:
+    """Groups of the window in which two people had been introduced in an earlier round.
+
+    Every pair introduced up to the window's end, with the first round it was introduced in: a group
+    repeats when one of its pairs was first introduced before its own round. Joins, no correlated query.
+    """
     one, two = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    before_one, before_two = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    earlier_group, earlier_round = aliased(PairingGroup), aliased(PairingRound)
-    met_before = (
-        select(literal(1))
-        .select_from(before_one)
-        .join(before_two, before_two.group_id == before_one.group_id)
-        .join(earlier_group, earlier_group.id == before_one.group_id)
-        .join(earlier_round, earlier_round.id == earlier_group.round_id)
-        .where(
-            before_one.member_id == one.member_id,
-            before_two.member_id == two.member_id,
-            earlier_round.community_id == community_id,
-            earlier_round.slot_start < PairingRound.slot_start,
+    pairs = (
+        select(
+            PairingGroup.id.label("group_id"),
+            PairingRound.slot_start.label("slot"),
+            one.member_id.label("first"),
+            two.member_id.label("second"),
         )
-        .exists()
-    )
-    query = (
-        select(func.count(distinct(PairingGroup.id)))
         .join(PairingRound, PairingGroup.round_id == PairingRound.id)
         .join(one, one.group_id == PairingGroup.id)
         .join(two, and_(two.group_id == PairingGroup.id, two.member_id > one.member_id))
-        .where(in_window, met_before)
+        .where(PairingRound.community_id == community_id, PairingRound.slot_start < window.end)
+        .cte("pairs")
+    )
+    introduced = (
+        select(pairs.c.first, pairs.c.second, func.min(pairs.c.slot).label("since"))
+        .group_by(pairs.c.first, pairs.c.second)
+        .subquery()
+    )
+    query = (
+        select(func.count(distinct(pairs.c.group_id)))
+        .join(introduced, and_(introduced.c.first == pairs.c.first, introduced.c.second == pairs.c.second))
+        .where(pairs.c.slot >= window.start, pairs.c.slot > introduced.c.since)
     )
     return session.scalar(query) or 0
 

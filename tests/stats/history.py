@@ -109,10 +109,14 @@ def _members(session: Session, history: History, rng: random.Random, *, team_id:
     history.members = rows
 
 
-def _present(rng: random.Random, history: History, at: datetime) -> dict[str, Any] | None:
+def _present(
+    rng: random.Random, history: History, at: datetime, *, regulars: int = 0
+) -> dict[str, Any] | None:
+    """Someone who is a member at `at`; with `regulars`, one of the first that many of them."""
     present = [
         m for m in history.members if m["joined_at"] <= at and (m["left_at"] is None or m["left_at"] > at)
     ]
+    present = present[:regulars] if regulars else present
     return rng.choice(present) if present else None
 
 
@@ -187,7 +191,7 @@ def _sessions(session: Session, history: History, rng: random.Random, *, team_id
         occurrence = f"1:{day.date().isoformat()}"
         for _ in range(rng.randrange(3, 12)):
             asked = day - timedelta(days=rng.randrange(1, 6))
-            person = _present(rng, history, asked)
+            person = _present(rng, history, asked, regulars=15 if rng.random() < 0.5 else 0)
             if person is None or asked >= NOW:
                 continue
             answer = rng.choice(("going", "going", "maybe", "cant"))

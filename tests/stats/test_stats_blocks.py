@@ -34,7 +34,7 @@ def _largest() -> CommunityStats:
         top_prompts=[PromptDraw("p" * 500 + "<&>", 1_000)] * 3,
         top_themes=[("t" * 40, 1_000)] * 3,
         sessions=sessions,
-        sessions_before=sessions,
+        sessions_held_before=40,
         pairing=PairingFigures(big, big, 500, 400, 4_950, [("a" * 80, "b" * 80)] * 5, 4_550),
         learned=[Learned("U0123456789", NOW, "x" * 3_000 + "<script>")] * 3,
     )
@@ -53,4 +53,4 @@ def test_changes_from_nothing_and_missing_shares_are_dashes_not_errors():
     """A figure with nothing before says so; a cohort too young shows — rather than 0 %."""
     text = str(build_stats(translator("en"), _largest()))
     assert "(+3, none before)" in text
-    assert "1000 joined · 89% · — · —" in text
+    assert "joined 1000 · 89% · — · —" in text

@@ -41,11 +41,11 @@ def test_an_organiser_sees_the_figures_and_gets_the_chart(
     figures = _figures(session_factory, history.community_id, Period.DAYS_90)
     assert "Testing: the last 90 days" in text
     assert (
-        f"{figures.members.now} members ({figures.members.delta:+d}, {figures.members.percent:+d}%)" in text
+        f"Members: {figures.members.now} ({figures.members.delta:+d}, {figures.members.percent:+d}%)" in text
     )
-    assert f"{figures.active.now} active members" in text
-    assert f"{figures.stories.now} stories shared" in text
-    assert f"{figures.pairing.groups.now} introductions" in text
+    assert f"Active members: {figures.active.now} " in text
+    assert f"Stories shared: {figures.stories.now} " in text
+    assert f"Introductions: {figures.pairing.groups.now} " in text
     assert "A chart of these weeks is on its way" in text
     [chart] = shared_files(workspace, people.alice)
     assert chart["name"] == "stats.png"

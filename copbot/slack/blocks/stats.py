@@ -63,6 +63,8 @@ def _empty(tr: Translator, stats: CommunityStats) -> str:
 
 
 def _change(tr: Translator, change: Change) -> str:
+    if change.now == change.before == 0:
+        return ""
     if change.percent is None:
         return tr.gettext("({delta:+d}, none before)", delta=change.delta)
     return tr.gettext("({delta:+d}, {percent:+d}%)", delta=change.delta, percent=change.percent)
@@ -77,8 +79,8 @@ def _members(tr: Translator, stats: CommunityStats) -> str:
     lines = [
         tr.gettext("*Members*"),
         tr.gettext(
-            "{members} members {members_change} · {joined} joined {joined_change} · "
-            "{left} left {left_change}",
+            "Members: {members} {members_change} · joined: {joined} {joined_change} · "
+            "left: {left} {left_change}",
             members=stats.members.now,
             members_change=_change(tr, stats.members),
             joined=stats.joined.now,
@@ -87,8 +89,8 @@ def _members(tr: Translator, stats: CommunityStats) -> str:
             left_change=_change(tr, stats.left),
         ),
         tr.gettext(
-            "{active} active members {change}, {share} of the members: they shared a story, said Going, "
-            "came to a session, met their pair or found a story helpful.",
+            "Active members: {active} {change}, {share} of the members (they shared a story, said Going, "
+            "came to a session, met their pair or found a story helpful).",
             active=stats.active.now,
             change=_change(tr, stats.active),
             share=_share(tr, share(stats.active.now, stats.members.now)),
@@ -102,20 +104,20 @@ def _newcomers(tr: Translator, stats: CommunityStats) -> str:
     if activation.newcomers == 0:
         return tr.gettext("*Newcomers*") + "\n" + tr.gettext("Nobody joined in this period.")
     text = tr.gettext(
-        "{activated} of {newcomers} newcomers ({share}) did something within 30 days of joining.",
+        "Newcomers who took part within 30 days of joining: {activated} of {newcomers} ({share}).",
         activated=activation.activated,
         newcomers=activation.newcomers,
         share=_share(tr, share(activation.activated, activation.newcomers)),
     )
     if activation.median_days is not None:
-        text += " " + tr.gettext("Median time to a first action: {days} days.", days=activation.median_days)
+        text += " " + tr.gettext("Median time to a first action: {days} d.", days=activation.median_days)
     return tr.gettext("*Newcomers*") + "\n" + text
 
 
 def _cohorts(tr: Translator, cohorts: list[Cohort]) -> str:
     lines = [
         tr.gettext(
-            "{month:MMMM y}: {joined} joined · {after_30} · {after_60} · {after_90}",
+            "{month:MMMM y}: joined {joined} · {after_30} · {after_60} · {after_90}",
             month=cohort.month.date(),
             joined=cohort.joined,
             after_30=_share(tr, cohort.retention(30)),
@@ -132,7 +134,7 @@ def _stories(tr: Translator, stats: CommunityStats) -> str:
     lines = [
         tr.gettext("*Stories*"),
         tr.gettext(
-            "{count} stories shared {change}, {per_week} a week.",
+            "Stories shared: {count} {change}, {per_week} a week.",
             count=stats.stories.now,
             change=_change(tr, stats.stories),
             per_week=per_week,
@@ -148,15 +150,15 @@ def _stories(tr: Translator, stats: CommunityStats) -> str:
 
 
 def _sessions(tr: Translator, stats: CommunityStats) -> str:
-    held, before = stats.sessions, stats.sessions_before
+    held, before = stats.sessions, stats.sessions_held_before
     return "\n".join(
         [
             tr.gettext("*Sessions*"),
             tr.gettext(
-                "{held} sessions held {change} · {planned} said Going · {attendances} came · "
-                "{returning} of {attendees} people came back ({share})",
+                "Sessions held: {held} {change} · said Going: {planned} · came: {attendances} · "
+                "came back: {returning} of {attendees} people ({share})",
                 held=held.held,
-                change=_change(tr, Change(held.held, before.held)),
+                change=_change(tr, Change(held.held, before)),
                 planned=held.planned,
                 attendances=held.attendances,
                 returning=held.returning,
@@ -171,7 +173,7 @@ def _pairing(tr: Translator, pairing: PairingFigures) -> str:
     lines = [
         tr.gettext("*Pairing*"),
         tr.gettext(
-            "{groups} introductions {change} · {met} met ({share}) · {repeats} repeated an earlier one",
+            "Introductions: {groups} {change} · met: {met} ({share}) · repeating an earlier one: {repeats}",
             groups=pairing.groups.now,
             change=_change(tr, pairing.groups),
             met=pairing.met.now,
