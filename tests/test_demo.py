@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -64,6 +65,15 @@ def test_demo_transcript_shows_what_people_see(demo):
     assert "Vos communautés" in out
     assert "Alice Martin sees copbot's App Home tab:" in out
     assert "Community health, last 30 days:" in out
+
+
+def test_demo_shows_an_organisers_stats_and_where_the_chart_is(demo):
+    """Alice's /cop stats answer is in the transcript, with the path of the PNG copbot uploaded to her DM."""
+    out = demo[0].stdout
+    assert "Testing Guild: the last 30 days" in out
+    assert "Alice Martin sees a DM from copbot:" in out
+    saved = out.split("The chart copbot uploaded (stats.png) is saved at ", 1)[1].split()[0]
+    assert Path(saved).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_demo_on_a_given_database(database_url, session_factory):

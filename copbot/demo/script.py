@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from copbot.demo.people import user_id
 from copbot.demo.story import DemoError, Story
 from copbot.slack import ids
 
 SLUG = "testing-guild"
+CHART_FILE = Path(tempfile.gettempdir()) / "copbot-demo-stats.png"  # kept after the demo, to open
 # copbot invites people who may already be in the channel; the demo makes Slack fail once on purpose.
 EXPECTED_REFUSALS = {"already_in_channel", "internal_error"}
 JOINERS = (  # who joins through the modal: handle, experience, team, interests
@@ -120,6 +123,17 @@ def dara_leaves(story: Story) -> None:
     story.show_dm("dara")
 
 
+def alice_reads_the_stats(story: Story) -> None:
+    story.transcript.step("Alice checks how the community is doing with /cop stats; the chart comes by DM")
+    story.command("alice", f"stats {SLUG}")
+    message = story.show_dm("alice")
+    files = message.get("files") or []
+    if not files:
+        raise DemoError("the stats chart did not reach Alice's DM")
+    CHART_FILE.write_bytes(story.uploaded_file(files[0]["id"]))
+    story.transcript.note(f"The chart copbot uploaded ({files[0]['name']}) is saved at {CHART_FILE}")
+
+
 def a_typo(story: Story) -> None:
     story.transcript.step("Sam mistypes a command")
     story.command("sam", "jion")
@@ -135,6 +149,7 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     list_and_organisers,
     app_home,
     dara_leaves,
+    alice_reads_the_stats,
     a_typo,
 )
 

@@ -124,6 +124,11 @@ class Story:
         self._show(_name(handle), "a message only they can see", _message_lines(message))
         return message
 
+    def uploaded_file(self, file_id: str) -> bytes:
+        """The bytes copbot uploaded for a file it shared."""
+        with self.workspace.lock:
+            return bytes(self.workspace.state.files[file_id]["data"])
+
     def show_home(self, handle: str, view: dict[str, Any]) -> None:
         self._show(_name(handle), "copbot's App Home tab", blocks_to_lines(view.get("blocks", [])))
 
