@@ -126,6 +126,7 @@ def dara_leaves(story: Story) -> None:
 def alice_reads_the_stats(story: Story) -> None:
     story.transcript.step("Alice checks how the community is doing with /cop stats; the chart comes by DM")
     story.command("alice", f"stats {SLUG}")
+    story.show_later_reply("alice")
     message = story.show_dm("alice")
     files = message.get("files") or []
     if not files:

@@ -124,6 +124,12 @@ class Story:
         self._show(_name(handle), "a message only they can see", _message_lines(message))
         return message
 
+    def show_later_reply(self, handle: str) -> dict[str, Any]:
+        """What copbot sent afterwards in answer to the person's command (through its response_url)."""
+        reply = self._last(self.workspace.responses(user_id(handle)), f"no later reply for {handle}")
+        self._show(_name(handle), "copbot's reply, once counted", _message_lines(reply))
+        return reply
+
     def uploaded_file(self, file_id: str) -> bytes:
         """The bytes copbot uploaded for a file it shared."""
         with self.workspace.lock:

@@ -27,9 +27,10 @@ from copbot.store import stats as figures
 from copbot.store.models import Community, Prompt
 from copbot.store.stats import Learned
 
-CHART = "stats.chart"
+ANSWER = "stats.answer"  # the figures, to the command's response_url, then the chart to the DM
 EXPORT = "stats.export"
 FILE_WORTH = timedelta(hours=1)  # an organiser who asked an hour ago will ask again rather than wait
+ANSWER_WORTH = timedelta(minutes=25)  # Slack takes a response_url's answers for 30 minutes
 ORGANISERS_ONLY = N_("Only a community's organisers and workspace admins can see its stats.")
 TEAM_PAIRS_NAMED = 5  # the teams that never met: named up to this many pairs
 
@@ -250,7 +251,7 @@ def weekly_series(session: Session, *, community_id: int, period: Period, now: d
     )
 
 
-def send_file(
+def ask(
     session: Session,
     *,
     kind: str,
@@ -259,22 +260,29 @@ def send_file(
     period: Period,
     origin: str,
     now: datetime,
+    response_url: str = "",
 ) -> None:
-    """Have the chart (or the export) made from the store as it is when sent, and sent to the person's DM."""
+    """Have the figures (or the export) counted as of `now` by the sender, after Slack has its answer.
+
+    Counting a large community can take longer than the 3 seconds Slack waits for a command's answer.
+    """
+    payload: dict[str, object] = {
+        "community_id": community.id,
+        "user_id": user_id,
+        "period": period.value,
+        "at": now.isoformat(),
+    }
+    if response_url:
+        payload["response_url"] = response_url
     deliver(
         session,
         team_id=community.team_id,
         kind=kind,
         key=f"{kind}:{community.id}:{user_id}:{period.value}:{origin}",
-        payload={
-            "community_id": community.id,
-            "user_id": user_id,
-            "period": period.value,
-            "at": now.isoformat(),
-        },
+        payload=payload,
         now=now,
         community_id=community.id,
-        worth=FILE_WORTH,
+        worth=ANSWER_WORTH if kind == ANSWER else FILE_WORTH,
     )
 
 
@@ -295,6 +303,15 @@ def file_request(payload: dict[str, object]) -> FileRequest:
         period=Period(str(payload["period"])),
         at=datetime.fromisoformat(str(payload["at"])),
     )
+
+
+def answer_content(session: Session, *, team_id: str, asked: FileRequest) -> CommunityStats | None:
+    """The figures as of the request; None once the community is gone."""
+    try:
+        community = get_community(session, team_id=team_id, community_id=asked.community_id)
+    except NotFound:
+        return None
+    return community_stats(session, community, period=asked.period, now=asked.at)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,21 @@ from typing import Any
 
 
 def answer_text(response: Any) -> str:
-    """Everything an ephemeral answer shows, header and sections included."""
+    """Everything the command's own ephemeral answer shows, header and sections included."""
     body = response.json
     assert body is not None, response.text
+    return _shown(body)
+
+
+def figures_text(workspace: Any, user_id: str) -> str:
+    """What the person sees once copbot has counted: the answer it sent to the command's response_url."""
+    answers = workspace.responses(user_id)
+    assert answers, "copbot sent no figures"
+    assert answers[-1].get("replace_original") is True
+    return _shown(answers[-1])
+
+
+def _shown(body: dict[str, Any]) -> str:
     assert body["response_type"] == "ephemeral", body
     texts = [body.get("text", "")]
     for block in body.get("blocks", []):

@@ -9,7 +9,7 @@ import struct
 from factories import make_member
 from history import NOW
 from sqlalchemy import func, select
-from stats_support import answer_text, shared_files
+from stats_support import answer_text, figures_text, shared_files
 
 from copbot.domain.enums import Role
 from copbot.domain.stats import Period
@@ -35,9 +35,10 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_an_organiser_sees_the_figures_and_gets_the_chart(
     driver, workspace, people, history, at_history_end, sandbox, session_factory
 ):
-    """alice gets the 90-day figures privately, then a 1000x600 PNG in her DM through the external upload."""
+    """alice is told copbot is counting, then gets the figures in its place and a 1000x600 PNG by DM."""
     response = driver.command(workspace, people.alice, "stats testing 90d")
-    text = answer_text(response)
+    assert response.json["text"] == "Counting the figures of *Testing* for the last 90 days…"
+    text = figures_text(workspace, people.alice)
     figures = _figures(session_factory, history.community_id, Period.DAYS_90)
     assert "Testing: the last 90 days" in text
     assert (
@@ -61,7 +62,8 @@ def test_the_answer_names_only_those_who_allowed_it(
     driver, workspace, people, history, at_history_end, session_factory
 ):
     """The only people named are the authors of the answers shown, each of whom allowed it."""
-    text = answer_text(driver.command(workspace, people.alice, "stats testing"))
+    driver.command(workspace, people.alice, "stats testing")
+    text = figures_text(workspace, people.alice)
     named = {part.split(">")[0] for part in text.split("<@")[1:]}
     figures = _figures(session_factory, history.community_id, Period.DAYS_30)
     assert named == {item.user_id for item in figures.learned}
@@ -75,7 +77,9 @@ def test_the_answer_is_in_french_for_a_french_organiser(
     with session_factory() as session, session.begin():
         community = session.get(Community, history.community_id)
         make_member(session, community, people.bruno, role=Role.ORGANISER, joined_at=NOW)
-    text = answer_text(driver.command(workspace, people.bruno, "stats testing 365d"))
+    counting = driver.command(workspace, people.bruno, "stats testing 365d")
+    assert counting.json["text"] == "Je compte les chiffres de *Testing* sur les 365 derniers jours…"
+    text = figures_text(workspace, people.bruno)
     assert "Testing : les 365 derniers jours" in text
     assert "*Mises en relation*" in text
     assert "Toujours membres après 30, 60 et 90 jours" in text
@@ -118,7 +122,8 @@ def test_an_empty_community_gets_a_friendly_answer_and_no_chart(
     driver, workspace, people, design, at_history_end
 ):
     """A community with no activity yet: a kind sentence in French, no figures divided by zero, no upload."""
-    text = answer_text(driver.command(workspace, people.bruno, "stats design"))
+    driver.command(workspace, people.bruno, "stats design")
+    text = figures_text(workspace, people.bruno)
     assert "Rien à compter pour l'instant dans *Design*" in text
     assert shared_files(workspace, people.bruno) == []
 
@@ -142,6 +147,7 @@ def test_a_member_who_does_not_organise_is_refused_without_a_figure(
     assert text.strip() == REFUSAL
     assert _deliveries(session_factory) == before
     assert shared_files(workspace, people.chen) == []
+    assert workspace.responses(people.chen) == []
 
 
 def test_an_organiser_of_another_community_is_refused(

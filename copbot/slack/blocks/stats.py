@@ -40,6 +40,13 @@ def build_stats(tr: Translator, stats: CommunityStats) -> dict[str, Any]:
     return _ephemeral(title, blocks)
 
 
+def build_counting(tr: Translator, name: str, days: int) -> dict[str, Any]:
+    text = tr.gettext(
+        "Counting the figures of *{name}* for the last {days} days…", name=escape(name), days=days
+    )
+    return _ephemeral(text, [section(text)])
+
+
 def build_export_sent(tr: Translator, name: str) -> dict[str, Any]:
     text = tr.gettext(
         "The CSV files for *{name}* (weekly figures and pairing outcomes) are on their way to you "
@@ -63,11 +70,12 @@ def _empty(tr: Translator, stats: CommunityStats) -> str:
 
 
 def _change(tr: Translator, change: Change) -> str:
+    """The change after a figure, as " (+5, +12%)"; nothing when there was nothing either time."""
     if change.now == change.before == 0:
         return ""
     if change.percent is None:
-        return tr.gettext("({delta:+d}, none before)", delta=change.delta)
-    return tr.gettext("({delta:+d}, {percent:+d}%)", delta=change.delta, percent=change.percent)
+        return " " + tr.gettext("({delta:+d}, none before)", delta=change.delta)
+    return " " + tr.gettext("({delta:+d}, {percent:+d}%)", delta=change.delta, percent=change.percent)
 
 
 def _share(tr: Translator, value: float | None) -> str:
@@ -79,8 +87,8 @@ def _members(tr: Translator, stats: CommunityStats) -> str:
     lines = [
         tr.gettext("*Members*"),
         tr.gettext(
-            "Members: {members} {members_change} · joined: {joined} {joined_change} · "
-            "left: {left} {left_change}",
+            "Members: {members}{members_change} · joined: {joined}{joined_change} · "
+            "left: {left}{left_change}",
             members=stats.members.now,
             members_change=_change(tr, stats.members),
             joined=stats.joined.now,
@@ -89,7 +97,7 @@ def _members(tr: Translator, stats: CommunityStats) -> str:
             left_change=_change(tr, stats.left),
         ),
         tr.gettext(
-            "Active members: {active} {change}, {share} of the members (they shared a story, said Going, "
+            "Active members: {active}{change}, {share} of the members (they shared a story, said Going, "
             "came to a session, met their pair or found a story helpful).",
             active=stats.active.now,
             change=_change(tr, stats.active),
@@ -134,7 +142,7 @@ def _stories(tr: Translator, stats: CommunityStats) -> str:
     lines = [
         tr.gettext("*Stories*"),
         tr.gettext(
-            "Stories shared: {count} {change}, {per_week} a week.",
+            "Stories shared: {count}{change}, {per_week} a week.",
             count=stats.stories.now,
             change=_change(tr, stats.stories),
             per_week=per_week,
@@ -155,7 +163,7 @@ def _sessions(tr: Translator, stats: CommunityStats) -> str:
         [
             tr.gettext("*Sessions*"),
             tr.gettext(
-                "Sessions held: {held} {change} · said Going: {planned} · came: {attendances} · "
+                "Sessions held: {held}{change} · said Going: {planned} · came: {attendances} · "
                 "came back: {returning} of {attendees} people ({share})",
                 held=held.held,
                 change=_change(tr, Change(held.held, before)),
@@ -173,7 +181,7 @@ def _pairing(tr: Translator, pairing: PairingFigures) -> str:
     lines = [
         tr.gettext("*Pairing*"),
         tr.gettext(
-            "Introductions: {groups} {change} · met: {met} ({share}) · repeating an earlier one: {repeats}",
+            "Introductions: {groups}{change} · met: {met} ({share}) · repeating an earlier one: {repeats}",
             groups=pairing.groups.now,
             change=_change(tr, pairing.groups),
             met=pairing.met.now,

@@ -1,4 +1,6 @@
-"""The organisers' chart and CSV export, uploaded to their DM with Slack's external upload.
+"""The organisers' figures (to the command's response_url), and their chart and CSV export by DM.
+
+The chart and the CSVs are uploaded with Slack's external upload.
 
 files_upload_v2 makes the three calls: files.getUploadURLExternal, a POST of the bytes to the URL it gives,
 files.completeUploadExternal shared to the person's DM. A retry uploads again: an unfinished upload is
@@ -7,9 +9,13 @@ never shared, so the person gets one copy.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from copbot.reports.stats import chart_png, pairing_csv, weekly_csv
 from copbot.services import stats
-from copbot.services.stats import FileContent, file_request
+from copbot.services.stats import FileContent, FileRequest, WeeklySeries, file_request
+from copbot.slack.blocks.stats import build_stats
+from copbot.slack.kinds.notices import post_to_response_url
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 
 
@@ -26,26 +32,39 @@ def _upload(out: Outgoing, user_id: str, files: list[dict[str, object]], comment
     return Sent(data={"file_ids": file_ids})
 
 
-class Chart(DeliveryKind):
-    name = stats.CHART
+class Answer(DeliveryKind):
+    """The figures, in place of the command's "Counting…" answer; then the chart, in the person's DM.
+
+    No chart when there is nothing to chart. A retry replaces the answer again: it is never shown twice.
+    """
+
+    name = stats.ANSWER
 
     def send(self, out: Outgoing) -> Sent | None:
         asked = file_request(out.payload)
-        content = _content(out, outcomes=False)
-        if content is None:
+        with out.reading() as session:
+            figures = stats.answer_content(session, team_id=out.delivery.team_id, asked=asked)
+            series = None if figures is None or figures.empty else _series(session, asked)
+        if figures is None:
             return None
         tr = out.translator_for(asked.user_id)
-        title = tr.gettext(
-            "{name}: the last {days} days", name=content.community_name, days=asked.period.days
-        )
+        answer = {**build_stats(tr, figures), "replace_original": True}  # in place of "Counting…"
+        post_to_response_url(str(out.payload["response_url"]), answer)
+        if series is None:
+            return Sent()
         png: dict[str, object] = {
-            "content": chart_png(tr, content.community_name, content.series),
+            "content": chart_png(tr, figures.community_name, series),
             "filename": "stats.png",
-            "title": title,
+            "title": tr.gettext(
+                "{name}: the last {days} days", name=figures.community_name, days=asked.period.days
+            ),
         }
-        return _upload(
-            out, asked.user_id, [png], tr.gettext("Your chart for *{name}*.", name=content.community_name)
-        )
+        comment = tr.gettext("Your chart for *{name}*.", name=figures.community_name)
+        return _upload(out, asked.user_id, [png], comment)
+
+
+def _series(session: Session, asked: FileRequest) -> WeeklySeries:
+    return stats.weekly_series(session, community_id=asked.community_id, period=asked.period, now=asked.at)
 
 
 class Export(DeliveryKind):
@@ -69,4 +88,4 @@ class Export(DeliveryKind):
         return _upload(out, asked.user_id, files, comment)
 
 
-KINDS: tuple[DeliveryKind, ...] = (Chart(), Export())
+KINDS: tuple[DeliveryKind, ...] = (Answer(), Export())

@@ -11,7 +11,7 @@ from copbot.domain.errors import CopbotError
 from copbot.domain.stats import EXPORT_PERIOD, Period, looks_like_period, parse_period
 from copbot.i18n import N_
 from copbot.services import stats
-from copbot.slack.blocks.stats import build_export_sent, build_stats
+from copbot.slack.blocks.stats import build_counting, build_export_sent
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.communities import actor
 
@@ -45,29 +45,24 @@ def handle_stats(request: CommandRequest) -> None:
 
 
 def _answer(request: CommandRequest) -> dict[str, Any]:
+    """Who may see what is decided now; the counting is the sender's, once Slack has this answer."""
     command = parse_stats(request.text.args)
     by = actor(request.deps, request.client, request.team_id, request.user_id)
-    session, now = request.session, request.deps.clock.now()
+    session = request.session
     community = stats.viewable_community(session, team_id=request.team_id, actor=by, name=command.community)
-
-    def send(kind: str) -> None:
-        stats.send_file(
-            session,
-            kind=kind,
-            community=community,
-            user_id=request.user_id,
-            period=command.period,
-            origin=request.origin,
-            now=now,
-        )
-
+    stats.ask(
+        session,
+        kind=stats.EXPORT if command.export else stats.ANSWER,
+        community=community,
+        user_id=request.user_id,
+        period=command.period,
+        origin=request.origin,
+        now=request.deps.clock.now(),
+        response_url="" if command.export else request.response_url,
+    )
     if command.export:
-        send(stats.EXPORT)
         return build_export_sent(request.tr, community.name)
-    figures = stats.community_stats(session, community, period=command.period, now=now)
-    if not figures.empty:
-        send(stats.CHART)
-    return build_stats(request.tr, figures)
+    return build_counting(request.tr, community.name, command.period.days)
 
 
 SUBCOMMANDS = (
