@@ -185,4 +185,6 @@ def _name(handle: str) -> str:
 
 
 def _message_lines(message: dict[str, Any]) -> list[str]:
-    return blocks_to_lines(message.get("blocks") or []) or [str(message.get("text", ""))]
+    files = [f"[file {shared['name']}: {shared['title']}]" for shared in message.get("files") or []]
+    text = blocks_to_lines(message.get("blocks") or []) or [str(message.get("text", ""))]
+    return files if files and text == [""] else text + files

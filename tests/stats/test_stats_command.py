@@ -55,7 +55,7 @@ def test_an_organiser_sees_the_figures_and_gets_the_chart(
     assert asked.args["filename"] == "stats.png"
     assert int(asked.args["length"]) == len(chart["data"])
     [completed] = sandbox.calls("files.completeUploadExternal")
-    assert completed.args["channel_id"] == people.alice
+    assert completed.args["channel_id"] == workspace.dm_channel(people.alice)
 
 
 def test_the_answer_names_only_those_who_allowed_it(
@@ -84,8 +84,9 @@ def test_the_answer_is_in_french_for_a_french_organiser(
     assert "*Mises en relation*" in text
     assert "Toujours membres après 30, 60 et 90 jours" in text
     assert "septembre 2026" in text or "août 2026" in text
-    [message] = [m for m in workspace.dm_messages(people.bruno) if m.get("files")]
-    assert message["text"] == "Votre graphique pour *Testing*."
+    comment, shared = workspace.dm_messages(people.bruno)[-2:]
+    assert comment["text"] == "Votre graphique pour *Testing*."
+    assert [f["title"] for f in shared["files"]] == ["Testing : les 365 derniers jours"]
 
 
 def test_an_export_sends_two_csvs_whose_sums_match(

@@ -27,7 +27,13 @@ def _content(out: Outgoing, *, outcomes: bool) -> FileContent | None:
 
 
 def _upload(out: Outgoing, user_id: str, files: list[dict[str, object]], comment: str) -> Sent:
-    response = out.client.files_upload_v2(file_uploads=files, channel=user_id, initial_comment=comment)
+    """The comment in the person's DM, then the files shared there.
+
+    files.completeUploadExternal wants the DM's own id (D…), not the person's: posting the comment first
+    gives it, without the im:write scope that conversations.open would need.
+    """
+    dm = out.post(user_id, {"text": comment}).channel_id
+    response = out.client.files_upload_v2(file_uploads=files, channel=dm)
     file_ids = [str(shared["id"]) for shared in response.get("files") or []]
     return Sent(data={"file_ids": file_ids})
 
