@@ -54,3 +54,10 @@ SESSION_EDIT_BUTTON: Final = "session_edit_open"  # organisers, in /cop sessions
 SESSION_CANCEL_BUTTON: Final = "session_cancel_open"  # organisers, in /cop sessions
 SESSION_TAKEAWAY_BUTTON: Final = "session_takeaway_open"  # the "what did you take away?" question
 SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its value is the caller's
+
+# Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
+PAIR_MET: Final = "pairing_met"
+PAIR_NOT_YET: Final = "pairing_not_yet"
+PAIR_CANT: Final = "pairing_cant"
+PAIR_RESUME: Final = "pairing_resume"
+PAIR_LEARNED_VIEW: Final = "pairing_learned"
