@@ -35,6 +35,7 @@ ANNOUNCE = "pairing.announce"
 FOLLOW_UP = "pairing.follow_up"
 RESULT = "pairing.result"
 PAUSED_DM = "pairing.paused"
+UNPLACED_DM = "pairing.unplaced"  # nobody eligible is left out silently
 IGNORED_BEFORE_PAUSE = 3
 
 
@@ -150,6 +151,8 @@ def start_round(
         _store_group(
             session, community, pairing_round, group.members, _group_row(pairing_round, group), users
         )
+    for unplaced in plan.unplaced:
+        _tell_unplaced(session, community, pairing_round, users.get(unplaced.member_id))
     deliver(
         session,
         team_id=community.team_id,
@@ -161,6 +164,23 @@ def start_round(
         channel_id=community.channel_id,
     )
     return pairing_round
+
+
+def _tell_unplaced(
+    session: Session, community: Community, pairing_round: PairingRound, user_id: str | None
+) -> None:
+    """Why someone got no introduction, without saying who avoids whom."""
+    if user_id is None:
+        return
+    deliver(
+        session,
+        team_id=community.team_id,
+        kind=UNPLACED_DM,
+        key=f"pairing-unplaced:{pairing_round.id}:{user_id}",
+        payload={"user_id": user_id},
+        now=pairing_round.created_at,
+        community_id=community.id,
+    )
 
 
 def tell_too_few(

@@ -257,3 +257,27 @@ def test_a_round_by_hand_stands_in_for_the_planned_one_of_its_period(
     clock.advance(weeks=1)
     rounds.tick()
     assert len(rounds.rounds()) == 2
+
+
+def test_someone_no_group_can_take_is_told_without_naming_anyone(rounds, workspace, people, testing):
+    """Everyone avoids bruno: the others meet in a trio, and bruno learns he has no group, not why."""
+    for user in (people.alice, people.chen, people.dana):
+        rounds.say(user, f"avoid <@{people.bruno}>")
+    rounds.now(people.alice)
+    assert rounds.groups() == [sorted([people.alice, people.chen, people.dana])]
+    [note] = workspace.dm_messages(people.bruno)
+    assert texts(note).startswith("Pas de présentation pour vous dans *Testing* ce tour-ci")
+    assert "évit" not in texts(note)
+
+
+def test_a_large_community_is_read_with_users_list(rounds, workspace, people, testing, sandbox, monkeypatch):
+    """From LIST_FROM candidates on, one users.list replaces a users.info per person; away still counts."""
+    monkeypatch.setattr("copbot.slack.kinds.pairing.LIST_FROM", 3)
+    workspace.set_status(people.dana, emoji=":palm_tree:")
+    before = len(sandbox.calls("users.info"))
+    rounds.now(people.alice)
+    assert sandbox.calls("users.list")
+    assert [call.args.get("user") for call in sandbox.calls("users.info")[before:]].count(people.chen) == 0
+    assert sorted(user for group in rounds.groups() for user in group) == sorted(
+        [people.alice, people.bruno, people.chen]
+    )

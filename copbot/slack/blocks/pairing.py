@@ -15,6 +15,7 @@ from copbot.slack.blocks.common import Block, actions, context, escape, modal, p
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
 SHARE_BLOCK, SHARE_INPUT = "learned_share", "learned_share_input"
 REASONS_SHOWN = 3
+INTERESTS_SHOWN = 400  # characters, before escaping (which may make them five times longer)
 EXPERIENCE = {
     Experience.NEW: N_("new to this"),
     Experience.PRACTISING: N_("practising"),
@@ -54,7 +55,7 @@ def build_intro(tr: Translator, intro: Intro) -> dict[str, Any]:
         people=", ".join(f"<@{person.user_id}>" for person in intro.people),
         community=escape(intro.community.name),
     )
-    blocks = [section(greeting), section("\n".join(_who(tr, person) for person in intro.people))]
+    blocks = [section(greeting), *(section(_who(tr, person)) for person in intro.people)]
     why = _reasons(tr, intro)
     if why:
         blocks.append(section(tr.gettext("*Why you:*") + "\n" + "\n".join(f"• {line}" for line in why)))
@@ -74,7 +75,10 @@ def _who(tr: Translator, person: Person) -> str:
     if person.team:
         parts.append(tr.gettext("team {team}", team=escape(person.team)))
     if person.interests:
-        parts.append(tr.gettext("into {interests}", interests=escape(", ".join(person.interests))))
+        interests = ", ".join(person.interests)
+        if len(interests) > INTERESTS_SHOWN:
+            interests = interests[: INTERESTS_SHOWN - 1] + "…"
+        parts.append(tr.gettext("into {interests}", interests=escape(interests)))
     return f"• <@{person.user_id}>: " + ", ".join(parts)
 
 
@@ -176,6 +180,15 @@ def build_paused(tr: Translator, community_id: int, community: str) -> dict[str,
     )
     button = _button(tr.gettext("Resume introductions"), ids.PAIR_RESUME, str(community_id), "primary")
     return {"text": text, "blocks": [section(text), actions(button)]}
+
+
+def build_unplaced(tr: Translator, community: str) -> dict[str, Any]:
+    text = tr.gettext(
+        "No introduction for you in *{community}* this round: I couldn't find a group that works. "
+        "See you next round.",
+        community=escape(community),
+    )
+    return {"text": text, "blocks": [section(text)]}
 
 
 def build_learned_modal(tr: Translator, metadata: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from copbot.slack.blocks.pairing import (
     build_paused,
     build_result,
     build_too_few,
+    build_unplaced,
 )
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 from copbot.store.deliveries import Claimed
@@ -192,6 +193,18 @@ class PausedDm(DeliveryKind):
         return out.post(user_id, build_paused(out.translator_for(user_id), card.id, card.name))
 
 
+class UnplacedDm(DeliveryKind):
+    name = pairing.UNPLACED_DM
+
+    def send(self, out: Outgoing) -> Sent | None:
+        user_id = str(out.payload["user_id"])
+        with out.reading() as session:
+            card = community_card(session, community_id=out.delivery.community_id or 0)
+        if card is None:
+            return None
+        return out.post(user_id, build_unplaced(out.translator_for(user_id), card.name))
+
+
 KINDS: tuple[DeliveryKind, ...] = (
     RoundStart(),
     Intro(),
@@ -200,4 +213,5 @@ KINDS: tuple[DeliveryKind, ...] = (
     Result(),
     TooFew(),
     PausedDm(),
+    UnplacedDm(),
 )
