@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import ActivityKind
+from copbot.domain.enums import ActivityKind, PairingOutcome
 from copbot.domain.errors import Conflict
 from copbot.domain.pairing import PairingMember, Reason, RoundInputs, inputs_to_json, plan_round
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
@@ -92,9 +92,9 @@ def plan_rounds(session: Session, *, now: datetime) -> None:
 
 def _already_had(session: Session, community: Community, slot: datetime) -> bool:
     """This slot was asked for already, or an organiser's `pair now` of this period stands in for it."""
-    if store.is_planned(session, key_prefix=round_key(community.id, slot)):
-        return True
-    if store.is_planned(session, key_prefix=too_few_key(community.id, slot)):
+    organisers = organiser_ids(session, community_id=community.id)
+    keys = [round_key(community.id, slot), *(too_few_key(community.id, slot, user) for user in organisers)]
+    if store.is_planned(session, work_keys=keys):
         return True
     last = store.last_round(session, community_id=community.id)
     return last is not None and last.slot_start > slot - round_length(community.pairing_every_weeks) + DAY
@@ -192,15 +192,15 @@ def tell_too_few(
             session,
             team_id=community.team_id,
             kind=TOO_FEW,
-            key=f"{too_few_key(community.id, slot_start)}:{user_id}",
+            key=too_few_key(community.id, slot_start, user_id),
             payload={"user_id": user_id, "counts": counts},
             now=now,
             community_id=community.id,
         )
 
 
-def too_few_key(community_id: int, slot_start: datetime) -> str:
-    return f"pairing-too-few:{community_id}:{slot_start.isoformat()}"
+def too_few_key(community_id: int, slot_start: datetime, user_id: str) -> str:
+    return f"pairing-too-few:{community_id}:{slot_start.isoformat()}:{user_id}"
 
 
 def _store_verdicts(session: Session, *, community: Community, now: datetime) -> dict[int, Ineligible | None]:
@@ -325,7 +325,7 @@ def _close(session: Session, pairing_round: PairingRound, now: datetime) -> None
         return
     members = store.members_by_group(session, round_id=pairing_round.id)
     for group in store.groups_of(session, round_id=pairing_round.id):
-        answered = group.outcome.value != "pending"
+        answered = group.outcome is not PairingOutcome.PENDING
         for member in members.get(group.id, []):
             _count_ignored(session, community, member, ignored=not answered, now=now)
     deliver(

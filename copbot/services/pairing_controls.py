@@ -58,6 +58,16 @@ def resume(session: Session, *, team_id: str, user_id: str, community_id: int | 
             member.pairing_opt_in = True
 
 
+def pause_in(session: Session, *, team_id: str, user_id: str, community_id: int, now: datetime) -> None:
+    """The App Home's Pause button: introductions in that one community stop until resumed."""
+    members = [
+        m for m in _memberships(session, team_id=team_id, user_id=user_id) if m.community_id == community_id
+    ]
+    if not members:
+        raise NotFound("That community no longer exists.")
+    members[0].pairing_paused_at, members[0].paused_until = now, None
+
+
 def set_every_other(session: Session, *, team_id: str, user_id: str, every_other: bool) -> None:
     for member in _memberships(session, team_id=team_id, user_id=user_id):
         member.pairing_every_other = every_other

@@ -59,5 +59,6 @@ SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its va
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"
 PAIR_CANT: Final = "pairing_cant"
-PAIR_RESUME: Final = "pairing_resume"
+PAIR_RESUME: Final = "pairing_resume"  # in the pause DM and the App Home
+PAIR_PAUSE: Final = "pairing_pause"  # App Home: until resumed
 PAIR_LEARNED_VIEW: Final = "pairing_learned"

@@ -142,9 +142,9 @@ def members_by_group(session: Session, *, round_id: int) -> dict[int, list[Membe
     return found
 
 
-def is_planned(session: Session, *, key_prefix: str) -> bool:
-    """Whether a delivery whose work key starts so exists (the loop asks before a round's heavier checks)."""
-    query = select(Delivery.id).where(Delivery.work_key.startswith(key_prefix, autoescape=True)).limit(1)
+def is_planned(session: Session, *, work_keys: list[str]) -> bool:
+    """Whether a delivery with one of these work keys exists (asked before a round's heavier checks)."""
+    query = select(Delivery.id).where(Delivery.work_key.in_(work_keys)).limit(1)
     return session.scalar(query) is not None
 
 

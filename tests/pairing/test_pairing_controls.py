@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from copbot.slack.ids import PAIR_PAUSE, PAIR_RESUME
 from copbot.store.models import Member, PairingAvoid
 
 
@@ -147,3 +148,43 @@ def test_controls_need_a_membership(rounds, workspace, people, testing):
     """Someone in no community is told how to join; nothing is stored."""
     outsider = workspace.add_user(name="eve", real_name="Eve Noor")
     assert "You are not in any community here yet" in rounds.say(outsider, "pause 2w")
+
+
+def _home(driver, workspace, user_id):
+    event = {"type": "app_home_opened", "user": user_id, "channel": workspace.open_dm(user_id), "tab": "home"}
+    assert driver.event(workspace, event).status == 200
+    return workspace.home_view(user_id)
+
+
+def _home_button(view, action_id):
+    return next(
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+
+
+def test_pause_and_resume_from_the_app_home(driver, workspace, people, testing, session_factory):
+    """The Home's Pause button pauses introductions in that community; the redrawn Home offers Resume."""
+    home = _home(driver, workspace, people.chen)
+    assert _home_button(home, PAIR_PAUSE)["value"] == str(testing.id)
+    driver.action(workspace, people.chen, PAIR_PAUSE, value=str(testing.id), view=home)
+    chen = _member(session_factory, people.chen)
+    assert (chen.pairing_paused_at is not None, chen.paused_until) == (True, None)
+    home = workspace.home_view(people.chen)
+    assert _home_button(home, PAIR_RESUME)["value"] == str(testing.id)
+    driver.action(workspace, people.chen, PAIR_RESUME, value=str(testing.id), view=home)
+    assert _member(session_factory, people.chen).pairing_paused_at is None
+    assert _home_button(workspace.home_view(people.chen), PAIR_PAUSE)
+
+
+def test_pause_button_for_a_community_one_is_not_in_changes_nothing(
+    driver, workspace, people, testing, session_factory
+):
+    """A forged Pause for another community id is refused; the member's row is untouched."""
+    home = _home(driver, workspace, people.chen)
+    driver.action(workspace, people.chen, PAIR_PAUSE, value="999", view=home)
+    assert _member(session_factory, people.chen).pairing_paused_at is None
+    assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from conftest_helpers import texts
 from factories import make_story
 from sqlalchemy import select
@@ -281,3 +282,38 @@ def test_a_large_community_is_read_with_users_list(rounds, workspace, people, te
     assert sorted(user for group in rounds.groups() for user in group) == sorted(
         [people.alice, people.bruno, people.chen]
     )
+
+
+def test_pair_now_finds_the_one_community_an_organiser_runs(rounds, people, testing):
+    """Without a name, the organiser's only community is used."""
+    assert rounds.say(people.alice, "now").startswith("Starting a round in *Testing* among 4 members")
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("now nosuch", "There is no community called “nosuch” here."),
+        ("now", "Which community? `/cop pair now <community>`"),
+    ],
+)
+def test_pair_now_needs_a_community_it_can_find(rounds, people, testing, text, expected):
+    """An unknown name, or none from someone who organises nothing, is explained; nothing is asked for."""
+    assert expected in rounds.say(people.chen, text)
+    assert rounds.deliveries(pairing.ROUND_START) == []
+
+
+def test_a_planned_round_with_too_few_tells_the_organisers_once(
+    rounds, workspace, people, testing, session_factory
+):
+    """On the rhythm, a slot with fewer than two members tells alice once, however many ticks follow."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+        for member in session.scalars(select(Member).where(Member.user_id != people.alice)):
+            member.pairing_opt_in = False
+    for _ in range(3):
+        rounds.tick()
+    assert len(rounds.deliveries(pairing.TOO_FEW)) == 1
+    assert rounds.rounds() == []
+    shown = texts(workspace.dm_messages(people.alice)[-1])
+    assert "not taking part in introductions: 3" in shown

@@ -13,6 +13,7 @@ from copbot.domain.enums import PairingOutcome
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.i18n import N_
 from copbot.services import notices, pairing_controls, pairing_groups
+from copbot.services.home import refresh_home
 from copbot.slack import ids
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
@@ -229,12 +230,36 @@ def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
     ack()
 
 
+def pause_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """The App Home's Pause introductions: that community only, until resumed; the Home is drawn again."""
+    ack()
+    session, now = context["session"], context["deps"].clock.now()
+    try:
+        community_id = button_community_id(action.get("value"))
+        pairing_controls.pause_in(
+            session, team_id=_team(context), user_id=_user(context), community_id=community_id, now=now
+        )
+        refresh_home(
+            session, team_id=_team(context), user_id=_user(context), origin=context["origin"], now=now
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
 def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """Resume introductions, from the pause DM or the App Home."""
     ack()
     try:
         community_id = button_community_id(action.get("value"))
         pairing_controls.resume(
             context["session"], team_id=_team(context), user_id=_user(context), community_id=community_id
+        )
+        refresh_home(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
         )
         notices.notify(
             context["session"],
@@ -254,6 +279,7 @@ def register(app: App) -> None:
     for action_id in OUTCOMES:
         app.action(action_id)(answer)
     app.action(ids.PAIR_RESUME)(resume_button)
+    app.action(ids.PAIR_PAUSE)(pause_button)
     app.view(ids.PAIR_LEARNED_VIEW)(submit_learned)
 
 
