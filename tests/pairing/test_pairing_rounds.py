@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest_helpers import texts
 from factories import make_story
+from pairing_support import texts
 from sqlalchemy import select
 
 from copbot.domain.enums import ActivityKind, PairingOutcome

@@ -51,7 +51,7 @@ def answer_buttons(tr: Translator, group_id: int) -> Block:
 def build_intro(tr: Translator, intro: Intro) -> dict[str, Any]:
     """The group DM: who each is, why they were put together, a starter, who proposes a time."""
     greeting = tr.gettext(
-        "Hello {people}! You are this round's introduction in *{community}*.",
+        "Hello {people}! This round of *{community}* introduces you to each other.",
         people=", ".join(f"<@{person.user_id}>" for person in intro.people),
         community=escape(intro.community.name),
     )

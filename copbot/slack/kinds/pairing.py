@@ -25,7 +25,9 @@ from copbot.slack.blocks.pairing import (
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 from copbot.store.deliveries import Claimed
 
-LIST_FROM = 200  # from this many candidates one users.list beats a users.info each
+# From this many candidates, users.list pages (200 people a call) beat a users.info each: users.info is
+# allowed about 100 calls a minute, and a round whose reads hit the limit starts over.
+LIST_FROM = 50
 PAGE = 200
 
 
