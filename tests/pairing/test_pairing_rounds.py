@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_story
+from factories import make_member, make_story
 from pairing_support import texts
 from sqlalchemy import select
 
@@ -317,3 +317,40 @@ def test_a_planned_round_with_too_few_tells_the_organisers_once(
     assert rounds.rounds() == []
     shown = texts(workspace.dm_messages(people.alice)[-1])
     assert "not taking part in introductions: 3" in shown
+
+
+def _pairs(groups: list[list[str]]) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for group in groups for a in group for b in group if a < b}
+
+
+def test_rounds_meet_new_people_until_everyone_has_met(rounds, clock, people, testing):
+    """The store's history reaches the matching: three rounds of four people make all six pairs once."""
+    met: list[frozenset[str]] = []
+    for _ in range(3):
+        rounds.now(people.alice)
+        met += _pairs(rounds.groups())
+        clock.advance(weeks=1, minutes=5)
+    assert len(met) == len(set(met)) == 6
+
+
+def test_an_odd_count_makes_one_trio_with_a_different_third_next_round(
+    rounds, clock, workspace, people, testing, session_factory
+):
+    """Five members make a pair and a trio; the trio's third member is someone else next round."""
+    eve = workspace.add_user(name="eve", real_name="Eve Noor", tz="Asia/Tokyo")
+    with session_factory() as session, session.begin():
+        make_member(session, session.get(Community, testing.id), eve, team_name="Data")
+    extras = []
+    for _ in range(2):
+        rounds.now(people.alice)
+        assert sorted(len(group) for group in rounds.groups()) == [2, 3]
+        with session_factory() as session:
+            latest = max(r.id for r in rounds.rounds())
+            [extra] = session.scalars(
+                select(PairingGroup.extra_member_id).where(
+                    PairingGroup.round_id == latest, PairingGroup.extra_member_id.is_not(None)
+                )
+            )
+            extras.append(extra)
+        clock.advance(weeks=1, minutes=5)
+    assert extras[0] != extras[1]
