@@ -14,14 +14,14 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import ActivityKind, PairingOutcome
+from copbot.domain.enums import ActivityKind
 from copbot.domain.errors import Conflict
-from copbot.domain.pairing import PairingMember, Reason, RoundInputs, inputs_to_json, plan_round
+from copbot.domain.pairing import Group, PairingMember, Reason, RoundInputs, inputs_to_json, plan_round
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
 from copbot.domain.pairing.rhythm import current_slot, follow_up_at, round_length
+from copbot.services import pairing_end
 from copbot.services.outbox import DAY, deliver
 from copbot.store import pairing as store
 from copbot.store.activity import record_activity
@@ -33,10 +33,7 @@ TOO_FEW = "pairing.too_few"
 INTRO = "pairing.intro"
 ANNOUNCE = "pairing.announce"
 FOLLOW_UP = "pairing.follow_up"
-RESULT = "pairing.result"
-PAUSED_DM = "pairing.paused"
 UNPLACED_DM = "pairing.unplaced"  # nobody eligible is left out silently
-IGNORED_BEFORE_PAUSE = 3
 
 
 def request_round(
@@ -87,7 +84,7 @@ def plan_rounds(session: Session, *, now: datetime) -> None:
         if slot is None or _already_had(session, community, slot):
             continue
         request_round(session, community=community, slot_start=slot, now=now, requested_by=None)
-    close_rounds(session, now=now)
+    pairing_end.close_rounds(session, now=now)
 
 
 def _already_had(session: Session, community: Community, slot: datetime) -> bool:
@@ -245,7 +242,7 @@ def _inputs(  # noqa: PLR0917 - the round's whole context
     )
 
 
-def _group_row(pairing_round: PairingRound, group: Any) -> PairingGroup:
+def _group_row(pairing_round: PairingRound, group: Group) -> PairingGroup:
     return PairingGroup(
         team_id=pairing_round.team_id,
         round_id=pairing_round.id,
@@ -304,56 +301,3 @@ def _reason_json(reason: Reason) -> dict[str, Any]:
     data["guide_experience"] = str(reason.guide_experience) if reason.guide_experience else None
     data["teams"], data["interests"] = list(reason.teams), list(reason.interests)
     return data
-
-
-def close_rounds(session: Session, *, now: datetime) -> None:
-    """Close the rounds that ended: the result in the channel, ignored rounds counted, pauses after three."""
-    for pairing_round in store.rounds_to_close(session, now=now):
-        closed = session.execute(
-            update(PairingRound)
-            .where(PairingRound.id == pairing_round.id, PairingRound.closed_at.is_(None))
-            .values(closed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if closed.rowcount == 1:  # type: ignore[attr-defined]  # another loop may have closed it
-            _close(session, pairing_round, now)
-
-
-def _close(session: Session, pairing_round: PairingRound, now: datetime) -> None:
-    community = session.get(Community, pairing_round.community_id)
-    if community is None:
-        return
-    members = store.members_by_group(session, round_id=pairing_round.id)
-    for group in store.groups_of(session, round_id=pairing_round.id):
-        answered = group.outcome is not PairingOutcome.PENDING
-        for member in members.get(group.id, []):
-            _count_ignored(session, community, member, ignored=not answered, now=now)
-    deliver(
-        session,
-        team_id=community.team_id,
-        kind=RESULT,
-        key=f"pairing-result:{pairing_round.id}",
-        payload={"round_id": pairing_round.id},
-        now=now,
-        community_id=community.id,
-        channel_id=community.channel_id,
-    )
-
-
-def _count_ignored(
-    session: Session, community: Community, member: Member, *, ignored: bool, now: datetime
-) -> None:
-    member.pairing_ignored_rounds = member.pairing_ignored_rounds + 1 if ignored else 0
-    if member.pairing_ignored_rounds < IGNORED_BEFORE_PAUSE or member.user_id is None:
-        return
-    member.pairing_ignored_rounds = 0
-    member.pairing_paused_at, member.paused_until = now, None
-    deliver(
-        session,
-        team_id=community.team_id,
-        kind=PAUSED_DM,
-        key=f"pairing-paused:{member.id}:{now.isoformat()}",
-        payload={"user_id": member.user_id},
-        now=now,
-        community_id=community.id,
-    )

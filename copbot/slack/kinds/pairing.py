@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from copbot.domain.pairing.eligibility import Presence, slack_verdict
-from copbot.services import pairing, pairing_groups
+from copbot.services import pairing, pairing_end, pairing_groups
 from copbot.services.lookup import community_card
 from copbot.slack.blocks.pairing import (
     build_announce,
@@ -160,7 +160,7 @@ class Announce(DeliveryKind):
 class Result(DeliveryKind):
     """One line at the round's end: how many groups met, no names."""
 
-    name = pairing.RESULT
+    name = pairing_end.RESULT
 
     def send(self, out: Outgoing) -> Sent | None:
         summary = _summary(out)
@@ -184,7 +184,7 @@ class TooFew(DeliveryKind):
 
 
 class PausedDm(DeliveryKind):
-    name = pairing.PAUSED_DM
+    name = pairing_end.PAUSED_DM
 
     def send(self, out: Outgoing) -> Sent | None:
         user_id = str(out.payload["user_id"])
