@@ -83,7 +83,9 @@ def test_the_round_keeps_its_seed_and_inputs_and_replays_the_same(rounds, people
 
 
 def test_away_and_deactivated_people_are_left_out(rounds, workspace, people, testing, session_factory):
-    """A 🌴 emoji or "congés" in the status keeps the person out of this round; the others still meet."""
+    """A 🌴 emoji or "congés" in the status, or a deactivated account, keeps the person out of this round."""
+    with session_factory() as session, session.begin():
+        make_member(session, session.get(Community, testing.id), people.deleted)
     workspace.set_status(people.chen, emoji=":palm_tree:")
     workspace.set_status(people.dana, text="En congés jusqu'au 12")
     rounds.now(people.alice)
