@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
 from copbot.domain.errors import Conflict
-from copbot.domain.pairing import Group, PairingMember, Reason, RoundInputs, inputs_to_json, plan_round
+from copbot.domain.pairing import (
+    Group,
+    PairingMember,
+    Reason,
+    RoundInputs,
+    UnplacedReason,
+    inputs_to_json,
+    plan_round,
+)
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
 from copbot.domain.pairing.rhythm import current_slot, follow_up_at, round_length
 from copbot.services import pairing_end
@@ -125,8 +134,11 @@ def start_round(
     inputs = _inputs(session, community, members, time_zones, slot_start, now)
     plan = plan_round(inputs)
     if not plan.groups:
-        counts = dict(left_out) | ({"avoided": len(plan.unplaced)} if plan.unplaced else {})
-        tell_too_few(session, community=community, slot_start=slot_start, counts=counts, now=now)
+        verdicts = _store_verdicts(session, community=community, now=now).values()
+        counts = Counter(str(verdict) for verdict in verdicts if verdict is not None)
+        avoided = sum(unplaced.reason is UnplacedReason.AVOIDED for unplaced in plan.unplaced)
+        counts.update({**left_out, "avoided": avoided})
+        tell_too_few(session, community=community, slot_start=slot_start, counts=+counts, now=now)
         return None
     ends = slot_start + round_length(community.pairing_every_weeks)
     pairing_round = PairingRound(
@@ -181,7 +193,7 @@ def _tell_unplaced(
 
 
 def tell_too_few(
-    session: Session, *, community: Community, slot_start: datetime, counts: dict[str, int], now: datetime
+    session: Session, *, community: Community, slot_start: datetime, counts: Mapping[str, int], now: datetime
 ) -> None:
     """Tell the organisers why the round of `slot_start` has no groups (who was left out, by reason)."""
     for user_id in organiser_ids(session, community_id=community.id):
@@ -190,7 +202,7 @@ def tell_too_few(
             team_id=community.team_id,
             kind=TOO_FEW,
             key=too_few_key(community.id, slot_start, user_id),
-            payload={"user_id": user_id, "counts": counts},
+            payload={"user_id": user_id, "counts": dict(counts)},
             now=now,
             community_id=community.id,
         )

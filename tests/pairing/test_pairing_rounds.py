@@ -97,12 +97,13 @@ def test_too_few_around_tells_the_organisers_why_and_stores_nothing(rounds, work
     """With only one member around, no round is stored and alice learns who was left out, by reason."""
     for user in (people.bruno, people.chen):
         workspace.set_status(user, emoji=":palm_tree:", text="Vacation")
-    workspace.set_status(people.dana, text="OOO")
+    rounds.say(people.dana, "pause")
     rounds.now(people.alice)
     assert rounds.rounds() == []
     shown = texts(workspace.dm_messages(people.alice)[-1])
     assert "No introductions in *Testing* this round" in shown
-    assert "away, by their Slack status: 3" in shown
+    assert "• away, by their Slack status: 2\n• paused: 1" in shown
+    assert "avoid" not in shown
 
 
 def test_pair_now_with_fewer_than_two_eligible_is_refused_and_nothing_is_asked(
