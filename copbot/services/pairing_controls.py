@@ -14,12 +14,15 @@ from copbot.domain.errors import InvalidInput, NotAllowed, NotFound
 from copbot.domain.pairing.controls import pause_end
 from copbot.domain.pairing.eligibility import is_paused
 from copbot.domain.text import N_
+from copbot.services import notices
+from copbot.services.home import refresh_home
 from copbot.services.lookup import chosen_community, is_organiser
 from copbot.services.pairing import request_round
 from copbot.store import pairing as store
 from copbot.store.models import Community, Member, PairingAvoid
 from copbot.store.upsert import insert_if_absent
 
+RESUMED = N_("Introductions are back on: see you next round.")
 NOT_A_MEMBER = N_("You are not in any community here yet: `/cop join` to join one.")
 
 
@@ -58,14 +61,46 @@ def resume(session: Session, *, team_id: str, user_id: str, community_id: int | 
             member.pairing_opt_in = True
 
 
-def pause_in(session: Session, *, team_id: str, user_id: str, community_id: int, now: datetime) -> None:
+def pause_in(
+    session: Session, *, team_id: str, user_id: str, community_id: int, origin: str, now: datetime
+) -> None:
     """The App Home's Pause button: introductions in that one community stop until resumed."""
-    members = [
-        m for m in _memberships(session, team_id=team_id, user_id=user_id) if m.community_id == community_id
-    ]
-    if not members:
-        raise NotFound("That community no longer exists.")
-    members[0].pairing_paused_at, members[0].paused_until = now, None
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    member.pairing_paused_at, member.paused_until = now, None
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+
+
+def resume_in(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    origin: str,
+    response_url: str | None,
+    now: datetime,
+) -> None:
+    """A Resume button (the pause DM, the App Home): that community again; said beside the click."""
+    _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    resume(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+    notices.notify(
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        message=RESUMED,
+        params={},
+        key=origin,
+        now=now,
+        response_url=response_url,
+    )
+
+
+def _membership_in(session: Session, *, team_id: str, user_id: str, community_id: int) -> Member:
+    for member in _memberships(session, team_id=team_id, user_id=user_id):
+        if member.community_id == community_id:
+            return member
+    raise NotFound("That community no longer exists.")
 
 
 def set_every_other(session: Session, *, team_id: str, user_id: str, every_other: bool) -> None:

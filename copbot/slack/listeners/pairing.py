@@ -13,7 +13,6 @@ from copbot.domain.enums import PairingOutcome
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.i18n import N_
 from copbot.services import notices, pairing_controls, pairing_groups
-from copbot.services.home import refresh_home
 from copbot.slack import ids
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
@@ -26,7 +25,7 @@ from copbot.slack.blocks.pairing import (
 from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
-from copbot.slack.payloads import button_community_id
+from copbot.slack.payloads import ID_DIGITS_MAX, button_community_id
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")
 USAGE = N_("pair [now|pause|resume|status|avoid|unavoid|every]")
@@ -93,7 +92,7 @@ def _pause(request: CommandRequest, args: list[str]) -> str:
 
 def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
     pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id)
-    return request.tr.gettext("Introductions are back on: see you next round.")
+    return request.tr.gettext(pairing_controls.RESUMED)
 
 
 def _status(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
@@ -231,16 +230,16 @@ def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
 
 
 def pause_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-    """The App Home's Pause introductions: that community only, until resumed; the Home is drawn again."""
+    """The App Home's Pause introductions: that community only, until resumed."""
     ack()
-    session, now = context["session"], context["deps"].clock.now()
     try:
-        community_id = button_community_id(action.get("value"))
         pairing_controls.pause_in(
-            session, team_id=_team(context), user_id=_user(context), community_id=community_id, now=now
-        )
-        refresh_home(
-            session, team_id=_team(context), user_id=_user(context), origin=context["origin"], now=now
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
         )
     except CopbotError as error:
         tell(context, body, error)
@@ -250,26 +249,14 @@ def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
     """Resume introductions, from the pause DM or the App Home."""
     ack()
     try:
-        community_id = button_community_id(action.get("value"))
-        pairing_controls.resume(
-            context["session"], team_id=_team(context), user_id=_user(context), community_id=community_id
-        )
-        refresh_home(
+        pairing_controls.resume_in(
             context["session"],
             team_id=_team(context),
             user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
             origin=context["origin"],
-            now=context["deps"].clock.now(),
-        )
-        notices.notify(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
-            message="Introductions are back on: see you next round.",
-            params={},
-            key=context["origin"],
-            now=context["deps"].clock.now(),
             response_url=body.get("response_url"),
+            now=context["deps"].clock.now(),
         )
     except CopbotError as error:
         tell(context, body, error)
@@ -285,7 +272,7 @@ def register(app: App) -> None:
 
 def _group_id(value: object) -> int:
     digits = str(value or "")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 18:  # noqa: PLR2004
+    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
         raise NotFound(pairing_groups.GROUP_GONE)
     return int(digits)
 
