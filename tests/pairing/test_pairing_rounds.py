@@ -357,3 +357,28 @@ def test_an_odd_count_makes_one_trio_with_a_different_third_next_round(
             extras.append(extra)
         clock.advance(weeks=1, minutes=5)
     assert extras[0] != extras[1]
+
+
+def test_who_proposes_a_time_takes_turns(rounds, clock, people, testing, session_factory):
+    """Over three rounds of four, whoever proposed least recently is asked: each group's proposer had not."""
+    asked: list[set[int]] = []
+    for _ in range(3):
+        rounds.now(people.alice)
+        latest = max(r.id for r in rounds.rounds())
+        with session_factory() as session:
+            groups = session.scalars(select(PairingGroup).where(PairingGroup.round_id == latest)).all()
+            members = {
+                g.id: set(
+                    session.scalars(
+                        select(PairingGroupMember.member_id).where(PairingGroupMember.group_id == g.id)
+                    )
+                )
+                for g in groups
+            }
+            proposers = {g.id: g.proposer_member_id for g in groups}
+        for group_id, in_group in members.items():
+            never = in_group - set().union(*asked) if asked else in_group
+            if never:
+                assert proposers[group_id] in never
+        asked.append(set(proposers.values()))
+        clock.advance(weeks=1, minutes=5)
