@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Role
-from copbot.domain.errors import InvalidInput, NotAllowed, NotFound
+from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.pairing.controls import pause_end
 from copbot.domain.pairing.eligibility import is_paused
 from copbot.domain.text import N_
@@ -164,6 +164,13 @@ def pair_now(
         community = _only_organised(session, team_id=team_id, user_id=user_id)
     if not is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin):
         raise NotAllowed("Only the organisers of *{community}* can start a round.", community=community.name)
+    running = store.last_round(session, community_id=community.id)
+    if running is not None and running.ends_at is not None and running.ends_at > now:
+        raise Conflict(
+            "A round of *{community}* is still running: it ends on {day}.",
+            community=community.name,
+            day=_local_day(running.ends_at, community.timezone),
+        )
     # Keyed by the minute: a double click or a retried command asks for one round.
     slot = now.replace(second=0, microsecond=0)
     eligible = request_round(session, community=community, slot_start=slot, now=now, requested_by=user_id)

@@ -382,3 +382,16 @@ def test_who_proposes_a_time_takes_turns(rounds, clock, people, testing, session
                 assert proposers[group_id] in never
         asked.append(set(proposers.values()))
         clock.advance(weeks=1, minutes=5)
+
+
+def test_pair_now_waits_for_the_running_round_to_end(rounds, clock, people, testing):
+    """A second `pair now` while a round runs is refused with its end date; after the end it goes ahead."""
+    rounds.now(people.alice)
+    clock.advance(days=2)
+    assert (
+        rounds.say(people.alice, "now") == "A round of *Testing* is still running: it ends on March 9, 2026."
+    )
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+    clock.advance(days=5)
+    rounds.now(people.alice)
+    assert len(rounds.rounds()) == 2
