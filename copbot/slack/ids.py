@@ -13,9 +13,8 @@ OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
 BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked")
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
-# makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) and
-# mpim:write (group introductions) are asked for now for features on their way, so that installs done today
-# need no new consent when they land.
+# makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) is asked
+# for now for a feature on its way, so that installs done today need no new consent when it lands.
 BOT_SCOPES: Final = (
     "channels:join",  # conversations.join: a community's public channel
     "channels:manage",  # conversations.create and conversations.invite, public channels
@@ -25,7 +24,7 @@ BOT_SCOPES: Final = (
     "files:write",  # stats (coming)
     "groups:read",  # conversations.info, private channels
     "groups:write",  # conversations.invite, private channels
-    "mpim:write",  # pairing groups of three (coming)
+    "mpim:write",  # conversations.open with a group: pairing introductions
     "pins:write",  # pins.add: the welcome post
     "users:read",  # users.info: language, time zone, admin rights
 )
