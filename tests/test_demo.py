@@ -66,6 +66,17 @@ def test_demo_transcript_shows_what_people_see(demo):
     assert "Community health, last 30 days:" in out
 
 
+def test_demo_runs_a_round_of_introductions(demo):
+    """A round: the channel post, an introduction, "We met" and its question, a follow-up, the count."""
+    out = demo[0].stdout
+    assert "A new round of introductions: 3 groups." in out
+    assert "Bruno Lefèvre sees a group DM from copbot:" in out
+    assert "would you propose a time that suits you all?" in out
+    assert "Chen Wei sees a modal “You met”:" in out
+    assert "This round ends soon. Did you manage to meet?" in out
+    assert "Last round of introductions: 1 of 3 groups met." in out
+
+
 def test_demo_on_a_given_database(database_url, session_factory):
     """With --database-url the demo plays on that database (PostgreSQL in CI's second run) and keeps it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from copbot.demo.people import user_id
 from copbot.demo.story import DemoError, Story
@@ -120,6 +121,55 @@ def dara_leaves(story: Story) -> None:
     story.show_dm("dara")
 
 
+def _group_dm(story: Story, handle: str) -> tuple[str, list[dict[str, Any]]]:
+    """The group conversation copbot opened with `handle` (none: no messages), and its messages."""
+    for channel_id, channel in story.workspace.state.channels.items():
+        if channel.kind == "mpim" and user_id(handle) in channel.members:
+            return channel_id, story.workspace.messages(channel_id)
+    return "", []
+
+
+def a_round_of_introductions(story: Story) -> None:
+    story.transcript.step("Alice starts a round of introductions with /cop pair now")
+    story.command("alice", f"pair now {SLUG}")
+    story.pass_time(seconds=5)
+    story.show_channel_post(story.community(SLUG).channel_id)
+    _, messages = _group_dm(story, "bruno")
+    if not messages:
+        raise DemoError("Bruno got no introduction")
+    story.show_message("bruno", "a group DM from copbot", messages[0])
+
+
+def chen_met_and_says_what_he_learned(story: Story) -> None:
+    story.transcript.step("Chen's group met: he clicks “We met” and answers the one optional question")
+    channel_id, messages = _group_dm(story, "chen")
+    if not messages:
+        raise DemoError("Chen got no introduction")
+    modal = story.click_opening_modal(
+        "chen", ids.PAIR_MET, value="", message=messages[0], channel_id=channel_id
+    )
+    story.show_modal("chen", modal)
+    learned = "Contract tests would have caught last week's outage; Kofi will show us how."
+    story.submit("chen", modal, {"learned": learned, "learned_share": ["share"]})
+
+
+def follow_up_and_result(story: Story) -> None:
+    story.transcript.step(
+        "Two days before the round ends, the groups that haven't answered get one follow-up"
+    )
+    story.pass_time(days=12, minutes=1)
+    silent = next(handle for handle, *_ in JOINERS if len(_group_dm(story, handle)[1]) > 1)
+    story.show_message(silent, "a group DM from copbot", _group_dm(story, silent)[1][-1])
+    story.pass_time(days=2)
+    story.transcript.note("At the round's end, the channel hears how many groups met, and no names:")
+    # The demo runs on the real date: the next planned round may start in the same tick, so find the line.
+    posts = story.workspace.messages(story.community(SLUG).channel_id)
+    result = next((post for post in reversed(posts) if post["text"].startswith("Last round")), None)
+    if result is None:
+        raise DemoError("the round's result was not posted")
+    story.show_message("alice", f"in #{SLUG}", result)
+
+
 def a_typo(story: Story) -> None:
     story.transcript.step("Sam mistypes a command")
     story.command("sam", "jion")
@@ -135,6 +185,9 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     list_and_organisers,
     app_home,
     dara_leaves,
+    a_round_of_introductions,
+    chen_met_and_says_what_he_learned,
+    follow_up_and_result,
     a_typo,
 )
 

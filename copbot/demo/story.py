@@ -58,11 +58,22 @@ class Story:
         return self._new_modal(handle, before, f"/cop {text}")
 
     def click_opening_modal(
-        self, handle: str, action_id: str, *, value: str, message: dict[str, Any]
+        self,
+        handle: str,
+        action_id: str,
+        *,
+        value: str,
+        message: dict[str, Any],
+        channel_id: str | None = None,
     ) -> dict[str, Any]:
         before = len(self.workspace.views(user_id(handle)))
         response = self.driver.action(
-            self.workspace, user_id(handle), action_id, value=value, message=message
+            self.workspace,
+            user_id(handle),
+            action_id,
+            value=value or None,
+            message=message,
+            channel_id=channel_id,
         )
         self._expect_ok(response, action_id)
         return self._new_modal(handle, before, action_id)
@@ -113,6 +124,10 @@ class Story:
         pinned = " (pinned)" if message["ts"] in self.workspace.pins(channel_id) else ""
         self._show(f"Everyone in #{name}", f"a post{pinned}", _message_lines(message))
         return message
+
+    def show_message(self, handle: str, where: str, message: dict[str, Any]) -> None:
+        """A message `handle` sees somewhere else than in their own DM (a group DM, a thread)."""
+        self._show(_name(handle), where, _message_lines(message))
 
     def show_dm(self, handle: str) -> dict[str, Any]:
         message = self._last(self.workspace.dm_messages(user_id(handle)), f"no DM for {handle}")

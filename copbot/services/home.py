@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copbot.domain.health import CommunityHealth, community_health, window_start
+from copbot.domain.pairing.eligibility import is_paused
 from copbot.services.lookup import (
     UpcomingSession,
     active_members,
     communities_in,
     is_organiser,
+    membership,
     next_session,
 )
 from copbot.services.outbox import deliver
@@ -21,6 +24,12 @@ from copbot.store.models import Community, Member, Story
 
 PUBLISH = "home.publish"
 PUBLISH_WORTH = timedelta(hours=1)  # later than that, the person will have opened it again anyway
+
+
+class Introductions(StrEnum):
+    OFF = "off"  # not taking part (their profile says so): no button
+    ON = "on"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class JoinedCommunity:
     timezone: str
     next_session: UpcomingSession | None
     health: CommunityHealth | None  # only for the community's organisers
+    introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,15 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
+        introductions=_introductions(membership(session, community_id=community.id, user_id=user_id), now),
     )
+
+
+def _introductions(member: Member | None, now: datetime) -> Introductions:
+    if member is None or not member.pairing_opt_in:
+        return Introductions.OFF
+    paused = is_paused(member.pairing_paused_at, member.paused_until, now)
+    return Introductions.PAUSED if paused else Introductions.ON
 
 
 def health_of(session: Session, *, community_id: int, now: datetime) -> CommunityHealth:

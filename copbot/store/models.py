@@ -9,6 +9,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -153,7 +154,11 @@ class Member(Base):
     team_name: Mapped[str] = mapped_column(String(80), default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     pairing_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Paused from pairing_paused_at until paused_until (until resumed, when None): domain.pairing.eligibility.
+    pairing_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pairing_every_other: Mapped[bool] = mapped_column(Boolean, default=False)  # every other round only
+    pairing_ignored_rounds: Mapped[int] = mapped_column(Integer, default=0)  # in a row, with no answer
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -304,7 +309,11 @@ class Rsvp(Base):
 
 
 class PairingRound(Base):
-    """One round of introductions in a community, for one cadence slot."""
+    """One round of introductions in a community, for one cadence slot (or one `pair now`).
+
+    It keeps the matching's inputs, seed included (domain.pairing.replay), so that it can be replayed and
+    explained; a round is only stored once it has at least one group.
+    """
 
     __tablename__ = "pairing_rounds"
     __table_args__ = (UniqueConstraint("community_id", "slot_start", name="uq_pairing_rounds_slot"),)
@@ -315,6 +324,12 @@ class PairingRound(Base):
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     followup_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # outcomes counted, the result posted
+    requested_by: Mapped[str | None] = mapped_column(SLACK_ID)  # the organiser of a `pair now`
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # domain.pairing.PAIRING_VERSION it ran with
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PairingGroup(Base):
@@ -326,6 +341,11 @@ class PairingGroup(Base):
     team_id: Mapped[str] = _team_fk()
     round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="CASCADE"), index=True)
     dm_channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    intro_ts: Mapped[str | None] = mapped_column(String(32))
+    proposer_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    extra_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # what weighed, for the intro
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[PairingOutcome] = mapped_column(
         enum_column(PairingOutcome), default=PairingOutcome.PENDING
     )
@@ -340,6 +360,22 @@ class PairingGroupMember(Base):
     team_id: Mapped[str] = _team_fk()
     group_id: Mapped[int] = mapped_column(ForeignKey("pairing_groups.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    learned: Mapped[str] = mapped_column(Text, default="")  # "What did you learn or decide?", optional
+    learned_shared: Mapped[bool] = mapped_column(Boolean, default=False)  # organisers may read it
+
+
+class PairingAvoid(Base):
+    """Someone a person would rather not be introduced to, in any community of the workspace. Private."""
+
+    __tablename__ = "pairing_avoids"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "avoided_user_id", name="uq_pairing_avoids"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
+    avoided_user_id: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):

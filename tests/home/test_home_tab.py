@@ -9,7 +9,7 @@ from factories import make_community
 from sqlalchemy import select
 
 from copbot.sandbox import payloads
-from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, LEAVE_BUTTON, LEAVE_VIEW, SHARE_BUTTON
+from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, LEAVE_BUTTON, LEAVE_VIEW, PAIR_PAUSE, SHARE_BUTTON
 from copbot.store.models import Member
 
 
@@ -35,6 +35,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
     assert "*Design* (`design`)\nConcevoir &lt;mieux&gt; &amp; ensemble" in words
     assert _buttons(view) == [
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
+        (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
@@ -61,7 +62,10 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
-    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", "Quitter"] * 2 + ["Rejoindre"]
+    pause = "Mettre les présentations en pause"
+    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", pause, "Quitter"] * 2 + [
+        "Rejoindre"
+    ]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):

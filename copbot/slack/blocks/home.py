@@ -11,9 +11,9 @@ from babel.dates import format_date, format_time
 
 from copbot.domain.health import CommunityHealth
 from copbot.i18n import Translator
-from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
+from copbot.services.home import HomeContent, Introductions, JoinedCommunity, OpenCommunity
 from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
-from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, SHARE_BUTTON
+from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, PAIR_PAUSE, PAIR_RESUME, SHARE_BUTTON
 
 # A Home view holds at most 100 blocks: a joined community takes up to 4, another one takes 1.
 MAX_JOINED = 15
@@ -57,7 +57,16 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
         blocks.append(context(_health(tr, community.health)))
     share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
     leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
-    return [*blocks, actions(share, leave), divider()]
+    return [*blocks, actions(share, *_introductions(tr, community), leave), divider()]
+
+
+def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    """Pause or resume the member's introductions in this community, with one click."""
+    if community.introductions is Introductions.ON:
+        return [button(tr.gettext("Pause introductions"), PAIR_PAUSE, str(community.id))]
+    if community.introductions is Introductions.PAUSED:
+        return [button(tr.gettext("Resume introductions"), PAIR_RESUME, str(community.id))]
+    return []
 
 
 def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
