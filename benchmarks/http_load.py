@@ -235,6 +235,7 @@ def _sandbox_main(pipe: Connection) -> None:
             "views": lambda user: [
                 v for v in workspace.views(user) if v.get("callback_id") == "community_join"
             ],
+            "calls": lambda method: [call.args for call in sandbox.calls(method)],
         }
         while True:
             name, args = pipe.recv()

@@ -120,3 +120,19 @@ def test_a_command_while_the_database_is_away_gets_a_clean_503(copbot, sandbox, 
 
     assert (answer.status, answer.text) == (503, "database unavailable")
     assert [record for record in caplog.records if record.exc_info] == []
+
+
+def test_a_tick_while_the_database_is_away_is_one_line_in_the_log(copbot, caplog):
+    """The loop's scheduled tick with the database unreachable: one warning saying why, no traceback."""
+    gone = "sqlite:////nonexistent/folder/copbot.db"
+    unreachable = create_app(copbot.settings.model_copy(update={"database_url": gone}))
+    caplog.set_level(logging.INFO)
+    try:
+        unreachable.loop.scheduled_tick()
+    finally:
+        unreachable.engine.dispose()  # nothing was claimed: no sender to stop
+
+    [record] = [record for record in caplog.records if record.name == "copbot.scheduler.loop"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == "tick skipped, the database does not answer: unable to open database file"
+    assert [record for record in caplog.records if record.exc_info] == []
