@@ -92,6 +92,15 @@ def waiting(session: Session, *, kind: str, community_id: int) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
+def status_of(session: Session, work_key: str) -> DeliveryStatus | None:
+    """The status of the delivery with this work key (None if there is none), as last committed.
+
+    Its row is not locked: the sender holds it while it records a send, and callers that lock rows of their
+    own first would deadlock with it.
+    """
+    return session.scalar(select(Delivery.status).where(Delivery.work_key == work_key))
+
+
 def claim_due(session: Session, *, now: datetime, worker: str, lease: timedelta, limit: int) -> list[Claimed]:
     """Claim up to `limit` deliveries that are due, or whose claimer's lease ran out, oldest first."""
     due = and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now, Delivery.expires_at > now)
