@@ -105,12 +105,10 @@ def answer(
             origin=context["origin"],
             now=context["deps"].clock.now(),
         )
-    except rsvps.NotAMember as outsider:
-        context["rollback"] = True
+    except rsvps.NotAMember as outsider:  # refused before anything was written, like the errors below
         _offer_to_join(body, client, context, outsider)
         return
     except CopbotError as error:
-        context["rollback"] = True
         tell(context, body, error)
         return
     if body.get("response_url"):
