@@ -33,6 +33,7 @@ from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community, is_organiser
 from copbot.services.outbox import deliver
 from copbot.services.sessions_view import OccurrenceView, SessionFormValues
+from copbot.services.stories import CommunityChoice, shareable_community
 from copbot.store import sessions as store
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, SessionChange
@@ -300,6 +301,21 @@ def cancel_session(
         channel_id=found.community.channel_id,
         worth=NOTICE_WORTH,
     )
+
+
+@dataclass(frozen=True)
+class TakeawayTarget:
+    series_id: int
+    community: CommunityChoice
+
+
+def takeaway_target(session: Session, *, team_id: str, user_id: str, ref: str | None) -> TakeawayTarget:
+    """Where a takeaway from this session is shared: its community, if the person is a member."""
+    found = find(session, team_id=team_id, ref=ref)
+    community = shareable_community(
+        session, team_id=team_id, user_id=user_id, community_id=found.community.id
+    )
+    return TakeawayTarget(found.series.id, community)
 
 
 def _move(session: Session, found: Found, starts_at: datetime, *, now: datetime) -> None:

@@ -13,7 +13,7 @@ from copbot.domain.enums import Repeat
 from copbot.domain.errors import CopbotError, InvalidInput, NotFound
 from copbot.domain.sessions import UNKNOWN_SESSION
 from copbot.i18n import N_, Translator
-from copbot.services import membership, notices, rsvps, sessions
+from copbot.services import membership, notices, rsvps, sessions, stories
 from copbot.services.communities import Actor
 from copbot.services.sessions import SessionForm, SessionPage
 from copbot.slack import ids
@@ -30,6 +30,7 @@ from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.communities import actor
 from copbot.slack.listeners.membership import tell
+from copbot.slack.listeners.stories import share_modal
 
 USAGE = N_("Usage: `/cop session new [community]`")
 NAME_MAX = 80  # no community name is longer
@@ -157,6 +158,21 @@ def open_cancel(
     _open(ack, body, client, context, view)
 
 
+def open_takeaway(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Share what you learned, under the takeaway question: the share modal, linked to the session."""
+
+    def view() -> dict[str, Any]:
+        target = sessions.takeaway_target(
+            context["session"], team_id=_team(context), user_id=_user(context), ref=action.get("value")
+        )
+        share = stories.ShareTarget(fixed=target.community, choices=[])
+        return share_modal(context["tr"], context["deps"].seal, share, session_id=target.series_id)
+
+    _open(ack, body, client, context, view)
+
+
 def more(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
@@ -238,6 +254,7 @@ def register(app: App) -> None:
     app.action(ids.SESSION_EDIT_BUTTON)(open_edit)
     app.action(ids.SESSION_CANCEL_BUTTON)(open_cancel)
     app.action(ids.SESSIONS_MORE)(more)
+    app.action(ids.SESSION_TAKEAWAY_BUTTON)(open_takeaway)
     app.view(ids.SESSION_NEW_VIEW)(submit_new)
     app.view(ids.SESSION_EDIT_VIEW)(submit_edit)
     app.view(ids.SESSION_CANCEL_VIEW)(submit_cancel)
