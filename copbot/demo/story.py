@@ -67,6 +67,17 @@ class Story:
         self._expect_ok(response, action_id)
         return self._new_modal(handle, before, action_id)
 
+    def click(self, handle: str, action_id: str, *, value: str, message: dict[str, Any]) -> None:
+        """`handle` presses a button in a message that is not a modal's opener (e.g. Going)."""
+        response = self.driver.action(
+            self.workspace, user_id(handle), action_id, value=value, message=message
+        )
+        self._expect_ok(response, action_id)
+
+    def ephemeral_surface(self, handle: str) -> dict[str, Any]:
+        """Where a click on one of copbot's private replies to `handle` happens (their DM with copbot)."""
+        return {"message_ts": "1.0", "channel": self.workspace.open_dm(user_id(handle)), "blocks": []}
+
     def submit(
         self, handle: str, view: dict[str, Any], answers: dict[str, Any], *, show: bool = True
     ) -> None:
