@@ -7,7 +7,9 @@ time. A reminder is worth sending until its session starts (copbot.domain.remind
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,74 +18,99 @@ from copbot.domain.reminders import TAKEAWAY_DELAY, TAKEAWAY_WORTH, reminder_due
 from copbot.domain.sessions import DURATION_MAX
 from copbot.services.outbox import deliver
 from copbot.services.rsvps import refresh_reminders
+from copbot.store import deliveries
 from copbot.store import sessions as store
 from copbot.store.models import Community, SessionPost
 from copbot.store.models import Session as Series
 
 REMINDER = "sessions.reminder"
 TAKEAWAY = "sessions.takeaway"
+EVERY = timedelta(seconds=30)
 # The takeaway question of a session that ended this long ago may still be due.
 LOOKBACK = timedelta(minutes=DURATION_MAX) + TAKEAWAY_DELAY + TAKEAWAY_WORTH
 
 
+class SessionPlanner:
+    """The loop's planner for sessions, at most every EVERY in each process.
+
+    Reading every live series costs more than a tick of sending: planning each tick would slow the sender
+    down. A reminder may so go out up to EVERY after its time, which its offsets (an hour, a day) allow.
+    """
+
+    def __init__(self) -> None:
+        self._last_run: datetime | None = None
+
+    def __call__(self, session: Session, now: datetime) -> None:
+        if self._last_run is not None and timedelta(0) <= now - self._last_run < EVERY:
+            return
+        plan_sessions(session, now)
+        self._last_run = now
+
+
 def plan_sessions(session: Session, now: datetime) -> None:
-    """The loop's planner: every reminder and takeaway question due by `now`."""
+    """Every reminder and takeaway question due by `now`.
+
+    Work already planned is left out before inserting: every tick sees the same due work, and an insert
+    that the unique work key turns into nothing still takes the database's write lock.
+    """
+    due = [work for work in _due_work(session, now) if work is not None]
+    planned = deliveries.existing_keys(session, [work["key"] for work in due])
+    for work in due:
+        if work["key"] not in planned:
+            deliver(session, now=now, **work)
+
+
+def _due_work(session: Session, now: datetime) -> Iterator[dict[str, Any] | None]:
     everything = store.all_live_series(session)
     overrides = store.overrides_of(session, [series.id for series, _ in everything])
     for series, community in everything:
         ahead = timedelta(minutes=max(community.reminder_offsets or [0]), seconds=1)
-        rule = store.rule_of(series)
-        for item in occurrences_between(
-            rule, now - LOOKBACK, now + ahead, overrides.get(series.id, NO_OVERRIDES)
-        ):
-            _plan_reminder(session, series, community, item, now=now)
-            _plan_takeaway(session, series, community, item, now=now)
+        exceptions = overrides.get(series.id, NO_OVERRIDES)
+        for item in occurrences_between(store.rule_of(series), now - LOOKBACK, now + ahead, exceptions):
+            yield _reminder(series, community, item, now=now)
+            yield _takeaway(series, community, item, now=now)
 
 
-def _plan_reminder(
-    session: Session, series: Series, community: Community, item: Occurrence, *, now: datetime
-) -> None:
+def _reminder(
+    series: Series, community: Community, item: Occurrence, *, now: datetime
+) -> dict[str, Any] | None:
     reminder = reminder_due(item, community.reminder_offsets or (), now=now)
     if reminder is None:
-        return
+        return None
     stamp = int(item.starts_at.timestamp())
-    deliver(
-        session,
-        team_id=series.team_id,
-        kind=REMINDER,
-        key=f"reminder:{series.id}:{item.key}:{reminder.offset_minutes}:{stamp}",
-        payload={
+    return {
+        "team_id": series.team_id,
+        "kind": REMINDER,
+        "key": f"reminder:{series.id}:{item.key}:{reminder.offset_minutes}:{stamp}",
+        "payload": {
             "series_id": series.id,
             "key": item.key,
             "offset": reminder.offset_minutes,
             "starts_at": stamp,
         },
-        now=now,
-        community_id=community.id,
-        channel_id=community.channel_id,
-        due_at=reminder.due_at,
-        worth=reminder.expires_at - reminder.due_at,
-    )
+        "community_id": community.id,
+        "channel_id": community.channel_id,
+        "due_at": reminder.due_at,
+        "worth": reminder.expires_at - reminder.due_at,
+    }
 
 
-def _plan_takeaway(
-    session: Session, series: Series, community: Community, item: Occurrence, *, now: datetime
-) -> None:
+def _takeaway(
+    series: Series, community: Community, item: Occurrence, *, now: datetime
+) -> dict[str, Any] | None:
     ask = takeaway(item, series.duration_minutes)
     if not ask.due_at <= now < ask.expires_at:
-        return
-    deliver(
-        session,
-        team_id=series.team_id,
-        kind=TAKEAWAY,
-        key=f"takeaway:{series.id}:{item.key}",
-        payload={"series_id": series.id, "key": item.key},
-        now=now,
-        community_id=community.id,
-        channel_id=community.channel_id,
-        due_at=ask.due_at,
-        worth=ask.expires_at - ask.due_at,
-    )
+        return None
+    return {
+        "team_id": series.team_id,
+        "kind": TAKEAWAY,
+        "key": f"takeaway:{series.id}:{item.key}",
+        "payload": {"series_id": series.id, "key": item.key},
+        "community_id": community.id,
+        "channel_id": community.channel_id,
+        "due_at": ask.due_at,
+        "worth": ask.expires_at - ask.due_at,
+    }
 
 
 def reminder_posted(
