@@ -83,3 +83,19 @@ def test_unknown_community_is_refused(planner, people, testing):
     """A community that does not exist is named in the answer."""
     body = planner.listing(people.chen, "nope")
     assert body["text"].startswith("There is no community called “nope” here.")
+
+
+def test_a_french_reader_gets_the_list_in_french(planner, people, design):
+    """bruno's list of Design is in French: title, buttons, and the fallback date in French."""
+    planner.plan(people.bruno, "design")
+    body = planner.listing(people.bruno, "design")
+    shown = texts(body["blocks"])
+    assert body["text"] == "Prochaines séances de Design"
+    assert "mardi 3 mars 2026" in shown
+    assert [element["text"]["text"] for element in body["blocks"][4]["elements"]] == [
+        "J'y vais",
+        "Peut-être",
+        "Je ne peux pas",
+        "Modifier",
+        "Annuler la séance",
+    ]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from factories import make_community
 from sessions_support import buttons, texts
 from sqlalchemy import select
 
 from copbot.domain.enums import ActivityKind, Repeat
+from copbot.services.session_reminders import EVERY, SessionPlanner
 from copbot.slack.ids import JOIN_VIEW, RSVP_CANT, RSVP_GOING, RSVP_MAYBE
-from copbot.store.models import Activity, Community, SessionPost
+from copbot.store.models import Activity, Community, Delivery, SessionPost
 from copbot.store.models import Session as Series
 
 FIRST = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris: the series' first session
@@ -183,3 +184,23 @@ def test_forged_and_unknown_dates_are_refused(planner, people, testing, copbot, 
     notes = [r["text"] for r in workspace.responses(people.chen)]
     assert notes == ["That session no longer exists."] * 3
     assert planner.rsvps() == []
+
+
+def test_the_planner_reads_the_series_at_most_every_thirty_seconds(planner, people, testing, session_factory):
+    """A second tick within 30 s plans nothing more; the next one after that plans what became due."""
+    planner.plan(people.alice, "testing", date="2026-03-04", time="10:00")  # 24 h reminder due 09:00 UTC Tue
+    sessions = SessionPlanner()
+    due = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+
+    def reminders() -> int:
+        with session_factory() as session:
+            return len(session.scalars(select(Delivery).where(Delivery.kind == "sessions.reminder")).all())
+
+    for at, expected in (
+        (due - timedelta(seconds=10), 0),
+        (due + timedelta(seconds=10), 0),
+        (due + EVERY, 1),
+    ):
+        with session_factory() as session, session.begin():
+            sessions(session, at)
+        assert reminders() == expected
