@@ -13,7 +13,17 @@ from copbot.domain.health import CommunityHealth
 from copbot.i18n import Translator
 from copbot.services.home import HomeContent, Introductions, JoinedCommunity, OpenCommunity
 from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
-from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, PAIR_PAUSE, PAIR_RESUME, SHARE_BUTTON
+from copbot.slack.ids import (
+    COMMAND,
+    JOIN_BUTTON,
+    LEAVE_BUTTON,
+    PAIR_PAUSE,
+    PAIR_RESUME,
+    RSVP_CANT,
+    RSVP_GOING,
+    RSVP_MAYBE,
+    SHARE_BUTTON,
+)
 
 # A Home view holds at most 100 blocks: a joined community takes up to 4, another one takes 1.
 MAX_JOINED = 15
@@ -57,7 +67,19 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
         blocks.append(context(_health(tr, community.health)))
     share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
     leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
-    return [*blocks, actions(share, *_introductions(tr, community), leave), divider()]
+    return [*blocks, actions(*_rsvp(tr, community), share, *_introductions(tr, community), leave), divider()]
+
+
+def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    """Going / Maybe / Can't for the next session, as on its reminders."""
+    upcoming = community.next_session
+    if upcoming is None or upcoming.ref is None:
+        return []
+    return [
+        button(tr.gettext("Going"), RSVP_GOING, upcoming.ref),
+        button(tr.gettext("Maybe"), RSVP_MAYBE, upcoming.ref),
+        button(tr.gettext("Can't go"), RSVP_CANT, upcoming.ref),
+    ]
 
 
 def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
