@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copbot.services.lookup import UpcomingSession, communities_in, is_organiser, next_session
+from copbot.domain.pairing.eligibility import is_paused
+from copbot.services.lookup import UpcomingSession, communities_in, is_organiser, membership, next_session
 from copbot.services.outbox import deliver
 from copbot.services.stats import Health, health_of
 from copbot.store.models import Community, Member
 
 PUBLISH = "home.publish"
 PUBLISH_WORTH = timedelta(hours=1)  # later than that, the person will have opened it again anyway
+
+
+class Introductions(StrEnum):
+    OFF = "off"  # not taking part (their profile says so): no button
+    ON = "on"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class JoinedCommunity:
     timezone: str
     next_session: UpcomingSession | None
     health: Health | None  # only for the community's organisers (the same figures as /cop stats)
+    introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
 
 
 @dataclass(frozen=True)
@@ -86,4 +95,12 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
+        introductions=_introductions(membership(session, community_id=community.id, user_id=user_id), now),
     )
+
+
+def _introductions(member: Member | None, now: datetime) -> Introductions:
+    if member is None or not member.pairing_opt_in:
+        return Introductions.OFF
+    paused = is_paused(member.pairing_paused_at, member.paused_until, now)
+    return Introductions.PAUSED if paused else Introductions.ON

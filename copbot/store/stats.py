@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
+    Select,
     SQLColumnExpression,
     and_,
     case,
@@ -420,14 +421,20 @@ class Learned:
     text: str
 
 
-def _shown_learning() -> ColumnElement[bool]:
-    learned = Activity.data["learned"].as_string()
-    return and_(
-        Activity.kind == ActivityKind.PAIR_MET,
-        Activity.user_id.is_not(None),
-        Activity.data["show_to_organisers"].as_boolean().is_(True),
-        learned.is_not(None),
-        learned != "",
+def _shown_answers(community_id: int) -> Select[str | None, datetime | None, str, int]:
+    """The "what did you learn or decide?" answers of a community that their authors let organisers read."""
+    return (
+        select(Member.user_id, PairingGroupMember.answered_at, PairingGroupMember.learned, PairingGroup.id)
+        .join(Member, Member.id == PairingGroupMember.member_id)
+        .join(PairingGroup, PairingGroup.id == PairingGroupMember.group_id)
+        .join(PairingRound, PairingRound.id == PairingGroup.round_id)
+        .where(
+            PairingRound.community_id == community_id,
+            PairingGroupMember.learned_shared.is_(True),
+            PairingGroupMember.learned != "",
+            PairingGroupMember.answered_at.is_not(None),
+            Member.erased_at.is_(None),
+        )
     )
 
 
@@ -436,12 +443,14 @@ def learned(
 ) -> list[Learned]:
     """The latest "what I learned" answers whose authors allowed organisers to see them."""
     query = (
-        select(Activity.user_id, Activity.at, Activity.data["learned"].as_string())
-        .where(Activity.community_id == community_id, _in(Activity.at, window), _shown_learning())
-        .order_by(Activity.at.desc(), Activity.id.desc())
+        _shown_answers(community_id)
+        .where(_in(PairingGroupMember.answered_at, window))
+        .order_by(PairingGroupMember.answered_at.desc(), PairingGroupMember.id.desc())
         .limit(limit)
     )
-    return [Learned(str(user), at, str(text)) for user, at, text in session.execute(query)]
+    return [
+        Learned(str(user), at, str(text)) for user, at, text, _ in session.execute(query) if at is not None
+    ]
 
 
 # --- weekly series and the export ------------------------------------------------------------------
@@ -539,15 +548,10 @@ def group_outcomes(session: Session, *, community_id: int, window: Window) -> li
 
 
 def _allowed_answers(session: Session, *, community_id: int) -> dict[int, list[str]]:
-    query = (
-        select(Activity.data["group_id"].as_integer(), Activity.data["learned"].as_string())
-        .where(Activity.community_id == community_id, _shown_learning())
-        .order_by(Activity.at, Activity.id)
-    )
+    query = _shown_answers(community_id).order_by(PairingGroupMember.answered_at, PairingGroupMember.id)
     answers: dict[int, list[str]] = {}
-    for group_id, text in session.execute(query):
-        if group_id is not None:
-            answers.setdefault(int(group_id), []).append(str(text))
+    for _, _, text, group_id in session.execute(query):
+        answers.setdefault(int(group_id), []).append(str(text))
     return answers
 
 

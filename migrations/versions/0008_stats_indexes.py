@@ -1,7 +1,7 @@
 """Indexes for the organisers' statistics.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-29
 
 /cop stats counts in SQL (copbot.store.stats). Two of its questions had no index to answer from:
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -84,7 +84,7 @@ def test_a_slow_invite_does_not_hold_the_answer_nor_other_people(
         )
     )
     assert (joined.status, joined.text) == (200, "")
-    assert took < SLOW_INVITE / 2  # answered without waiting for the invitation
+    assert took < 0.3  # the bound: answered without waiting for the invitation
     assert [member["user_id"] for member in store.members(testing.id)] == [people.chen]
 
     dana_view = forms.last_view(workspace, people.dana)

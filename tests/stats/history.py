@@ -246,29 +246,43 @@ def _pairing(session: Session, history: History, rng: random.Random, *, team_id:
             group = PairingGroup(team_id=team_id, round_id=pairing_round.id, outcome=outcome)
             session.add(group)
             session.flush()
-            session.execute(
-                insert(PairingGroupMember),
-                [{"team_id": team_id, "group_id": group.id, "member_id": m["id"]} for m in pair],
-            )
+            met = outcome == PairingOutcome.MET
+            links = []
+            for m in pair:  # what each said after "We met": their answer, and whether organisers may read it
+                shown = met and rng.random() < 0.5
+                text = f"Learned {group.id}-{m['id']}" if met and rng.random() < 0.6 else ""
+                links.append(
+                    {
+                        "team_id": team_id,
+                        "group_id": group.id,
+                        "member_id": m["id"],
+                        "answered_at": slot + timedelta(days=3) if met else None,
+                        "learned": text,
+                        "learned_shared": shown and bool(text),
+                    }
+                )
+            session.execute(insert(PairingGroupMember), links)
             history.groups.append(
                 {
                     "id": group.id,
                     "round_start": slot,
                     "member_ids": [m["id"] for m in pair],
                     "outcome": outcome,
+                    "answers": [
+                        {"at": link["answered_at"], "text": link["learned"], "shown": link["learned_shared"]}
+                        for link in links
+                        if link["learned"]
+                    ],
                 }
             )
-            if outcome == PairingOutcome.MET:
+            if met:
                 for m in pair:
-                    data: dict[str, Any] = {"group_id": group.id, "show_to_organisers": rng.random() < 0.5}
-                    if rng.random() < 0.6:
-                        data["learned"] = f"Learned {group.id}-{m['id']}"
                     _activity(
                         history,
                         team_id,
                         m["user_id"],
                         ActivityKind.PAIR_MET,
                         slot + timedelta(days=3),
-                        **data,
+                        group_id=group.id,
                     )
         slot += timedelta(days=14)

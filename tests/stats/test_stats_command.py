@@ -110,10 +110,9 @@ def test_an_export_sends_two_csvs_whose_sums_match(
     shown = [
         row["learned_shared_with_organisers"] for row in pairing if row["learned_shared_with_organisers"]
     ]
-    allowed = {r["data"].get("learned") for r in history.activity if r["data"].get("show_to_organisers")}
-    hidden = {
-        r["data"].get("learned") for r in history.activity if r["data"].get("show_to_organisers") is False
-    }
+    answers = [answer for group in history.groups for answer in group["answers"]]
+    allowed = {answer["text"] for answer in answers if answer["shown"]}
+    hidden = {answer["text"] for answer in answers if not answer["shown"]}
     assert shown
     assert all(set(cell.split(" | ")) <= allowed for cell in shown)
     assert not {part for cell in shown for part in cell.split(" | ")} & (hidden - allowed)

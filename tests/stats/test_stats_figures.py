@@ -171,23 +171,15 @@ def test_pairing_groups_meetings_repeats_and_teams(session_factory, history, per
 def test_only_answers_their_authors_allowed_are_shown(session_factory, history, period):
     """The latest three "what I learned" answers, only from people who allowed organisers to see them."""
     figures, window = _figures(session_factory, history, period), window_of(period, NOW)
+    answers = [answer for group in history.groups for answer in group["answers"]]
     allowed = [
-        r
-        for r in history.activity
-        if r["kind"] == ActivityKind.PAIR_MET
-        and r["data"]["show_to_organisers"]
-        and r["data"].get("learned")
-        and _inside(r["at"], window)
+        (answer["at"], order, answer["text"])
+        for order, answer in enumerate(answers)  # the order the answers were stored in
+        if answer["shown"] and _inside(answer["at"], window)
     ]
-    latest = sorted(allowed, key=lambda r: (r["at"], history.activity.index(r)), reverse=True)[:3]
-    assert [item.text for item in figures.learned] == [r["data"]["learned"] for r in latest]
-    hidden = {
-        r["data"]["learned"]
-        for r in history.activity
-        if r["kind"] == ActivityKind.PAIR_MET
-        and not r["data"]["show_to_organisers"]
-        and r["data"].get("learned")
-    }
+    latest = sorted(allowed, reverse=True)[:3]
+    assert [item.text for item in figures.learned] == [text for _, _, text in latest]
+    hidden = {answer["text"] for answer in answers if not answer["shown"]}
     assert hidden
     assert not hidden & {item.text for item in figures.learned}
 

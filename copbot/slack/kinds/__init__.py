@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from copbot.slack.kinds import communities, home, membership, notices, stats, stories
+from copbot.slack.kinds import communities, home, membership, notices, pairing, sessions, stats, stories
 from copbot.slack.outbox.kinds import DeliveryKind
 
-FEATURES = (communities, home, membership, notices, stats, stories)
+FEATURES = (communities, home, membership, notices, sessions, stories, pairing, stats)
 
 
 def all_kinds() -> dict[str, DeliveryKind]:
