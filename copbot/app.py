@@ -28,6 +28,7 @@ from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.kinds import all_kinds
 from copbot.slack.listeners import (
+    attendance,
     commands,
     communities,
     home,
@@ -51,7 +52,7 @@ from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, sessions, stories, pairing, stats, lifecycle)
+FEATURES = (communities, membership, home, sessions, attendance, stories, pairing, stats, lifecycle)
 
 
 class CopbotBolt(App):

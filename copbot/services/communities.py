@@ -351,6 +351,8 @@ def _apply(community: Community, draft: CommunityDraft, channel_id: str, now: da
     community.pairing_group_size = draft.group_size
     if draft.reminder_offsets is not None:
         community.reminder_offsets = list(draft.reminder_offsets)
+    if draft.mark_attendance is not None:
+        community.mark_attendance = draft.mark_attendance
     community.updated_at = now
 
 

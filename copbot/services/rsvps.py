@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, DeliveryStatus, RsvpAnswer
 from copbot.domain.errors import NotAllowed
+from copbot.domain.sessions import OccurrenceRef
 from copbot.domain.text import N_
 from copbot.services.home import refresh_home
 from copbot.services.lookup import membership
@@ -72,7 +73,8 @@ def answer(
     store.put_answer(
         session, series=found.series, key=key, user_id=user_id, member_id=member.id, answer=choice, now=now
     )
-    data = {"session_id": found.series.id, "occurrence": key, "answer": choice.value}
+    data = {"session_id": found.series.id, "occurrence": str(OccurrenceRef(found.series.id, key))}
+    data["answer"] = choice.value
     record_activity(session, community, user_id, ActivityKind.RSVP, now, **data)
     refresh_reminders(session, team_id=team_id, series_id=found.series.id, key=key, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)

@@ -24,6 +24,7 @@ class SessionMessage:
     language: str  # the community's
     view: OccurrenceView
     answers: list[object]  # what it shows of the answers, for comparing with the store later
+    mark_attendance: bool = False  # the community's organisers mark who came
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ def reminder_update(session: Session, *, team_id: str, post_id: int) -> Reminder
 def _message(session: Session, found: Found, *, thread_ts: str | None) -> SessionMessage:
     view = view_of(session, found)
     answers: list[object] = [list(view.going), view.maybe_count, view.cant_count]
-    return SessionMessage(found.community.channel_id, thread_ts, found.community.language, view, answers)
+    community = found.community
+    return SessionMessage(
+        community.channel_id, thread_ts, community.language, view, answers, community.mark_attendance
+    )
 
 
 def _last_of_series(session: Session, series_id: int) -> SessionPost | None:

@@ -40,6 +40,7 @@ SHARE_VIEW: Final = "story_share"
 SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
 SESSION_CANCEL_VIEW: Final = "session_cancel"
+SESSION_ATTENDANCE_VIEW: Final = "session_attendance"
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
@@ -55,6 +56,7 @@ RSVP_CANT: Final = "session_rsvp_cant"
 SESSION_EDIT_BUTTON: Final = "session_edit_open"  # organisers, in /cop sessions
 SESSION_CANCEL_BUTTON: Final = "session_cancel_open"  # organisers, in /cop sessions
 SESSION_TAKEAWAY_BUTTON: Final = "session_takeaway_open"  # the "what did you take away?" question
+SESSION_ATTENDANCE_BUTTON: Final = "session_attendance_open"  # organisers, under the takeaway question
 SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its value is the caller's
 
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from copbot.domain.attendance import MARK_ATTENDANCE
 from copbot.domain.communities import NOT_AN_OPTION
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllowed
 from copbot.domain.reminders import REMINDERS
@@ -78,6 +79,16 @@ def reminder_answers(view: dict[str, Any]) -> list[str] | None:
         return None
     ticked = element.get("selected_options") or []
     return [str(option.get("value")) for option in ticked if isinstance(option, dict)]
+
+
+def attendance_answer(view: dict[str, Any]) -> bool | None:
+    """Whether "Organisers mark who came" is ticked; None when the form has no such input."""
+    values = (view.get("state") or {}).get("values") or {}
+    element = next(iter((values.get(MARK_ATTENDANCE) or {}).values()), None)
+    if not isinstance(element, dict):
+        return None
+    ticked = element.get("selected_options") or []
+    return any(isinstance(option, dict) and option.get("value") == MARK_ATTENDANCE for option in ticked)
 
 
 def open_edit_metadata(seal: MetadataSeal, private_metadata: str, *, team_id: str) -> int:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -127,6 +128,8 @@ class Community(Base):
     reminder_offsets: Mapped[list[int]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_REMINDERS), server_default=text("'[1440, 60]'")
     )
+    # Organisers mark who came to each session (from its takeaway question); off unless they ask for it.
+    mark_attendance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     welcome_message_ts: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -351,7 +354,11 @@ class SessionPost(Base):
 
 
 class Rsvp(Base):
-    """A member's answer for one occurrence of a series, and whether they came. One per person and date."""
+    """A member's answer for one occurrence of a series, and whether they came. One per person and date.
+
+    `answer` is None for someone an organiser marked as having come without answering; `attended` is None
+    until organisers mark who came (copbot.services.attendance).
+    """
 
     __tablename__ = "rsvps"
     __table_args__ = (
@@ -364,7 +371,7 @@ class Rsvp(Base):
     occurrence_key: Mapped[str] = mapped_column(String(10))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[str | None] = mapped_column(SLACK_ID)
-    answer: Mapped[RsvpAnswer] = mapped_column(enum_column(RsvpAnswer))
+    answer: Mapped[RsvpAnswer | None] = mapped_column(enum_column(RsvpAnswer))
     attended: Mapped[bool | None] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

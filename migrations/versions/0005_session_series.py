@@ -13,6 +13,8 @@ Decisions this revision stands on:
   and date (a unique constraint): changing it moves the row, a double click makes none.
 - ``session_posts`` are the reminders posted: RSVPs update them in place and notices reply in their thread.
 - Communities choose their reminder offsets (minutes before), by default 24 h and 1 h.
+- Communities may have organisers mark who came (``mark_attendance``, off by default): ``rsvps.attended``
+  keeps it, and someone who came without answering gets a row whose ``answer`` is NULL.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("reminder_offsets", sa.JSON(), nullable=False, server_default=DEFAULT_REMINDERS)
         )
+        batch.add_column(
+            sa.Column("mark_attendance", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("sessions") as batch:
         batch.add_column(sa.Column("repeat", sa.String(length=32), nullable=False, server_default="none"))
         batch.add_column(sa.Column("timezone", sa.String(length=64), nullable=False, server_default="UTC"))
@@ -50,7 +55,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("session_posts")
     op.drop_table("session_changes")
+    op.execute("DELETE FROM rsvps WHERE answer IS NULL")
     with op.batch_alter_table("rsvps") as batch:
+        batch.alter_column("answer", existing_type=sa.String(length=32), nullable=False)
         batch.drop_constraint(op.f("uq_rsvps_session_key_user"), type_="unique")
         batch.drop_column("occurrence_key")
         batch.create_unique_constraint(op.f("uq_rsvps_session_user"), ["session_id", "user_id"])
@@ -58,6 +65,7 @@ def downgrade() -> None:
         for column in ("repeat_until", "timezone", "repeat"):
             batch.drop_column(column)
     with op.batch_alter_table("communities") as batch:
+        batch.drop_column("mark_attendance")
         batch.drop_column("reminder_offsets")
 
 
@@ -71,6 +79,7 @@ def _reshape_rsvps() -> None:
     )
     with op.batch_alter_table("rsvps") as batch:
         batch.alter_column("occurrence_key", existing_type=sa.String(length=10), nullable=False)
+        batch.alter_column("answer", existing_type=sa.String(length=32), nullable=True)
         batch.drop_constraint(op.f("uq_rsvps_session_user"), type_="unique")
         batch.create_unique_constraint(
             op.f("uq_rsvps_session_key_user"), ["session_id", "occurrence_key", "user_id"]

@@ -90,10 +90,10 @@ class Sessions:
         with self.session_factory() as session:
             return list(session.scalars(select(Series).order_by(Series.id)))
 
-    def rsvps(self) -> list[tuple[str, str, str]]:
+    def rsvps(self) -> list[tuple[str, str, str | None]]:
         with self.session_factory() as session:
             rows = session.execute(select(Rsvp.user_id, Rsvp.occurrence_key, Rsvp.answer).order_by(Rsvp.id))
-            return [(user, key, answer.value) for user, key, answer in rows]
+            return [(user, key, answer and answer.value) for user, key, answer in rows]
 
     def changes(self) -> list[SessionChange]:
         with self.session_factory() as session:

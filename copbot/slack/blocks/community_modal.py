@@ -13,6 +13,7 @@ from copbot.domain import communities as fields
 from copbot.domain.enums import PromptCadence
 from copbot.domain.reminders import DEFAULT_REMINDERS
 from copbot.i18n import Translator
+from copbot.slack.blocks.attendance import attendance_setting_input
 from copbot.slack.blocks.common import (
     Block,
     context,
@@ -46,6 +47,7 @@ class ModalValues:
     pairing_weekday: int = 0
     group_size: int = 2
     reminder_offsets: tuple[int, ...] = DEFAULT_REMINDERS
+    mark_attendance: bool = False
 
 
 def build_create_modal(tr: Translator, values: ModalValues) -> dict[str, Any]:
@@ -74,6 +76,7 @@ def _blocks(tr: Translator, values: ModalValues) -> list[Block]:
         *_prompts(tr, values),
         *_pairing(tr, values),
         reminder_offsets_input(tr, values.reminder_offsets),
+        attendance_setting_input(tr, on=values.mark_attendance),
     ]
 
 

@@ -107,7 +107,9 @@ class Takeaway(DeliveryKind):
         message = _in_thread(out)
         if message is None:
             return None
-        question = build_takeaway_question(out.translator_in(message.language), message.view)
+        question = build_takeaway_question(
+            out.translator_in(message.language), message.view, mark_attendance=message.mark_attendance
+        )
         return out.post(message.channel_id, question, **_thread(message))
 
 

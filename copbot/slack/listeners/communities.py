@@ -31,6 +31,7 @@ from copbot.slack.gateways.communities import SlackCommunities
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.payloads_communities import (
+    attendance_answer,
     open_edit_metadata,
     parse_community_form,
     parse_organisers,
@@ -153,6 +154,7 @@ def _prefilled(community: Community) -> ModalValues:
         pairing_weekday=community.pairing_weekday,
         group_size=community.pairing_group_size,
         reminder_offsets=tuple(community.reminder_offsets),
+        mark_attendance=community.mark_attendance,
     )
 
 
@@ -208,7 +210,7 @@ def _draft(view: dict[str, Any]) -> CommunityDraft:
         problems[REMINDERS] = error
     if problems:
         raise FieldErrors(problems)
-    return replace(draft, reminder_offsets=offsets)
+    return replace(draft, reminder_offsets=offsets, mark_attendance=attendance_answer(view))
 
 
 def _save(ack: Ack, context: BoltContext, save: Callable[[], None]) -> None:
