@@ -28,13 +28,17 @@ from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.kinds import all_kinds
 from copbot.slack.listeners import (
+    attendance,
     commands,
     communities,
     home,
     lifecycle,
     membership,
     my_stories,
+    pairing,
     prompts,
+    sessions,
+    stats,
     stories,
     story_search,
 )
@@ -51,7 +55,20 @@ from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories, story_search, my_stories, prompts, lifecycle)
+FEATURES = (
+    communities,
+    membership,
+    home,
+    sessions,
+    attendance,
+    stories,
+    story_search,
+    my_stories,
+    prompts,
+    pairing,
+    stats,
+    lifecycle,
+)
 
 
 class CopbotBolt(App):

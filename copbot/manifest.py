@@ -8,7 +8,23 @@ import yaml
 
 from copbot.slack.ids import BOT_EVENTS, BOT_SCOPES, COMMAND, EVENTS_PATH, OAUTH_REDIRECT_PATH
 
-USAGE_HINT = "[create|join|leave|list|share|stories|prompts|organisers|edit|help] [community]"
+HINTED = [
+    "create",
+    "join",
+    "leave",
+    "list",
+    "share",
+    "stories",
+    "prompts",
+    "sessions",
+    "session",
+    "pair",
+    "stats",
+    "organisers",
+    "edit",
+    "help",
+]
+USAGE_HINT = f"[{'|'.join(HINTED)}] [community]"
 
 
 def build_manifest(request_url: str | None = None) -> dict[str, Any]:

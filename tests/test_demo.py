@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -77,6 +78,26 @@ def test_demo_shows_a_prompt_its_answers_similar_stories_and_a_french_search(dem
     assert "1 histoire de Testing Guild correspond à « binômes exploratoire »" in out
 
 
+def test_demo_shows_an_organisers_stats_and_where_the_chart_is(demo):
+    """Alice's /cop stats answer is in the transcript, with the path of the PNG copbot uploaded to her DM."""
+    out = demo[0].stdout
+    assert "Testing Guild: the last 30 days" in out
+    assert "Alice Martin sees a DM from copbot:" in out
+    saved = out.split("The chart copbot uploaded (stats.png) is saved at ", 1)[1].split()[0]
+    assert Path(saved).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_runs_a_round_of_introductions(demo):
+    """A round: the channel post, an introduction, "We met" and its question, a follow-up, the count."""
+    out = demo[0].stdout
+    assert "A new round of introductions: 3 groups." in out
+    assert "Bruno Lefèvre sees a group DM from copbot:" in out
+    assert "would you propose a time that suits you all?" in out
+    assert "Chen Wei sees a modal “You met”:" in out
+    assert "This round ends soon. Did you manage to meet?" in out
+    assert "Last round of introductions: 1 of 3 groups met." in out
+
+
 def test_demo_on_a_given_database(database_url, session_factory):
     """With --database-url the demo plays on that database (PostgreSQL in CI's second run) and keeps it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_"))}
@@ -92,3 +113,14 @@ def test_demo_on_a_given_database(database_url, session_factory):
     assert f"data in {database_url}" in result.stdout
     with session_factory() as session:
         assert session.scalars(select(Community.slug)).all() == ["testing-guild"]
+
+
+def test_demo_plans_a_weekly_session_and_follows_it(demo):
+    """The session scenes: a reminder answered in place, a cancelled date, and the takeaway question."""
+    out = demo[0].stdout
+    assert "Alice Martin sees a modal “New session”" in out
+    assert "1 going · 1 maybe · 0 can't go" in out
+    assert "Going: @Bruno Lefèvre" in out
+    unwrapped = " ".join(line.strip(" │") for line in out.splitlines())  # the transcript wraps long lines
+    assert "(Europe/Paris)) is cancelled." in unwrapped
+    assert "What did you take away from *Bug bash*?" in out

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
 
 from copbot.demo.people import user_id
 from copbot.demo.story import DemoError, Story
@@ -12,6 +15,7 @@ from copbot.slack import ids
 from copbot.store.models import Community
 
 SLUG = "testing-guild"
+CHART_FILE = Path(tempfile.gettempdir()) / "copbot-demo-stats.png"  # kept after the demo, to open
 # copbot invites people who may already be in the channel; the demo makes Slack fail once on purpose.
 EXPECTED_REFUSALS = {"already_in_channel", "internal_error"}
 JOINERS = (  # who joins through the modal: handle, experience, team, interests
@@ -184,6 +188,127 @@ def dara_leaves(story: Story) -> None:
     story.show_dm("dara")
 
 
+def _group_dm(story: Story, handle: str) -> tuple[str, list[dict[str, Any]]]:
+    """The group conversation copbot opened with `handle` (none: no messages), and its messages."""
+    for channel_id, channel in story.workspace.state.channels.items():
+        if channel.kind == "mpim" and user_id(handle) in channel.members:
+            return channel_id, story.workspace.messages(channel_id)
+    return "", []
+
+
+def a_round_of_introductions(story: Story) -> None:
+    story.transcript.step("Alice starts a round of introductions with /cop pair now")
+    story.command("alice", f"pair now {SLUG}")
+    story.pass_time(seconds=5)
+    story.show_channel_post(story.community(SLUG).channel_id)
+    _, messages = _group_dm(story, "bruno")
+    if not messages:
+        raise DemoError("Bruno got no introduction")
+    story.show_message("bruno", "a group DM from copbot", messages[0])
+
+
+def chen_met_and_says_what_he_learned(story: Story) -> None:
+    story.transcript.step("Chen's group met: he clicks “We met” and answers the one optional question")
+    channel_id, messages = _group_dm(story, "chen")
+    if not messages:
+        raise DemoError("Chen got no introduction")
+    modal = story.click_opening_modal(
+        "chen", ids.PAIR_MET, value="", message=messages[0], channel_id=channel_id
+    )
+    story.show_modal("chen", modal)
+    learned = "Contract tests would have caught last week's outage; Kofi will show us how."
+    story.submit("chen", modal, {"learned": learned, "learned_share": ["share"]})
+
+
+def follow_up_and_result(story: Story) -> None:
+    story.transcript.step(
+        "Two days before the round ends, the groups that haven't answered get one follow-up"
+    )
+    story.pass_time(days=12, minutes=1)
+    silent = next(handle for handle, *_ in JOINERS if len(_group_dm(story, handle)[1]) > 1)
+    story.show_message(silent, "a group DM from copbot", _group_dm(story, silent)[1][-1])
+    story.pass_time(days=2)
+    story.transcript.note("At the round's end, the channel hears how many groups met, and no names:")
+    # The demo runs on the real date: the next planned round may start in the same tick, so find the line.
+    posts = story.workspace.messages(story.community(SLUG).channel_id)
+    result = next((post for post in reversed(posts) if post["text"].startswith("Last round")), None)
+    if result is None:
+        raise DemoError("the round's result was not posted")
+    story.show_message("alice", f"in #{SLUG}", result)
+
+
+SESSION_TIME = time(17, 0)
+SESSION_TITLE = "Bug bash"
+
+
+def a_weekly_session(story: Story) -> None:
+    story.transcript.step("Alice plans a weekly session with /cop session new; Chen lists what is coming")
+    community = story.community(SLUG)
+    day = local_day(story.clock.now(), community.timezone) + timedelta(days=2)
+    modal = story.command_opening_modal("alice", f"session new {SLUG}")
+    story.show_modal("alice", modal)
+    what = {"title": SESSION_TITLE, "agenda": "Bring the bug that puzzled you most.", "date": day.isoformat()}
+    when = {
+        "time": SESSION_TIME.strftime("%H:%M"),
+        "repeat": "weekly",
+        "place": "https://meet.example.com/guild",
+    }
+    story.submit("alice", modal, what | when)
+    story.command("chen", f"sessions {SLUG}")
+
+
+def a_reminder_with_answers(story: Story) -> None:
+    story.transcript.step("A day before, copbot reminds the channel; Bruno and Chen answer in place")
+    community, [first, _] = story.community(SLUG), _next_two(story)
+    starts_at = to_utc(date.fromisoformat(first.split(":")[1]), SESSION_TIME, community.timezone)
+    story.pass_time(seconds=(starts_at - timedelta(hours=24) - story.clock.now()).total_seconds() + 60)
+    reminder = story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+    for handle, answer in (("bruno", ids.RSVP_GOING), ("chen", ids.RSVP_MAYBE)):
+        story.click(handle, answer, value=first, message={**reminder, "channel": community.channel_id})
+    story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+
+
+def a_cancellation(story: Story) -> None:
+    story.transcript.step("Alice cancels the week after from her list; the notice replies to the reminder")
+    _, second = _next_two(story)
+    surface = story.ephemeral_surface("alice")
+    modal = story.click_opening_modal("alice", ids.SESSION_CANCEL_BUTTON, value=second, message=surface)
+    story.submit("alice", modal, {"which": "one"})
+    story.show_channel_post(story.community(SLUG).channel_id, about=SESSION_TITLE)
+
+
+def the_takeaway_question(story: Story) -> None:
+    story.transcript.step("After the session, copbot asks what people took away, in the reminder's thread")
+    community, [first, _] = story.community(SLUG), _next_two(story)
+    starts_at = to_utc(date.fromisoformat(first.split(":")[1]), SESSION_TIME, community.timezone)
+    story.pass_time(seconds=(starts_at + timedelta(minutes=80) - story.clock.now()).total_seconds())
+    story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+
+
+def _next_two(story: Story) -> list[str]:
+    """The references of the next two sessions, as Alice's list gives them (her view is not shown)."""
+    listing = story.command("alice", f"sessions {SLUG}", show=False).json or {}
+    return [value for action, value in _buttons(listing) if action == ids.RSVP_GOING][:2]
+
+
+def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    blocks = message.get("blocks") or []
+    actions = (element for block in blocks if block["type"] == "actions" for element in block["elements"])
+    return [(element["action_id"], element.get("value", "")) for element in actions]
+
+
+def alice_reads_the_stats(story: Story) -> None:
+    story.transcript.step("Alice checks how the community is doing with /cop stats; the chart comes by DM")
+    story.command("alice", f"stats {SLUG}")
+    story.show_later_reply("alice")
+    message = story.show_dm("alice")
+    files = message.get("files") or []
+    if not files:
+        raise DemoError("the stats chart did not reach Alice's DM")
+    CHART_FILE.write_bytes(story.uploaded_file(files[0]["id"]))
+    story.transcript.note(f"The chart copbot uploaded ({files[0]['name']}) is saved at {CHART_FILE}")
+
+
 def a_typo(story: Story) -> None:
     story.transcript.step("Sam mistypes a command")
     story.command("sam", "jion")
@@ -201,6 +326,14 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     list_and_organisers,
     app_home,
     dara_leaves,
+    a_round_of_introductions,
+    chen_met_and_says_what_he_learned,
+    follow_up_and_result,
+    a_weekly_session,
+    a_reminder_with_answers,
+    a_cancellation,
+    the_takeaway_question,
+    alice_reads_the_stats,
     a_typo,
 )
 

@@ -59,14 +59,36 @@ class Story:
         return self._new_modal(handle, before, f"/cop {text}")
 
     def click_opening_modal(
-        self, handle: str, action_id: str, *, value: str, message: dict[str, Any]
+        self,
+        handle: str,
+        action_id: str,
+        *,
+        value: str,
+        message: dict[str, Any],
+        channel_id: str | None = None,
     ) -> dict[str, Any]:
         before = len(self.workspace.views(user_id(handle)))
+        response = self.driver.action(
+            self.workspace,
+            user_id(handle),
+            action_id,
+            value=value or None,
+            message=message,
+            channel_id=channel_id,
+        )
+        self._expect_ok(response, action_id)
+        return self._new_modal(handle, before, action_id)
+
+    def click(self, handle: str, action_id: str, *, value: str, message: dict[str, Any]) -> None:
+        """`handle` presses a button in a message that is not a modal's opener (e.g. Going)."""
         response = self.driver.action(
             self.workspace, user_id(handle), action_id, value=value, message=message
         )
         self._expect_ok(response, action_id)
-        return self._new_modal(handle, before, action_id)
+
+    def ephemeral_surface(self, handle: str) -> dict[str, Any]:
+        """Where a click on one of copbot's private replies to `handle` happens (their DM with copbot)."""
+        return {"message_ts": "1.0", "channel": self.workspace.open_dm(user_id(handle)), "blocks": []}
 
     def submit(
         self, handle: str, view: dict[str, Any], answers: dict[str, Any], *, show: bool = True
@@ -108,12 +130,20 @@ class Story:
         title = view.get("title", {}).get("text", "")
         self._show(_name(handle), f"a modal “{title}”", blocks_to_lines(view.get("blocks", [])))
 
-    def show_channel_post(self, channel_id: str) -> dict[str, Any]:
-        message = self._last(self.workspace.messages(channel_id), f"no post in {channel_id}")
+    def show_channel_post(self, channel_id: str, *, about: str | None = None) -> dict[str, Any]:
+        """The channel's latest post, or the latest one whose text mentions `about`."""
+        posts = self.workspace.messages(channel_id)
+        if about is not None:
+            posts = [post for post in posts if about in post.get("text", "")]
+        message = self._last(posts, f"no post in {channel_id}" + (f" about {about}" if about else ""))
         name = self.workspace.channel(channel_id)["name"]
         pinned = " (pinned)" if message["ts"] in self.workspace.pins(channel_id) else ""
         self._show(f"Everyone in #{name}", f"a post{pinned}", _message_lines(message))
         return message
+
+    def show_message(self, handle: str, where: str, message: dict[str, Any]) -> None:
+        """A message `handle` sees somewhere else than in their own DM (a group DM, a thread)."""
+        self._show(_name(handle), where, _message_lines(message))
 
     def show_dm(self, handle: str) -> dict[str, Any]:
         message = self._last(self.workspace.dm_messages(user_id(handle)), f"no DM for {handle}")
@@ -124,6 +154,17 @@ class Story:
         message = self._last(self.workspace.ephemerals(user_id=user_id(handle)), f"no ephemeral for {handle}")
         self._show(_name(handle), "a message only they can see", _message_lines(message))
         return message
+
+    def show_later_reply(self, handle: str) -> dict[str, Any]:
+        """What copbot sent afterwards in answer to the person's command (through its response_url)."""
+        reply = self._last(self.workspace.responses(user_id(handle)), f"no later reply for {handle}")
+        self._show(_name(handle), "copbot's reply, once counted", _message_lines(reply))
+        return reply
+
+    def uploaded_file(self, file_id: str) -> bytes:
+        """The bytes copbot uploaded for a file it shared."""
+        with self.workspace.lock:
+            return bytes(self.workspace.state.files[file_id]["data"])
 
     def show_home(self, handle: str, view: dict[str, Any]) -> None:
         self._show(_name(handle), "copbot's App Home tab", blocks_to_lines(view.get("blocks", [])))
@@ -175,4 +216,6 @@ def _name(handle: str) -> str:
 
 
 def _message_lines(message: dict[str, Any]) -> list[str]:
-    return blocks_to_lines(message.get("blocks") or []) or [str(message.get("text", ""))]
+    files = [f"[file {shared['name']}: {shared['title']}]" for shared in message.get("files") or []]
+    text = blocks_to_lines(message.get("blocks") or []) or [str(message.get("text", ""))]
+    return files if files and text == [""] else text + files

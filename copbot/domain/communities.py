@@ -84,6 +84,8 @@ class CommunityDraft:
     pairing_every_weeks: int
     pairing_weekday: int
     group_size: int
+    reminder_offsets: tuple[int, ...] | None = None  # minutes before each session; None: as they are
+    mark_attendance: bool | None = None  # organisers mark who came; None: as it is
 
 
 def name_key(name: str) -> str:

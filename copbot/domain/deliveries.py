@@ -53,8 +53,9 @@ PERMANENT_ERRORS = frozenset(
 # The workspace's token no longer works: nothing of that workspace can be sent until it is fixed.
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_not_found"})
 # Slack's own trouble, worth trying again later.
+NO_ANSWER = "timeout"  # no answer from Slack: a timeout or a lost connection (Slack may have acted)
 TRANSIENT_ERRORS = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "timeout"}
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", NO_ANSWER}
 )
 # Errors meaning "the channel itself is the problem": a community's organisers should hear of them.
 CHANNEL_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})

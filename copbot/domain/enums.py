@@ -57,6 +57,7 @@ class ActivityKind(StrEnum):
     ATTENDED = "attended"
     PAIRED = "paired"
     PAIR_MET = "pair_met"
+    HELPED = "helped"  # pressed "This helped me" on a story
     ORGANISER_ADDED = "organiser_added"
     ORGANISER_REMOVED = "organiser_removed"
 

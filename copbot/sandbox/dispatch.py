@@ -40,6 +40,8 @@ BOOL_ARGS = frozenset(
         "reply_broadcast",
         "link_names",
         "as_user",
+        "include_all_metadata",
+        "inclusive",
     }
 )
 CSV_ARGS = frozenset({"users", "types", "channels"})
@@ -146,6 +148,8 @@ class WebApi:
         reply = _fault_reply(fault) if fault else None
         if reply is None:
             reply = self._answer(Call(method, args, self.hub, ws, credentials), token, parse_error)
+            if fault is not None and fault.answer_delay:
+                time.sleep(fault.answer_delay)
         if ws is not None:
             reply.headers["x-oauth-scopes"] = ",".join(APP_SCOPES if app_level else ws.scopes)
         team_id = ws.team_id if ws else None

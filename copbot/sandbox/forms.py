@@ -46,6 +46,7 @@ _INITIAL_KEYS = (
     "initial_conversation",
     "initial_channel",
     "initial_user",
+    "initial_users",
     "initial_time",
     "initial_date",
 )

@@ -24,6 +24,8 @@ DEFAULT_BUDGETS: dict[str, int] = {
     "conversations.members": TIER_4,
     "conversations.create": TIER_2,
     "conversations.list": TIER_2,
+    "conversations.history": TIER_3,
+    "conversations.replies": TIER_3,
     "users.info": TIER_4,
     "users.list": TIER_2,
     "users.lookupByEmail": TIER_3,
@@ -41,12 +43,16 @@ POST_MESSAGE_BURST = 3  # "1 message per second per channel, short bursts tolera
 
 @dataclass(frozen=True)
 class Fault:
-    """What the next call to a method gets: a delay first, then an HTTP status or an `ok: false` error."""
+    """What the next call to a method gets: a delay first, then an HTTP status or an `ok: false` error.
+
+    `answer_delay`: the method runs, then its answer is held back (Slack acted; its answer is late).
+    """
 
     status: int | None = None
     retry_after: int = 1
     delay: float = 0.0
     error: str | None = None
+    answer_delay: float = 0.0
 
 
 class Faults:

@@ -17,6 +17,12 @@ KIND_SCOPES = {  # conversation kind -> (read scope, write scope)
     "im": ("im:read", "im:write"),
     "mpim": ("mpim:read", "mpim:write"),
 }
+HISTORY_SCOPES = {  # conversation kind -> the scope to read its messages
+    "public": "channels:history",
+    "private": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
 FIXED: dict[str, tuple[str, ...]] = {
     "chat.postMessage": ("chat:write",),
     "chat.postEphemeral": ("chat:write",),
@@ -37,6 +43,7 @@ EVERY_SCOPE = tuple(
     sorted(
         {scope for scopes in FIXED.values() for scope in scopes}
         | {scope for pair in KIND_SCOPES.values() for scope in pair}
+        | set(HISTORY_SCOPES.values())
         | set(_EXTRA)
     )
 )
@@ -46,10 +53,16 @@ def needed_scopes(method: str, args: dict[str, Any], state: WorkspaceState) -> t
     """The scopes of which the call needs one; () when it needs none (or the method checks for itself)."""
     if method in FIXED:
         return FIXED[method]
-    if method in ("conversations.info", "conversations.members"):
-        return (KIND_SCOPES[_kind(state.channels.get(str(args.get("channel"))))][0],)
-    if method == "conversations.invite":
-        return (KIND_SCOPES[_kind(state.channels.get(str(args.get("channel"))))][1],)
+    kind = _kind(state.channels.get(str(args.get("channel"))))
+    by_channel = {
+        "conversations.info": KIND_SCOPES[kind][0],
+        "conversations.members": KIND_SCOPES[kind][0],
+        "conversations.invite": KIND_SCOPES[kind][1],
+        "conversations.history": HISTORY_SCOPES[kind],
+        "conversations.replies": HISTORY_SCOPES[kind],
+    }
+    if method in by_channel:
+        return (by_channel[method],)
     if method == "conversations.create":
         return (KIND_SCOPES["private" if args.get("is_private") else "public"][1],)
     if method == "conversations.open":

@@ -152,11 +152,15 @@ class SlackSandbox:
         delay: float = 0.0,
         error: str | None = None,
         times: int = 1,
+        answer_delay: float = 0.0,
     ) -> None:
-        """Make the next `times` calls to `method` fail; with no status, delay or error given: a 429."""
-        if status is None and not delay and error is None:
+        """Make the next `times` calls to `method` fail; with no status, delay or error given: a 429.
+
+        `answer_delay` runs the method and then holds its answer back that long.
+        """
+        if status is None and not delay and error is None and not answer_delay:
             status = 429
-        self._faults.add(method, Fault(status, retry_after, delay, error), times)
+        self._faults.add(method, Fault(status, retry_after, delay, error, answer_delay), times)
 
     def rate_limit_every(self, nth: int | None, *, retry_after: int = 2) -> None:
         """Answer every `nth` Web API call (of any method) with 429 and this Retry-After; None stops it."""

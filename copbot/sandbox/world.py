@@ -79,6 +79,12 @@ class Workspace:
             )
             return uid
 
+    def set_status(self, user_id: str, *, emoji: str = "", text: str = "") -> None:
+        """The person sets their Slack status (an away status keeps them out of pairing rounds)."""
+        with self.lock:
+            profile = self.state.users[user_id]["profile"]
+            profile["status_emoji"], profile["status_text"] = emoji, text
+
     def add_channel(
         self,
         name: str,

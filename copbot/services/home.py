@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copbot.domain.health import CommunityHealth, community_health, window_start
-from copbot.services.lookup import (
-    UpcomingSession,
-    active_members,
-    communities_in,
-    is_organiser,
-    next_session,
-)
+from copbot.domain.pairing.eligibility import is_paused
+from copbot.services.lookup import UpcomingSession, communities_in, is_organiser, membership, next_session
 from copbot.services.outbox import deliver
-from copbot.store.models import Community, Member, Story
+from copbot.services.stats import Health, health_of
+from copbot.store.models import Community, Member
 
 PUBLISH = "home.publish"
 PUBLISH_WORTH = timedelta(hours=1)  # later than that, the person will have opened it again anyway
+
+
+class Introductions(StrEnum):
+    OFF = "off"  # not taking part (their profile says so): no button
+    ON = "on"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class JoinedCommunity:
     purpose: str
     timezone: str
     next_session: UpcomingSession | None
-    health: CommunityHealth | None  # only for the community's organisers
+    health: Health | None  # only for the community's organisers (the same figures as /cop stats)
+    introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
 
 
 @dataclass(frozen=True)
@@ -92,20 +95,12 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
+        introductions=_introductions(membership(session, community_id=community.id, user_id=user_id), now),
     )
 
 
-def health_of(session: Session, *, community_id: int, now: datetime) -> CommunityHealth:
-    """The organisers' figures: only rows of the last 30 days are read, the counting is the domain's."""
-    since = window_start(now)
-    members = Member.community_id == community_id
-    left = select(Member.left_at).where(members, Member.left_at >= since)
-    return community_health(
-        now,
-        active_members=active_members(session, community_id=community_id),
-        joined_at=session.scalars(select(Member.joined_at).where(members, Member.joined_at >= since)),
-        left_at=(moment for moment in session.scalars(left) if moment is not None),
-        shared_at=session.scalars(
-            select(Story.created_at).where(Story.community_id == community_id, Story.created_at >= since)
-        ),
-    )
+def _introductions(member: Member | None, now: datetime) -> Introductions:
+    if member is None or not member.pairing_opt_in:
+        return Introductions.OFF
+    paused = is_paused(member.pairing_paused_at, member.paused_until, now)
+    return Introductions.PAUSED if paused else Introductions.ON

@@ -13,19 +13,20 @@ OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
 BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked")
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
-# makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) and
-# mpim:write (group introductions) are asked for now for features on their way, so that installs done today
-# need no new consent when they land.
+# makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) is asked
+# for now for a feature on its way, so that installs done today need no new consent when it lands.
 BOT_SCOPES: Final = (
+    "channels:history",  # conversations.history/replies: was a post interrupted mid-send already made?
     "channels:join",  # conversations.join: a community's public channel
     "channels:manage",  # conversations.create and conversations.invite, public channels
     "channels:read",  # conversations.info, public channels
     "chat:write",  # chat.postMessage, chat.postEphemeral, chat.update
     "commands",  # /cop
     "files:write",  # stats (coming)
+    "groups:history",  # the same check in private channels
     "groups:read",  # conversations.info, private channels
     "groups:write",  # conversations.invite, private channels
-    "mpim:write",  # pairing groups of three (coming)
+    "mpim:write",  # conversations.open with a group: pairing introductions
     "pins:write",  # pins.add: the welcome post
     "users:read",  # users.info: language, time zone, admin rights
 )
@@ -38,6 +39,8 @@ LEAVE_VIEW: Final = "community_leave"
 SHARE_VIEW: Final = "story_share"
 SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
+SESSION_CANCEL_VIEW: Final = "session_cancel"
+SESSION_ATTENDANCE_VIEW: Final = "session_attendance"
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
@@ -53,6 +56,7 @@ RSVP_CANT: Final = "session_rsvp_cant"
 SESSION_EDIT_BUTTON: Final = "session_edit_open"  # organisers, in /cop sessions
 SESSION_CANCEL_BUTTON: Final = "session_cancel_open"  # organisers, in /cop sessions
 SESSION_TAKEAWAY_BUTTON: Final = "session_takeaway_open"  # the "what did you take away?" question
+SESSION_ATTENDANCE_BUTTON: Final = "session_attendance_open"  # organisers, under the takeaway question
 SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its value is the caller's
 
 # Stories: paging /cop stories (the value is the search as JSON), "This helped me" on a channel post (the
@@ -68,3 +72,10 @@ PROMPT_SLOWER: Final = "prompt_slower_apply"
 STORY_EDIT: Final = "story_edit_open"
 STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
+# Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
+PAIR_MET: Final = "pairing_met"
+PAIR_NOT_YET: Final = "pairing_not_yet"
+PAIR_CANT: Final = "pairing_cant"
+PAIR_RESUME: Final = "pairing_resume"  # in the pause DM and the App Home
+PAIR_PAUSE: Final = "pairing_pause"  # App Home: until resumed
+PAIR_LEARNED_VIEW: Final = "pairing_learned"

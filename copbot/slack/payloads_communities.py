@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from copbot.domain.attendance import MARK_ATTENDANCE
 from copbot.domain.communities import NOT_AN_OPTION
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllowed
+from copbot.domain.reminders import REMINDERS
 from copbot.domain.text import N_
 from copbot.slack.metadata import MetadataSeal
 
@@ -67,6 +69,26 @@ def parse_community_form(view: dict[str, Any]) -> dict[str, str | None]:
     except ValidationError as error:
         fields = {str(problem["loc"][0]) for problem in error.errors()}
         raise FieldErrors({field: InvalidInput(NOT_AN_OPTION) for field in fields}) from None
+
+
+def reminder_answers(view: dict[str, Any]) -> list[str] | None:
+    """The reminder offsets ticked (option values); None when the form has no such input."""
+    values = (view.get("state") or {}).get("values") or {}
+    element = next(iter((values.get(REMINDERS) or {}).values()), None)
+    if not isinstance(element, dict):
+        return None
+    ticked = element.get("selected_options") or []
+    return [str(option.get("value")) for option in ticked if isinstance(option, dict)]
+
+
+def attendance_answer(view: dict[str, Any]) -> bool | None:
+    """Whether "Organisers mark who came" is ticked; None when the form has no such input."""
+    values = (view.get("state") or {}).get("values") or {}
+    element = next(iter((values.get(MARK_ATTENDANCE) or {}).values()), None)
+    if not isinstance(element, dict):
+        return None
+    ticked = element.get("selected_options") or []
+    return any(isinstance(option, dict) and option.get("value") == MARK_ATTENDANCE for option in ticked)
 
 
 def open_edit_metadata(seal: MetadataSeal, private_metadata: str, *, team_id: str) -> int:

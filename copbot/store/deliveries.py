@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, and_, delete, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, case, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from copbot.domain.deliveries import NO_ANSWER
 from copbot.domain.enums import DeliveryStatus
 from copbot.store.models import Delivery, ProcessedEvent, Workspace
 from copbot.store.upsert import insert_returning_id
 
 NEW_DELIVERIES = "copbot.new_deliveries"  # session.info key: ids this transaction added, to send after commit
 EXPIRED = "expired"
+# The last holder's lease ran out before it recorded anything: it may have died after Slack took the message.
+INTERRUPTED = "interrupted: the sender stopped before recording an outcome"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,13 @@ class Claimed:
     channel_id: str | None
     attempts: int
     expires_at: datetime
+    created_at: datetime
+    last_error: str | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether an earlier attempt may have reached Slack unrecorded (check before sending again)."""
+        return self.last_error in (INTERRUPTED, NO_ANSWER)
 
 
 def add(session: Session, delivery: NewDelivery, now: datetime) -> int | None:
@@ -90,6 +100,27 @@ def waiting(session: Session, *, kind: str, community_id: int) -> bool:
         Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)),
     )
     return session.scalar(query.limit(1)) is not None
+
+
+KEYS_PER_QUERY = 500  # well under SQLite's limit of bound parameters
+
+
+def existing_keys(session: Session, work_keys: list[str]) -> set[str]:
+    """Which of these work keys have a delivery already (whatever its status)."""
+    found: set[str] = set()
+    for start in range(0, len(work_keys), KEYS_PER_QUERY):
+        chunk = work_keys[start : start + KEYS_PER_QUERY]
+        found.update(session.scalars(select(Delivery.work_key).where(Delivery.work_key.in_(chunk))))
+    return found
+
+
+def status_of(session: Session, work_key: str) -> DeliveryStatus | None:
+    """The status of the delivery with this work key (None if there is none), as last committed.
+
+    Its row is not locked: the sender holds it while it records a send, and callers that lock rows of their
+    own first would deadlock with it.
+    """
+    return session.scalar(select(Delivery.status).where(Delivery.work_key == work_key))
 
 
 def claim_due(session: Session, *, now: datetime, worker: str, lease: timedelta, limit: int) -> list[Claimed]:
@@ -134,6 +165,8 @@ def _claim(
             lease_expires_at=now + lease,
             attempts=Delivery.attempts + 1,
             updated_at=now,
+            # Evaluated on the row as it was: a holder still named means its lease ran out mid-send.
+            last_error=case((Delivery.claimed_by.is_not(None), INTERRUPTED), else_=Delivery.last_error),
         )
         .returning(
             Delivery.id,
@@ -145,6 +178,8 @@ def _claim(
             Delivery.channel_id,
             Delivery.attempts,
             Delivery.expires_at,
+            Delivery.created_at,
+            Delivery.last_error,
         )
         .execution_options(synchronize_session=False)
     )

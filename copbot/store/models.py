@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -29,9 +32,11 @@ from copbot.domain.enums import (
     Experience,
     PairingOutcome,
     PromptCadence,
+    Repeat,
     Role,
     RsvpAnswer,
 )
+from copbot.domain.reminders import DEFAULT_REMINDERS
 from copbot.store.types import UTCDateTime, enum_column
 
 NAMING_CONVENTION = {
@@ -119,6 +124,12 @@ class Community(Base):
     pairing_every_weeks: Mapped[int] = mapped_column(Integer, default=0)  # 0 = off; 1, 2 or 4
     pairing_weekday: Mapped[int] = mapped_column(Integer, default=0)
     pairing_group_size: Mapped[int] = mapped_column(Integer, default=2)
+    # Minutes before each session its reminders go out, largest first (copbot.domain.reminders).
+    reminder_offsets: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDERS), server_default=text("'[1440, 60]'")
+    )
+    # Organisers mark who came to each session (from its takeaway question); off unless they ask for it.
+    mark_attendance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     welcome_message_ts: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -141,6 +152,7 @@ class Member(Base):
         UniqueConstraint("community_id", "user_id", name="uq_members_community_user"),
         Index("ix_members_team_user", "team_id", "user_id"),
         Index("ix_members_community_left", "community_id", "left_at"),
+        Index("ix_members_community_joined", "community_id", "joined_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -153,7 +165,11 @@ class Member(Base):
     team_name: Mapped[str] = mapped_column(String(80), default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     pairing_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Paused from pairing_paused_at until paused_until (until resumed, when None): domain.pairing.eligibility.
+    pairing_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pairing_every_other: Mapped[bool] = mapped_column(Boolean, default=False)  # every other round only
+    pairing_ignored_rounds: Mapped[int] = mapped_column(Integer, default=0)  # in a row, with no answer
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -268,7 +284,12 @@ class StoryHelped(Base):
 
 
 class Session(Base):
-    """One meetup of a community."""
+    """A community's series of meetups (one meetup is a series that does not repeat).
+
+    Its occurrences are computed (copbot.domain.recurrence): the first starts at `starts_at`, and the rule
+    keeps its wall time in `timezone`. Cancelled and moved occurrences are `SessionChange` rows.
+    `cancelled_at` ends the whole series.
+    """
 
     __tablename__ = "sessions"
     __table_args__ = (Index("ix_sessions_community_starts", "community_id", "starts_at"),)
@@ -282,29 +303,85 @@ class Session(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     remind_minutes_before: Mapped[int] = mapped_column(Integer, default=60)
+    repeat: Mapped[Repeat] = mapped_column(enum_column(Repeat), default=Repeat.NONE)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    repeat_until: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Rsvp(Base):
-    """A member's answer to a session invitation, and whether they came."""
+class SessionChange(Base):
+    """One occurrence of a series cancelled or moved, named by its key (its original local date)."""
 
-    __tablename__ = "rsvps"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_rsvps_session_user"),)
+    __tablename__ = "session_changes"
+    __table_args__ = (
+        UniqueConstraint("session_id", "occurrence_key", name="uq_session_changes_session_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionPost(Base):
+    """A reminder copbot posted for one occurrence: RSVPs update it in place, changes reply in its thread.
+
+    `version` counts the answers changed since it was posted; `update_batch` names the chat.update
+    delivery that answers coalesce into (copbot.services.rsvps explains the two).
+    """
+
+    __tablename__ = "session_posts"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_ts", name="uq_session_posts_channel_message"),
+        Index("ix_session_posts_session_key", "session_id", "occurrence_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    update_batch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Rsvp(Base):
+    """A member's answer for one occurrence of a series, and whether they came. One per person and date.
+
+    `answer` is None for someone an organiser marked as having come without answering; `attended` is None
+    until organisers mark who came (copbot.services.attendance).
+    """
+
+    __tablename__ = "rsvps"
+    __table_args__ = (
+        UniqueConstraint("session_id", "occurrence_key", "user_id", name="uq_rsvps_session_key_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[str | None] = mapped_column(SLACK_ID)
-    answer: Mapped[RsvpAnswer] = mapped_column(enum_column(RsvpAnswer))
+    answer: Mapped[RsvpAnswer | None] = mapped_column(enum_column(RsvpAnswer))
     attended: Mapped[bool | None] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PairingRound(Base):
-    """One round of introductions in a community, for one cadence slot."""
+    """One round of introductions in a community, for one cadence slot (or one `pair now`).
+
+    It keeps the matching's inputs, seed included (domain.pairing.replay), so that it can be replayed and
+    explained; a round is only stored once it has at least one group.
+    """
 
     __tablename__ = "pairing_rounds"
     __table_args__ = (UniqueConstraint("community_id", "slot_start", name="uq_pairing_rounds_slot"),)
@@ -315,6 +392,12 @@ class PairingRound(Base):
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     followup_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # outcomes counted, the result posted
+    requested_by: Mapped[str | None] = mapped_column(SLACK_ID)  # the organiser of a `pair now`
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # domain.pairing.PAIRING_VERSION it ran with
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PairingGroup(Base):
@@ -326,6 +409,11 @@ class PairingGroup(Base):
     team_id: Mapped[str] = _team_fk()
     round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="CASCADE"), index=True)
     dm_channel_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    intro_ts: Mapped[str | None] = mapped_column(String(32))
+    proposer_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    extra_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # what weighed, for the intro
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[PairingOutcome] = mapped_column(
         enum_column(PairingOutcome), default=PairingOutcome.PENDING
     )
@@ -340,6 +428,22 @@ class PairingGroupMember(Base):
     team_id: Mapped[str] = _team_fk()
     group_id: Mapped[int] = mapped_column(ForeignKey("pairing_groups.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    learned: Mapped[str] = mapped_column(Text, default="")  # "What did you learn or decide?", optional
+    learned_shared: Mapped[bool] = mapped_column(Boolean, default=False)  # organisers may read it
+
+
+class PairingAvoid(Base):
+    """Someone a person would rather not be introduced to, in any community of the workspace. Private."""
+
+    __tablename__ = "pairing_avoids"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "avoided_user_id", name="uq_pairing_avoids"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
+    avoided_user_id: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):
@@ -414,7 +518,11 @@ class Activity(Base):
     """An append-only log of what happened, for stats."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_community_kind_at", "community_id", "kind", "at"),)
+    __table_args__ = (
+        # user_id last: who did something in a period is read from the index alone (PostgreSQL)
+        Index("ix_activity_community_kind_at_user", "community_id", "kind", "at", "user_id"),
+        Index("ix_activity_community_user_at", "community_id", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()

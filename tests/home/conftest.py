@@ -10,7 +10,8 @@ import pytest
 from factories import make_community, make_member, make_story
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import Role
+from copbot.domain.enums import ActivityKind, Role
+from copbot.store.activity import record_activity
 from copbot.store.models import Community
 from copbot.store.models import Session as Meetup
 
@@ -76,6 +77,9 @@ def acme(workspace, people, session_factory) -> Acme:
         make_member(session, testing, None, joined_at=at("2025-06-01"), left_at=at("2026-01-10"))
         for day in ("2026-01-01", "2026-02-20", "2026-03-01"):
             add_story(session, testing, at(day))
+        # chen was helped by a story this month; alice's help is older than the 30 days
+        record_activity(session, testing, people.chen, ActivityKind.HELPED, at("2026-02-25"))
+        record_activity(session, testing, people.alice, ActivityKind.HELPED, at("2026-01-05"))
         add_meetup(session, testing, "Last month's dojo", at("2026-02-23", 17))
         add_meetup(session, testing, "Cancelled dojo", at("2026-03-05", 17), cancelled_at=at("2026-03-01"))
         add_meetup(session, testing, "Exploratory testing dojo", at("2026-03-09", 17))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from copbot.domain.health import CommunityHealth
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_view
 from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
 from copbot.services.lookup import UpcomingSession
+from copbot.services.stats import Health
 from copbot.slack.blocks.home import build_home
 
 EN, FR = translator("en"), translator("fr")
@@ -17,7 +17,7 @@ LONG = "x" * 2000 + "&"
 
 def _joined(n: int) -> JoinedCommunity:
     upcoming = UpcomingSession("t" * 150, datetime(2026, 3, 9, 17, tzinfo=UTC))
-    return JoinedCommunity(n, "n" * 80, LONG, "Europe/Paris", upcoming, CommunityHealth(10_000, 50, 20, 3))
+    return JoinedCommunity(n, "n" * 80, LONG, "Europe/Paris", upcoming, Health(10_000, 5_000, 50, 3, 20))
 
 
 def _other(n: int) -> OpenCommunity:

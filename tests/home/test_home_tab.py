@@ -9,7 +9,17 @@ from factories import make_community
 from sqlalchemy import select
 
 from copbot.sandbox import payloads
-from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, LEAVE_BUTTON, LEAVE_VIEW, SHARE_BUTTON
+from copbot.slack.ids import (
+    JOIN_BUTTON,
+    JOIN_VIEW,
+    LEAVE_BUTTON,
+    LEAVE_VIEW,
+    PAIR_PAUSE,
+    RSVP_CANT,
+    RSVP_GOING,
+    RSVP_MAYBE,
+    SHARE_BUTTON,
+)
 from copbot.store.models import Member
 
 
@@ -30,11 +40,19 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         "*Testing*\nGet better at testing together\n"
         "Next session: *Exploratory testing dojo*, Monday, 9 March 2026 at 18:00" in words
     )
-    assert "Community health, last 30 days: 3 active members · 3 joined · 2 stories shared · 1 left" in words
+    assert (
+        "Community health, last 30 days: 3 members · 1 active · 3 joined · 2 stories shared · 1 left"
+    ) in words
     assert "Other communities" in words
     assert "*Design* (`design`)\nConcevoir &lt;mieux&gt; &amp; ensemble" in words
+    dojo = next(value for action, value, _ in _buttons(view) if action == RSVP_GOING)
+    assert dojo.endswith(":2026-03-09")
     assert _buttons(view) == [
+        (RSVP_GOING, dojo, "Going"),
+        (RSVP_MAYBE, dojo, "Maybe"),
+        (RSVP_CANT, dojo, "Can't go"),
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
+        (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
@@ -57,11 +75,15 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert "*Design*\nConcevoir &lt;mieux&gt; &amp; ensemble\nAucune séance prévue pour l'instant." in words
     assert (
         "Santé de la communauté sur les 30 derniers jours : "
-        "1 membre actif · 1 arrivée · 0 histoire partagée · 0 départ" in words
+        "1 membre · 0 actif · 1 arrivée · 0 histoire partagée · 0 départ" in words
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
-    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", "Quitter"] * 2 + ["Rejoindre"]
+    rsvp = ["J'y vais", "Peut-être", "Je ne peux pas"]
+    pause = "Mettre les présentations en pause"
+    design = ["Partager une histoire", pause, "Quitter"]
+    testing = [*rsvp, "Partager une histoire", pause, "Quitter"]
+    assert [text for _, _, text in _buttons(view)] == [*design, *testing, "Rejoindre"]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):

@@ -7,17 +7,27 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from conftest import T0
 from factories import make_community, make_member, make_story
 from prometheus_client import REGISTRY
+from slack_sdk import WebClient
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
 from copbot.services import stories
+from copbot.slack.kinds import all_kinds
+from copbot.slack.outbox.kinds import METADATA_EVENT
+from copbot.slack.outbox.sender import Sender, SenderSettings
+from copbot.slack.people import People
+from copbot.store import deliveries
 from copbot.store.db import unit_of_work
+from copbot.store.models import Delivery, Story
 from copbot.web import build_wsgi, serve_in_background
 
 
@@ -39,6 +49,9 @@ def app_with(settings, engine, clock):
 @pytest.fixture
 def app(app_with):
     return app_with()
+
+
+TITLE = "What the outage taught us"
 
 
 def _dm_texts(workspace, user_id):
@@ -255,3 +268,121 @@ def _health(url):
 
 def _sample(name, labels):
     return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def _story_post(session_factory, workspace, people) -> tuple[int, str]:
+    """A story whose channel post is in the outbox, due at T0: the delivery's id and the channel."""
+    channel = workspace.add_channel("guild", bot_is_member=True)
+    with unit_of_work(session_factory) as session:
+        community = make_community(
+            session, team_id=workspace.team_id, channel_id=channel, created_by=people.chen
+        )
+        make_member(session, community, people.chen)
+        story = make_story(session, community, people.chen, title=TITLE)
+        session.flush()
+        stories.deliver_post(session, story, community, now=T0)
+        session.flush()
+        return session.scalar(select(Delivery.id).where(Delivery.kind == stories.POST)), channel
+
+
+def _recorded(session_factory, delivery_id: int) -> tuple[str, str | None, str | None]:
+    with session_factory() as session:
+        delivery = session.get(Delivery, delivery_id)
+        return delivery.status.value, delivery.message_ts, session.scalars(select(Story.message_ts)).one()
+
+
+@pytest.mark.parametrize("reached_slack", [True, False])
+def test_a_post_whose_sender_died_is_not_posted_twice(
+    reached_slack, app, session_factory, workspace, people, sandbox, clock
+):
+    """A sender claimed the post and died, maybe after Slack took it: the next one looks before posting."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    with unit_of_work(session_factory) as session:
+        [claimed] = deliveries.claim_ids(
+            session, [delivery_id], now=T0, worker="dead", lease=timedelta(seconds=30)
+        )
+    if reached_slack:  # what the dead sender did before it could record it
+        WebClient(token=workspace.bot_token, base_url=sandbox.api_url).chat_postMessage(
+            channel=channel,
+            text=TITLE,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"work_key": claimed.work_key}},
+        )
+    clock.advance(seconds=31)
+    app.loop.tick()
+    [post] = workspace.messages(channel)
+    assert len(sandbox.calls("conversations.history")) == 1
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+
+
+def test_a_post_whose_answer_was_lost_is_not_posted_twice(
+    app, session_factory, workspace, people, sandbox, clock
+):
+    """Slack took the post but answered too late: the retry finds the post instead of repeating it."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    sender = Sender(
+        session_factory=session_factory,
+        clock=clock,
+        kinds=all_kinds(),
+        tokens=app.tokens,
+        people=People(),
+        settings=SenderSettings(api_url=sandbox.api_url, default_language="en", call_timeout=1),
+    )
+    try:
+        sandbox.inject_fault("chat.postMessage", answer_delay=2)
+        sender.send_due(seconds=5)
+        assert _recorded(session_factory, delivery_id)[0] == "pending"
+        time.sleep(1.5)  # the late answer is on its way; Slack has the post
+        clock.advance(seconds=8)  # past the retry's backoff
+        sender.send_due(seconds=5)
+    finally:
+        sender.stop()
+    [post] = workspace.messages(channel)
+    assert len(sandbox.calls("chat.postMessage")) == 1
+    assert [call.args["channel"] for call in sandbox.calls("conversations.history")] == [channel]
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+
+
+@contextmanager
+def _database_away(database_url):
+    """PostgreSQL refuses the test database's connections and drops the open ones, until the block ends."""
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = url.database
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": name},
+            )
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+def test_a_send_recorded_while_the_database_is_away_is_not_sent_again(
+    app, notice, server_database_url, database_url, workspace, people, sandbox, clock, deliveries
+):
+    """Slack took the DM, then the database went away: the record waits for it; the DM is not sent twice.
+
+    (A DM cannot be looked for afterwards as a channel post can: copbot does not read DMs.)
+    """
+    if server_database_url is None:
+        pytest.skip("SQLite waits for its lock instead of going away; PostgreSQL can drop connections")
+    notice(workspace.team_id, people.bruno, "away")
+    sandbox.inject_fault("chat.postMessage", answer_delay=2)
+    ticking = threading.Thread(target=app.loop.tick)
+    ticking.start()
+    deadline = time.monotonic() + 10
+    while deliveries()[0][1] != "claimed" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with _database_away(database_url):
+        time.sleep(3)  # Slack answers meanwhile; the record cannot be written
+    ticking.join(timeout=30)
+    clock.advance(minutes=10)  # well past the lease: a lost record would send it again now
+    app.loop.tick()
+    assert len(_dm_texts(workspace, people.bruno)) == 1
+    assert deliveries()[0][1:3] == ("sent", 1)

@@ -1,4 +1,4 @@
-"""Helpers for the pairing tests: members and histories to build inputs from, and an exact oracle.
+"""Helpers for the pairing tests: members and histories to build inputs from, an exact oracle, and `texts`.
 
 The oracle tries every grouping of a small community into the planned sizes, so it states the best a round
 can do without sharing any of the module's search code; it reads pair weights from `candidate_edges`, which
@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -133,3 +134,21 @@ def _groupings(ids: list[int], sizes: list[int]) -> Iterator[list[tuple[int, ...
             remaining = [i for i in rest if i not in others]
             for grouping in _groupings(remaining, left):
                 yield [(first, *others), *grouping]
+
+
+def texts(message: dict[str, Any]) -> str:
+    """Every text of a message, its blocks included, joined: what the reader sees."""
+    parts = [message.get("text", "")]
+    for block in message.get("blocks", []):
+        parts.append((block.get("text") or {}).get("text", ""))
+        parts += [
+            element.get("text", "")
+            for element in block.get("elements", [])
+            if isinstance(element.get("text"), str)
+        ]
+        parts += [
+            (element.get("text") or {}).get("text", "")
+            for element in block.get("elements", [])
+            if isinstance(element.get("text"), dict)
+        ]
+    return "\n".join(parts)

@@ -163,3 +163,39 @@ def test_list_filters_by_type_and_archive_state(client, acme):
         types="public_channel,private_channel", cursor=first["response_metadata"]["next_cursor"]
     )
     assert [c["name"] for c in second["channels"]] == ["old"]
+
+
+def test_history_is_newest_first_and_shows_metadata_only_when_asked(client, acme):
+    """conversations.history: newest first, `oldest` exclusive, paging, metadata only on request."""
+    tagged = {"event_type": "copbot_delivery", "event_payload": {"work_key": "k1"}}
+    first = client.chat_postMessage(channel=acme.team, text="one", metadata=tagged)
+    second = client.chat_postMessage(channel=acme.team, text="two")
+    client.chat_postMessage(channel=acme.team, text="reply", thread_ts=first["ts"])
+
+    plain = client.conversations_history(channel=acme.team)
+    assert [m["text"] for m in plain["messages"]] == ["two", "one"]
+    assert all("metadata" not in m for m in plain["messages"])
+    with_metadata = client.conversations_history(channel=acme.team, include_all_metadata=True)
+    assert with_metadata["messages"][1]["metadata"] == tagged
+    after_first = client.conversations_history(channel=acme.team, oldest=first["ts"])
+    assert [m["ts"] for m in after_first["messages"]] == [second["ts"]]
+    page = client.conversations_history(channel=acme.team, limit=1)
+    assert (len(page["messages"]), page["has_more"]) == (1, True)
+
+
+def test_replies_gives_the_thread_oldest_first(client, acme):
+    """conversations.replies: the parent then its replies; an unknown thread is thread_not_found."""
+    parent = client.chat_postMessage(channel=acme.team, text="parent")
+    client.chat_postMessage(channel=acme.team, text="reply", thread_ts=parent["ts"])
+    client.chat_postMessage(channel=acme.team, text="elsewhere")
+
+    thread = client.conversations_replies(channel=acme.team, ts=parent["ts"])
+    assert [m["text"] for m in thread["messages"]] == ["parent", "reply"]
+    assert _error(lambda: client.conversations_replies(channel=acme.team, ts="1.000001"))["error"] == (
+        "thread_not_found"
+    )
+
+
+def test_history_of_a_channel_the_bot_is_not_in_is_refused(client, acme):
+    """Reading needs membership: a public channel without the bot answers not_in_channel."""
+    assert _error(lambda: client.conversations_history(channel=acme.general))["error"] == "not_in_channel"

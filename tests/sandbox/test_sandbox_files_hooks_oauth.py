@@ -51,6 +51,12 @@ def test_upload_to_a_private_channel_the_bot_is_not_in_is_refused(client, acme):
     assert raised.value.response["error"] == "not_in_channel"
 
 
+def test_sharing_a_file_to_a_user_id_is_refused_as_slack_does(client, acme):
+    """completeUploadExternal takes a conversation id (C, G, D, Z…), not a user's: Slack refuses it."""
+    error = _error(lambda: client.files_upload_v2(channel=acme.alice, content="x", filename="x.txt"))
+    assert error["error"] == "invalid_arguments"
+
+
 def test_response_url_posts_are_recorded_per_user(acme):
     """A response_url post lands in ws.responses with the user it was issued for; five uses at most."""
     url = acme.ws.response_url(acme.alice)

@@ -53,6 +53,7 @@ def test_conversation_methods_need_the_scope_of_the_conversation_kind(narrow):
         == "groups:write"
     )
     assert _error(lambda: client.conversations_open(users=someone))["needed"] == "im:write"
+    assert _error(lambda: client.conversations_history(channel=private))["needed"] == "groups:history"
 
 
 def test_posting_where_the_bot_is_not_needs_chat_write_public(narrow):

@@ -1,4 +1,4 @@
-"""conversations.open, invite, join, info, members, create and list."""
+"""conversations.open, invite, join, info, members, create, list, history and replies."""
 
 from __future__ import annotations
 
@@ -180,6 +180,70 @@ def list_conversations(call: Call) -> dict[str, Any]:
     return {"channels": [_shape(call, ch) for ch in page], "response_metadata": {"next_cursor": next_cursor}}
 
 
+def _readable(call: Call) -> Channel:
+    """A conversation whose messages the bot may read: it must be in it, as on Slack."""
+    channel = visible_channel(call, call.require("channel", "channel_not_found"))
+    if not is_member(call, channel):
+        raise SlackError("not_in_channel")
+    return channel
+
+
+def _in_window(call: Call, message: dict[str, Any]) -> bool:
+    """Slack's `oldest`/`latest` bounds (exclusive unless `inclusive`)."""
+    ts = float(message["ts"])
+    oldest, latest = call.args.get("oldest"), call.args.get("latest")
+    try:
+        low = float(oldest) if oldest not in (None, "") else None
+        high = float(latest) if latest not in (None, "") else None
+    except (TypeError, ValueError):
+        raise SlackError("invalid_ts_oldest" if oldest is not None else "invalid_ts_latest") from None
+    if call.flag("inclusive"):
+        return (low is None or ts >= low) and (high is None or ts <= high)
+    return (low is None or ts > low) and (high is None or ts < high)
+
+
+def _shown(call: Call, message: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as history shows it: metadata only when asked for with include_all_metadata."""
+    hidden = {"channel"} if call.flag("include_all_metadata") else {"channel", "metadata"}
+    return {key: value for key, value in message.items() if key not in hidden}
+
+
+def history(call: Call) -> dict[str, Any]:
+    """The channel's top-level messages (and thread replies broadcast to it), newest first."""
+    channel = _readable(call)
+    messages = [
+        message
+        for message in reversed(call.ws.state.messages.get(channel.id, []))
+        if (message.get("thread_ts") in (None, message["ts"]) or message.get("reply_broadcast"))
+        and _in_window(call, message)
+    ]
+    page, next_cursor = paginate(call, messages, 100)
+    return {
+        "messages": [_shown(call, message) for message in page],
+        "has_more": bool(next_cursor),
+        "response_metadata": {"next_cursor": next_cursor},
+    }
+
+
+def replies(call: Call) -> dict[str, Any]:
+    """A thread: its parent, then its replies, oldest first."""
+    channel = _readable(call)
+    parent = str(call.require("ts", "thread_not_found"))
+    thread = [
+        message
+        for message in call.ws.state.messages.get(channel.id, [])
+        if (message["ts"] == parent or message.get("thread_ts") == parent) and _in_window(call, message)
+    ]
+    if not any(message["ts"] == parent for message in call.ws.state.messages.get(channel.id, [])):
+        raise SlackError("thread_not_found")
+    page, next_cursor = paginate(call, thread, 100)
+    return {
+        "messages": [_shown(call, message) for message in page],
+        "has_more": bool(next_cursor),
+        "response_metadata": {"next_cursor": next_cursor},
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "conversations.open": open_conversation,
     "conversations.invite": invite,
@@ -188,4 +252,6 @@ HANDLERS: dict[str, Handler] = {
     "conversations.members": members,
     "conversations.create": create,
     "conversations.list": list_conversations,
+    "conversations.history": history,
+    "conversations.replies": replies,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 import time
 from typing import Any
 
@@ -57,6 +58,9 @@ def reactions_get(call: Call) -> dict[str, Any]:
     return {"type": "message", "channel": channel.id, "message": message}
 
 
+CONVERSATION_ID = re.compile(r"^[CGDZ][A-Z0-9]{8,}$")
+
+
 def get_upload_url(call: Call) -> dict[str, Any]:
     filename = str(call.require("filename"))
     length = call.require("length")
@@ -104,6 +108,13 @@ def complete_upload(call: Call) -> dict[str, Any]:
     if any(record is None or "data" not in record for record in records):
         raise SlackError("file_not_found")
     targets = [call.args["channel_id"]] if call.args.get("channel_id") else call.args.get("channels") or []
+    if any(not CONVERSATION_ID.match(str(target)) for target in targets):  # a user id is refused, as on Slack
+        raise SlackError(
+            "invalid_arguments",
+            messages=[
+                "[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]"
+            ],
+        )
     channels = [writable_channel(call, target).id for target in targets]
     shapes = [
         _file_shape(call, record, item.get("title"), channels)

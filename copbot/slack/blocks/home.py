@@ -9,11 +9,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
-from copbot.domain.health import CommunityHealth
 from copbot.i18n import Translator
-from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
+from copbot.services.home import HomeContent, Introductions, JoinedCommunity, OpenCommunity
+from copbot.services.stats import Health
 from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
-from copbot.slack.ids import COMMAND, JOIN_BUTTON, LEAVE_BUTTON, SHARE_BUTTON
+from copbot.slack.ids import (
+    COMMAND,
+    JOIN_BUTTON,
+    LEAVE_BUTTON,
+    PAIR_PAUSE,
+    PAIR_RESUME,
+    RSVP_CANT,
+    RSVP_GOING,
+    RSVP_MAYBE,
+    SHARE_BUTTON,
+)
 
 # A Home view holds at most 100 blocks: a joined community takes up to 4, another one takes 1.
 MAX_JOINED = 15
@@ -57,7 +67,28 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
         blocks.append(context(_health(tr, community.health)))
     share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
     leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
-    return [*blocks, actions(share, leave), divider()]
+    return [*blocks, actions(*_rsvp(tr, community), share, *_introductions(tr, community), leave), divider()]
+
+
+def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    """Going / Maybe / Can't for the next session, as on its reminders."""
+    upcoming = community.next_session
+    if upcoming is None or upcoming.ref is None:
+        return []
+    return [
+        button(tr.gettext("Going"), RSVP_GOING, upcoming.ref),
+        button(tr.gettext("Maybe"), RSVP_MAYBE, upcoming.ref),
+        button(tr.gettext("Can't go"), RSVP_CANT, upcoming.ref),
+    ]
+
+
+def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    """Pause or resume the member's introductions in this community, with one click."""
+    if community.introductions is Introductions.ON:
+        return [button(tr.gettext("Pause introductions"), PAIR_PAUSE, str(community.id))]
+    if community.introductions is Introductions.PAUSED:
+        return [button(tr.gettext("Resume introductions"), PAIR_RESUME, str(community.id))]
+    return []
 
 
 def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
@@ -68,9 +99,10 @@ def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
     return tr.gettext("Next session: *{title}*, {when}", title=escape(upcoming.title), when=starts)
 
 
-def _health(tr: Translator, health: CommunityHealth) -> str:
+def _health(tr: Translator, health: Health) -> str:
     figures = [
-        tr.ngettext("{count} active member", "{count} active members", health.active_members),
+        tr.ngettext("{count} member", "{count} members", health.members),
+        tr.ngettext("{count} active", "{count} active", health.active),
         tr.ngettext("{count} joined", "{count} joined", health.joined),
         tr.ngettext("{count} story shared", "{count} stories shared", health.stories),
         tr.ngettext("{count} left", "{count} left", health.left),

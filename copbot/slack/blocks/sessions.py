@@ -32,6 +32,7 @@ from copbot.slack.ids import (
     RSVP_CANT,
     RSVP_GOING,
     RSVP_MAYBE,
+    SESSION_ATTENDANCE_BUTTON,
     SESSION_CANCEL_BUTTON,
     SESSION_EDIT_BUTTON,
     SESSION_TAKEAWAY_BUTTON,
@@ -78,11 +79,19 @@ def build_reminder_message(tr: Translator, view: OccurrenceView) -> dict[str, An
     return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
-def build_takeaway_question(tr: Translator, view: OccurrenceView) -> dict[str, Any]:
-    """Asked in the thread of the last reminder, after the session: a button opens the share modal."""
+def build_takeaway_question(
+    tr: Translator, view: OccurrenceView, *, mark_attendance: bool = False
+) -> dict[str, Any]:
+    """Asked in the thread of the last reminder, after the session: a button opens the share modal.
+
+    Where the community marks attendance, a second button lets its organisers say who came.
+    """
     text = tr.gettext("What did you take away from *{title}*?", title=escape(view.title))
     share = button(tr.gettext("Share what you learned"), SESSION_TAKEAWAY_BUTTON, view.ref, style="primary")
-    return {"text": text, "blocks": [section(text), actions(share)]}
+    if not mark_attendance:
+        return {"text": text, "blocks": [section(text), actions(share)]}
+    came = button(tr.gettext("Mark who came"), SESSION_ATTENDANCE_BUTTON, view.ref)
+    return {"text": text, "blocks": [section(text), actions(share, came)]}
 
 
 def build_cancelled_notice(tr: Translator, view: OccurrenceView, *, whole_series: bool) -> dict[str, Any]:

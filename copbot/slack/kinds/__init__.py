@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from copbot.slack.kinds import communities, home, membership, notices, prompts, stories
+from copbot.slack.kinds import (
+    communities,
+    home,
+    membership,
+    notices,
+    pairing,
+    prompts,
+    sessions,
+    stats,
+    stories,
+)
 from copbot.slack.outbox.kinds import DeliveryKind
 
-FEATURES = (communities, home, membership, notices, prompts, stories)
+FEATURES = (communities, home, membership, notices, sessions, prompts, stories, pairing, stats)
 
 
 def all_kinds() -> dict[str, DeliveryKind]:

@@ -28,6 +28,7 @@ class CommandRequest:
     user_id: str
     channel_id: str
     trigger_id: str
+    response_url: str  # where an answer that takes longer than Slack's 3 seconds goes
     origin: str  # names this command in work keys
     text: CommandText
     tr: Translator
@@ -98,6 +99,7 @@ def _request(
         user_id=command["user_id"],
         channel_id=command.get("channel_id", ""),
         trigger_id=command.get("trigger_id", ""),
+        response_url=command.get("response_url", ""),
         origin=context["origin"],
         text=parse_command_text(command.get("text", "")),
         tr=context["tr"],

@@ -50,6 +50,7 @@ class ShareForm(BaseModel):
     """What a share modal submits: the community (sealed when fixed, else picked), and the story."""
 
     community_id: int | None
+    session_id: int | None = None  # the session whose takeaway question opened the modal
     title: str | None
     story: str | None
     tags: str | None
@@ -66,7 +67,7 @@ def handle_share(request: CommandRequest) -> None:
         target = stories.share_target(
             request.session, team_id=request.team_id, user_id=request.user_id, community_name=_name(name)
         )
-        return _share_modal(request.tr, request.deps.seal, target)
+        return share_modal(request.tr, request.deps.seal, target)
 
     request.open_modal(view)
 
@@ -136,7 +137,8 @@ def _open_share(
             community_id=community_id,
         )
         target = stories.ShareTarget(fixed=community, choices=[])
-        client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target, post_id))
+        view = share_modal(tr, deps.seal, target, prompt_post_id=post_id)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackBusy as error:
         tell(context, body, error)  # Slack would not open a modal: say so after the answer
     except CopbotError as error:
@@ -160,6 +162,7 @@ def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
             community_id=_chosen(form),
             draft=draft,
             prompt_post_id=form.prompt_post_id,
+            session_id=form.session_id,
             origin=context["origin"],
             now=deps.clock.now(),
         )
@@ -175,11 +178,18 @@ def _problem_block(view: dict[str, Any]) -> str:
     return COMMUNITY_BLOCK if has_choice else TITLE_FIELD
 
 
-def _share_modal(
-    tr: Translator, seal: MetadataSeal, target: stories.ShareTarget, prompt_post_id: int | None = None
+def share_modal(
+    tr: Translator,
+    seal: MetadataSeal,
+    target: stories.ShareTarget,
+    *,
+    prompt_post_id: int | None = None,
+    session_id: int | None = None,
 ) -> dict[str, Any]:
-    sealed = {"community_id": target.fixed.id} if target.fixed else {}
-    metadata = seal.seal(sealed | ({"prompt_post_id": prompt_post_id} if prompt_post_id else {}))
+    """The share modal; a story shared from a prompt or a session's takeaway question records it."""
+    linked = {"prompt_post_id": prompt_post_id} if prompt_post_id else {}
+    linked |= {"session_id": session_id} if session_id is not None else {}
+    metadata = seal.seal(({"community_id": target.fixed.id} if target.fixed else {}) | linked)
     return build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
 
 
@@ -195,6 +205,7 @@ def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
     try:
         return ShareForm(
             community_id=sealed.get("community_id", picked.get("value")),
+            session_id=sealed.get("session_id"),
             title=typed(TITLE_FIELD, TITLE_INPUT),
             story=typed(BODY_FIELD, BODY_INPUT),
             tags=typed(TAGS_FIELD, TAGS_INPUT),

@@ -14,11 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copbot.i18n import Translator, normalise_language, translator
+from copbot.slack.client import api_error_code
 from copbot.slack.people import People, Person
 from copbot.store.deliveries import Claimed
+
+METADATA_EVENT = "copbot_delivery"  # message metadata naming the delivery that posted the message
+# Public and private channels, whose history copbot may read; a repeat check in DMs would need im:history.
+READABLE_CHANNELS = ("C", "G")
+LOOKUP_LIMIT = 200  # messages read back when looking for an interrupted post
+UNREADABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found", "thread_not_found"})
 
 
 class Refused(Exception):
@@ -73,9 +81,47 @@ class Outgoing:
         return translator(normalise_language(language, self.default_language))
 
     def post(self, channel: str, message: dict[str, Any], **extra: Any) -> Sent:
-        """chat.postMessage; for a user id as `channel`, Slack posts in the DM with them."""
-        response = self.client.chat_postMessage(channel=channel, **message, **extra)
+        """chat.postMessage; for a user id as `channel`, Slack posts in the DM with them.
+
+        Each post carries its work key in the message's metadata. When an earlier attempt was interrupted
+        (its sender died after handing the message to Slack, perhaps), the channel is read first and a post
+        already there is recorded instead of a second one: chat.postMessage has no idempotency key.
+        """
+        key = self.delivery.work_key
+        if self.delivery.interrupted and channel.startswith(READABLE_CHANNELS):
+            found = self._already_posted(channel, key, extra.get("thread_ts"))
+            if found is not None:
+                return found
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"work_key": key}}
+        response = self.client.chat_postMessage(channel=channel, **message, metadata=metadata, **extra)
         return Sent(channel_id=str(response["channel"]), ts=str(response["ts"]))
+
+    def _already_posted(self, channel: str, key: str, thread_ts: str | None) -> Sent | None:
+        oldest = f"{self.delivery.created_at.timestamp():.6f}"
+        try:
+            if thread_ts is None:
+                response = self.client.conversations_history(
+                    channel=channel, oldest=oldest, limit=LOOKUP_LIMIT, include_all_metadata=True
+                )
+            else:
+                response = self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread_ts,
+                    oldest=oldest,
+                    limit=LOOKUP_LIMIT,
+                    include_all_metadata=True,
+                )
+        except SlackApiError as error:
+            if api_error_code(error) in UNREADABLE:  # an install from before the scope: post as before
+                return None
+            raise
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (
+                (metadata.get("event_payload") or {}).get("work_key") == key
+            ):
+                return Sent(channel_id=channel, ts=str(message["ts"]))
+        return None
 
 
 class DeliveryKind:

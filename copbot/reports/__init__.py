@@ -1,0 +1,1 @@
+"""Files made for people to keep (the organisers' chart and CSV export), from plain data."""

@@ -1,0 +1,222 @@
+"""What members control of their own pairing: pause, resume, frequency, a private avoid list, their status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from copbot.domain.enums import Role
+from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from copbot.domain.pairing.controls import pause_end
+from copbot.domain.pairing.eligibility import is_paused
+from copbot.domain.text import N_
+from copbot.services import notices
+from copbot.services.home import refresh_home
+from copbot.services.lookup import chosen_community, is_organiser
+from copbot.services.pairing import request_round
+from copbot.store import pairing as store
+from copbot.store.models import Community, Member, PairingAvoid
+from copbot.store.upsert import insert_if_absent
+
+RESUMED = N_("Introductions are back on: see you next round.")
+NOT_A_MEMBER = N_("You are not in any community here yet: `/cop join` to join one.")
+
+
+@dataclass(frozen=True)
+class MembershipStatus:
+    community: str
+    opted_in: bool
+    paused: bool
+    paused_until: date | None  # the day the pause ends, in the community's time zone
+    every_other: bool
+    rhythm_weeks: int
+
+
+@dataclass(frozen=True)
+class PairingStatus:
+    memberships: tuple[MembershipStatus, ...]
+    avoiding: int
+
+
+def pause(session: Session, *, team_id: str, user_id: str, words: list[str], now: datetime) -> date | None:
+    """Pause the person's introductions in every community; the day it ends (None: until resumed)."""
+    members = _memberships(session, team_id=team_id, user_id=user_id)
+    timezone = _timezone(session, members[0])
+    until = pause_end(words, now=now, timezone=timezone)
+    for member in members:
+        member.pairing_paused_at, member.paused_until = now, until
+    return _local_day(until, timezone)
+
+
+def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> None:
+    """Introductions again, everywhere (or in the one community a Resume button names)."""
+    for member in _memberships(session, team_id=team_id, user_id=user_id):
+        if community_id is None or member.community_id == community_id:
+            member.pairing_paused_at, member.paused_until = None, None
+            member.pairing_ignored_rounds = 0
+            member.pairing_opt_in = True
+
+
+def pause_in(
+    session: Session, *, team_id: str, user_id: str, community_id: int, origin: str, now: datetime
+) -> None:
+    """The App Home's Pause button: introductions in that one community stop until resumed."""
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    member.pairing_paused_at, member.paused_until = now, None
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+
+
+def resume_in(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    origin: str,
+    response_url: str | None,
+    now: datetime,
+) -> None:
+    """A Resume button (the pause DM, the App Home): that community again; said beside the click."""
+    _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    resume(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+    notices.notify(
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        message=RESUMED,
+        params={},
+        key=origin,
+        now=now,
+        response_url=response_url,
+    )
+
+
+def _membership_in(session: Session, *, team_id: str, user_id: str, community_id: int) -> Member:
+    for member in _memberships(session, team_id=team_id, user_id=user_id):
+        if member.community_id == community_id:
+            return member
+    raise NotFound("That community no longer exists.")
+
+
+def set_every_other(session: Session, *, team_id: str, user_id: str, every_other: bool) -> None:
+    for member in _memberships(session, team_id=team_id, user_id=user_id):
+        member.pairing_every_other = every_other
+
+
+def status(session: Session, *, team_id: str, user_id: str, now: datetime) -> PairingStatus:
+    members = _memberships(session, team_id=team_id, user_id=user_id)
+    rows = []
+    for member in members:
+        community = session.get(Community, member.community_id)
+        assert community is not None
+        rows.append(
+            MembershipStatus(
+                community=community.name,
+                opted_in=member.pairing_opt_in,
+                paused=is_paused(member.pairing_paused_at, member.paused_until, now),
+                paused_until=_local_day(member.paused_until, community.timezone),
+                every_other=member.pairing_every_other,
+                rhythm_weeks=community.pairing_every_weeks,
+            )
+        )
+    avoiding = len(store.avoided_users(session, team_id=team_id, user_id=user_id))
+    return PairingStatus(tuple(rows), avoiding)
+
+
+def avoid(session: Session, *, team_id: str, user_id: str, other: str, now: datetime) -> None:
+    """Never introduce the person to `other` (already checked to be a live person of this workspace)."""
+    if other == user_id:
+        raise InvalidInput("You can't avoid yourself.")
+    insert_if_absent(
+        session,
+        PairingAvoid,
+        ["team_id", "user_id", "avoided_user_id"],
+        team_id=team_id,
+        user_id=user_id,
+        avoided_user_id=other,
+        created_at=now,
+    )
+
+
+def unavoid(session: Session, *, team_id: str, user_id: str, other: str) -> bool:
+    """True when `other` was on the person's avoid list."""
+    removed = session.execute(
+        delete(PairingAvoid).where(
+            PairingAvoid.team_id == team_id,
+            PairingAvoid.user_id == user_id,
+            PairingAvoid.avoided_user_id == other,
+        )
+    )
+    return bool(removed.rowcount)  # type: ignore[attr-defined]
+
+
+def pair_now(
+    session: Session, *, team_id: str, user_id: str, name: str | None, is_admin: bool, now: datetime
+) -> tuple[Community, int]:
+    """An organiser's round right now; the community and how many members may be introduced."""
+    community = chosen_community(session, team_id=team_id, community_id=None, name=name)
+    if community is None:
+        community = _only_organised(session, team_id=team_id, user_id=user_id)
+    if not is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin):
+        raise NotAllowed("Only the organisers of *{community}* can start a round.", community=community.name)
+    running = store.last_round(session, community_id=community.id)
+    if running is not None and running.ends_at is not None and running.ends_at > now:
+        raise Conflict(
+            "A round of *{community}* is still running: it ends on {day}.",
+            community=community.name,
+            day=_local_day(running.ends_at, community.timezone),
+        )
+    # Keyed by the minute: a double click or a retried command asks for one round.
+    slot = now.replace(second=0, microsecond=0)
+    eligible = request_round(session, community=community, slot_start=slot, now=now, requested_by=user_id)
+    return community, eligible
+
+
+def _only_organised(session: Session, *, team_id: str, user_id: str) -> Community:
+    query = (
+        select(Community)
+        .join(Member, Member.community_id == Community.id)
+        .where(
+            Community.team_id == team_id,
+            Community.archived_at.is_(None),
+            Member.user_id == user_id,
+            Member.left_at.is_(None),
+            Member.role == Role.ORGANISER,
+        )
+    )
+    organised = list(session.scalars(query))
+    if len(organised) != 1:
+        raise InvalidInput("Which community? `/cop pair now <community>`")
+    return organised[0]
+
+
+def _memberships(session: Session, *, team_id: str, user_id: str) -> list[Member]:
+    query = (
+        select(Member)
+        .join(Community, Community.id == Member.community_id)
+        .where(
+            Member.team_id == team_id,
+            Member.user_id == user_id,
+            Member.left_at.is_(None),
+            Community.archived_at.is_(None),
+        )
+        .order_by(Member.joined_at, Member.id)
+    )
+    members = list(session.scalars(query))
+    if not members:
+        raise NotFound(NOT_A_MEMBER)
+    return members
+
+
+def _local_day(at: datetime | None, timezone: str) -> date | None:
+    return None if at is None else at.astimezone(ZoneInfo(timezone)).date()
+
+
+def _timezone(session: Session, member: Member) -> str:
+    community = session.get(Community, member.community_id)
+    return community.timezone if community is not None else "UTC"

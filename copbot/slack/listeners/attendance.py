@@ -1,0 +1,94 @@
+"""Mark who came: the organisers' button under a session's takeaway question, and the modal it opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from copbot.domain.attendance import ATTENDED
+from copbot.domain.errors import CopbotError, NotFound
+from copbot.domain.sessions import UNKNOWN_SESSION
+from copbot.services import attendance
+from copbot.services.communities import Actor
+from copbot.slack import ids
+from copbot.slack.blocks.attendance import build_attendance_modal
+from copbot.slack.errors import modal_errors
+from copbot.slack.listeners.commands import Subcommand
+from copbot.slack.listeners.communities import actor
+from copbot.slack.listeners.membership import tell
+
+SUBCOMMANDS: tuple[Subcommand, ...] = ()
+
+
+def open_attendance(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The "who came?" modal; anyone else than the community's organisers is told why not."""
+    ack()
+    deps = context["deps"]
+    try:
+        form = attendance.attendance_form(
+            context["session"],
+            team_id=_team(context),
+            actor=_actor(context, client),
+            ref=action.get("value"),
+            now=deps.clock.now(),
+        )
+        sealed = deps.seal.seal({"community_id": form.community_id, "ref": form.view.ref})
+        view = build_attendance_modal(context["tr"], form.view, came=form.came, private_metadata=sealed)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def submit_attendance(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Keep who came, or show why not on the picker."""
+    try:
+        sealed = context["deps"].seal.open(view.get("private_metadata") or "")
+        community_id = sealed.get("community_id")
+        if not isinstance(community_id, int):
+            raise NotFound(UNKNOWN_SESSION)
+        attendance.mark_attendance(
+            context["session"],
+            team_id=_team(context),
+            actor=_actor(context, client),
+            community_id=community_id,
+            ref=sealed.get("ref"),
+            picked=_picked(view),
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        ack(**modal_errors(context["tr"], error, context, default_block=ATTENDED))
+        return
+    ack()
+
+
+def register(app: App) -> None:
+    app.action(ids.SESSION_ATTENDANCE_BUTTON)(open_attendance)
+    app.view(ids.SESSION_ATTENDANCE_VIEW)(submit_attendance)
+
+
+def _picked(view: dict[str, Any]) -> list[object]:
+    """The people picked, as submitted (the service checks them); a lone value is a list of one."""
+    answers = ((view.get("state") or {}).get("values") or {}).get(ATTENDED) or {}
+    element: object = next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
+    picked = element.get("selected_users") if isinstance(element, dict) else None
+    if picked is None:
+        return []
+    return list(picked) if isinstance(picked, list) else [picked]
+
+
+def _actor(context: BoltContext, client: WebClient) -> Actor:
+    return actor(context["deps"], client, _team(context), _user(context))
+
+
+def _team(context: BoltContext) -> str:
+    assert context.team_id is not None
+    return context.team_id
+
+
+def _user(context: BoltContext) -> str:
+    assert context.user_id is not None
+    return context.user_id

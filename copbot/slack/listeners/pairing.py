@@ -1,0 +1,288 @@
+"""`/cop pair …`, the answer buttons of an introduction, the "what did you learn" modal, Resume."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from copbot.domain.enums import PairingOutcome
+from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
+from copbot.i18n import N_
+from copbot.services import notices, pairing_controls, pairing_groups
+from copbot.slack import ids
+from copbot.slack.blocks.pairing import (
+    LEARNED_BLOCK,
+    LEARNED_INPUT,
+    SHARE_BLOCK,
+    SHARE_INPUT,
+    build_learned_modal,
+    build_status,
+)
+from copbot.slack.errors import modal_errors
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.membership import tell
+from copbot.slack.payloads import ID_DIGITS_MAX, button_community_id
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")
+USAGE = N_("pair [now|pause|resume|status|avoid|unavoid|every]")
+ACTIONS = N_(
+    "Try `/cop pair now [community]`, `pause [2w|until YYYY-MM-DD]`, `resume`, `status`, "
+    "`avoid @someone`, `unavoid @someone`, `every round` or `every other`."
+)
+OUTCOMES = {
+    ids.PAIR_MET: PairingOutcome.MET,
+    ids.PAIR_NOT_YET: PairingOutcome.NOT_MET,
+    ids.PAIR_CANT: PairingOutcome.SKIPPED,
+}
+THANKS = {
+    PairingOutcome.NOT_MET: N_("Noted: there is still time. Propose a slot in this conversation?"),
+    PairingOutcome.SKIPPED: N_("Noted, no problem: maybe next round."),
+}
+
+
+def handle_pair(request: CommandRequest) -> None:
+    action, args = (
+        (request.text.args[0].lower(), request.text.args[1:]) if request.text.args else ("status", [])
+    )
+    handler = HANDLERS.get(action)
+    try:
+        if handler is None:
+            raise InvalidInput(ACTIONS)
+        text = handler(request, args)
+    except CopbotError as error:
+        request.refuse(error)
+        return
+    request.ack(response_type="ephemeral", text=text)
+
+
+def _now(request: CommandRequest, args: list[str]) -> str:
+    person = request.deps.people.get(request.client, request.team_id, request.user_id)
+    community, eligible = pairing_controls.pair_now(
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
+        name=" ".join(args) or None,
+        is_admin=person is not None and person.is_admin,
+        now=request.deps.clock.now(),
+    )
+    return request.tr.gettext(
+        "Starting a round in *{community}* among {count} members: "
+        "I check who is around, then send the introductions.",
+        community=community.name,
+        count=eligible,
+    )
+
+
+def _pause(request: CommandRequest, args: list[str]) -> str:
+    until = pairing_controls.pause(
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
+        words=args,
+        now=request.deps.clock.now(),
+    )
+    if until is None:
+        return request.tr.gettext("Introductions paused until you `/cop pair resume`.")
+    return request.tr.gettext("Introductions paused until {day}.", day=until)
+
+
+def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
+    pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id)
+    return request.tr.gettext(pairing_controls.RESUMED)
+
+
+def _status(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
+    now = request.deps.clock.now()
+    status = pairing_controls.status(
+        request.session, team_id=request.team_id, user_id=request.user_id, now=now
+    )
+    return build_status(request.tr, status)
+
+
+def _every(request: CommandRequest, args: list[str]) -> str:
+    choice = " ".join(args).lower()
+    if choice not in {"round", "other", "tour", "autre"}:
+        raise InvalidInput("Say `/cop pair every round` or `/cop pair every other`.")
+    every_other = choice in {"other", "autre"}
+    pairing_controls.set_every_other(
+        request.session, team_id=request.team_id, user_id=request.user_id, every_other=every_other
+    )
+    if every_other:
+        return request.tr.gettext("You will be introduced every other round.")
+    return request.tr.gettext("You will be introduced every round.")
+
+
+def _avoid(request: CommandRequest, args: list[str]) -> str:
+    other = _person(request, args)
+    pairing_controls.avoid(
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
+        other=other,
+        now=request.deps.clock.now(),
+    )
+    return request.tr.gettext("Done: you won't be introduced to <@{user}>. Nobody is told.", user=other)
+
+
+def _unavoid(request: CommandRequest, args: list[str]) -> str:
+    other = _mentioned(args)
+    if not pairing_controls.unavoid(
+        request.session, team_id=request.team_id, user_id=request.user_id, other=other
+    ):
+        return request.tr.gettext("<@{user}> was not on your avoid list.", user=other)
+    return request.tr.gettext("<@{user}> is off your avoid list.", user=other)
+
+
+def _mentioned(args: list[str]) -> str:
+    match = MENTION.match(args[0]) if len(args) == 1 else None
+    if match is None:
+        raise InvalidInput("Name one person, as a mention: `/cop pair avoid @someone`.")
+    return match.group(1)
+
+
+def _person(request: CommandRequest, args: list[str]) -> str:
+    """The mentioned user, only if a live person of this workspace (and not the one asking)."""
+    user_id = _mentioned(args)
+    if user_id == request.user_id:
+        raise InvalidInput("You can't avoid yourself.")
+    person = request.deps.people.get(request.client, request.team_id, user_id)
+    if person is None or person.deleted:
+        raise NotFound("I can't find that person in this workspace.")
+    if person.is_bot:
+        raise InvalidInput("That's a bot: bots are never introduced.")
+    if person.team_id and person.team_id != request.team_id:
+        raise NotAllowed("That person is in another workspace: only people of this one are introduced.")
+    return user_id
+
+
+HANDLERS: dict[str, Callable[[CommandRequest, list[str]], str]] = {
+    "now": _now,
+    "pause": _pause,
+    "resume": _resume,
+    "status": _status,
+    "every": _every,
+    "avoid": _avoid,
+    "unavoid": _unavoid,
+}
+
+SUBCOMMANDS = (
+    Subcommand("pair", USAGE, N_("introductions: pause, resume, avoid someone, start a round"), handle_pair),
+)
+
+
+def answer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """We met / Not yet / Can't this time; "We met" opens the one optional question."""
+    ack()
+    deps, outcome = context["deps"], OUTCOMES[action["action_id"]]
+    try:
+        group_id = _group_id(action.get("value"))
+        if outcome is PairingOutcome.MET:  # the modal first: no Slack call once the answer is written
+            view = build_learned_modal(context["tr"], deps.seal.seal({"group_id": group_id}))
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        pairing_groups.answer(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            group_id=group_id,
+            outcome=outcome,
+            now=deps.clock.now(),
+        )
+        if outcome is PairingOutcome.MET:
+            return
+        notices.notify(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            message=THANKS[outcome],
+            params={},
+            key=context["origin"],
+            now=deps.clock.now(),
+            response_url=body.get("response_url"),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    deps = context["deps"]
+    values = view["state"]["values"]
+    text = (values.get(LEARNED_BLOCK, {}).get(LEARNED_INPUT) or {}).get("value") or ""
+    chosen = (values.get(SHARE_BLOCK, {}).get(SHARE_INPUT) or {}).get("selected_options") or []
+    try:
+        group_id = _group_id(deps.seal.open(view.get("private_metadata") or "").get("group_id"))
+        pairing_groups.save_learned(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            group_id=group_id,
+            text=text,
+            shared=bool(chosen),
+        )
+    except CopbotError as error:
+        ack(**modal_errors(context["tr"], error, context, default_block=LEARNED_BLOCK))
+        return
+    ack()
+
+
+def pause_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """The App Home's Pause introductions: that community only, until resumed."""
+    ack()
+    try:
+        pairing_controls.pause_in(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """Resume introductions, from the pause DM or the App Home."""
+    ack()
+    try:
+        pairing_controls.resume_in(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+            origin=context["origin"],
+            response_url=body.get("response_url"),
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def register(app: App) -> None:
+    for action_id in OUTCOMES:
+        app.action(action_id)(answer)
+    app.action(ids.PAIR_RESUME)(resume_button)
+    app.action(ids.PAIR_PAUSE)(pause_button)
+    app.view(ids.PAIR_LEARNED_VIEW)(submit_learned)
+
+
+def _group_id(value: object) -> int:
+    digits = str(value or "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
+        raise NotFound(pairing_groups.GROUP_GONE)
+    return int(digits)
+
+
+def _team(context: BoltContext) -> str:
+    assert context.team_id is not None
+    return context.team_id
+
+
+def _user(context: BoltContext) -> str:
+    assert context.user_id is not None
+    return context.user_id

@@ -1,0 +1,397 @@
+"""Rounds over real HTTP: `/cop pair now`, the Slack check, introductions, answers, follow-ups and the end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from factories import make_member, make_story
+from pairing_support import texts
+from sqlalchemy import select
+
+from copbot.domain.enums import ActivityKind, PairingOutcome
+from copbot.domain.pairing import inputs_from_json, plan_round
+from copbot.services import pairing
+from copbot.slack import ids
+from copbot.store.models import Activity, Community, Member, PairingGroup, PairingGroupMember
+
+ORGANISER_TOLD = pairing.TOO_FEW
+
+
+def test_pair_now_introduces_everyone_in_group_conversations(rounds, workspace, people, testing, sandbox):
+    """Four members make two pairs; each pair gets one introduction in its own group DM, with the buttons."""
+    rounds.now(people.alice)
+    assert sorted(user for group in rounds.groups() for user in group) == sorted(
+        [people.alice, people.bruno, people.chen, people.dana]
+    )
+    assert [len(group) for group in rounds.groups()] == [2, 2]
+    assert len(sandbox.calls("conversations.open")) == 2
+    for user in (people.alice, people.bruno, people.chen, people.dana):
+        [(_, intro)] = rounds.group_messages(user)
+        shown = texts(intro)
+        assert "*Why you:*" in shown
+        assert "would you propose a time" in shown
+        buttons = [e["action_id"] for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert buttons == [ids.PAIR_MET, ids.PAIR_NOT_YET, ids.PAIR_CANT]
+
+
+def test_the_intro_says_who_each_is_and_who_proposes(rounds, people, testing, session_factory):
+    """Each person's experience, team and interests; exactly one of the group is asked to propose a time."""
+    rounds.now(people.alice)
+    [(_, intro)] = rounds.group_messages(people.chen)
+    shown = texts(intro)
+    assert "team Data" in shown
+    assert "into exploratory, sql" in shown
+    with session_factory() as session:
+        group = session.scalar(select(PairingGroup).where(PairingGroup.intro_ts == intro["ts"]))
+        proposer = session.get(Member, group.proposer_member_id)
+    assert shown.count("would you propose a time") == 1
+    assert f"<@{proposer.user_id}>, would you propose a time" in shown
+
+
+def test_each_person_is_read_from_slack_once_per_round(rounds, people, testing, sandbox):
+    """users.info once for each candidate, in the sender, not in the request."""
+    before = len(sandbox.calls("users.info"))
+    rounds.now(people.alice)
+    asked = [call.args.get("user") for call in sandbox.calls("users.info")[before:]]
+    for user in (people.bruno, people.chen, people.dana):
+        assert asked.count(user) == 1
+
+
+def test_the_channel_hears_of_the_round_without_names(rounds, workspace, people, testing):
+    """The channel post counts the groups and says how to pause; it names nobody."""
+    rounds.now(people.alice)
+    [post] = workspace.messages(testing.channel)
+    shown = texts(post)
+    assert "A new round of introductions: 2 groups." in shown
+    assert "/cop pair pause" in shown
+    assert "<@" not in shown
+
+
+def test_the_round_keeps_its_seed_and_inputs_and_replays_the_same(rounds, people, testing, session_factory):
+    """Replaying a stored round from its seed and inputs gives the groups it stored."""
+    rounds.now(people.alice)
+    [stored] = rounds.rounds()
+    replayed = plan_round(inputs_from_json(stored.inputs))
+    assert stored.inputs["seed"] == stored.seed
+    with session_factory() as session:
+        query = select(PairingGroupMember.group_id, PairingGroupMember.member_id)
+        by_group: dict[int, list[int]] = {}
+        for group_id, member_id in session.execute(query):
+            by_group.setdefault(group_id, []).append(member_id)
+    assert sorted(tuple(sorted(ids_)) for ids_ in by_group.values()) == [g.members for g in replayed.groups]
+
+
+def test_away_and_deactivated_people_are_left_out(rounds, workspace, people, testing, session_factory):
+    """A 🌴 emoji or "congés" in the status, or a deactivated account, keeps the person out of this round."""
+    with session_factory() as session, session.begin():
+        make_member(session, session.get(Community, testing.id), people.deleted)
+    workspace.set_status(people.chen, emoji=":palm_tree:")
+    workspace.set_status(people.dana, text="En congés jusqu'au 12")
+    rounds.now(people.alice)
+    assert rounds.groups() == [sorted([people.alice, people.bruno])]
+    assert rounds.group_messages(people.chen) == []
+
+
+def test_too_few_around_tells_the_organisers_why_and_stores_nothing(rounds, workspace, people, testing):
+    """With only one member around, no round is stored and alice learns who was left out, by reason."""
+    for user in (people.bruno, people.chen):
+        workspace.set_status(user, emoji=":palm_tree:", text="Vacation")
+    rounds.say(people.dana, "pause")
+    rounds.now(people.alice)
+    assert rounds.rounds() == []
+    shown = texts(workspace.dm_messages(people.alice)[-1])
+    assert "No introductions in *Testing* this round" in shown
+    assert "• away, by their Slack status: 2\n• paused: 1" in shown
+    assert "avoid" not in shown
+
+
+def test_pair_now_with_fewer_than_two_eligible_is_refused_and_nothing_is_asked(
+    rounds, people, testing, session_factory
+):
+    """When the store already rules out all but one, the organiser is told at once and nothing is queued."""
+    with session_factory() as session, session.begin():
+        for member in session.scalars(select(Member).where(Member.user_id != people.alice)):
+            member.pairing_opt_in = False
+    answer = rounds.say(people.alice, "now testing")
+    assert answer == "No round: in *Testing*, 1 member(s) can be introduced now; two are needed."
+    assert rounds.deliveries(pairing.ROUND_START) == []
+
+
+def test_pair_now_is_for_organisers_only(rounds, people, testing):
+    """A member who does not organise is refused, in their language; nothing is asked for."""
+    assert rounds.say(people.chen, "now testing") == "Only the organisers of *Testing* can start a round."
+    french = rounds.say(people.bruno, "now testing")
+    assert french == "Seuls les organisateurs de *Testing* peuvent lancer un tour."
+    assert rounds.deliveries(pairing.ROUND_START) == []
+
+
+def test_we_met_asks_what_they_learned_and_keeps_it_with_consent(
+    rounds, driver, workspace, people, testing, session_factory
+):
+    """'We met' records the meeting and opens one optional question; the answer is kept with the consent."""
+    rounds.now(people.alice)
+    rounds.click(people.chen, ids.PAIR_MET)
+    [modal] = [
+        view for view in workspace.views(people.chen) if view.get("callback_id") == ids.PAIR_LEARNED_VIEW
+    ]
+    values = {
+        "learned": {"learned_input": {"type": "plain_text_input", "value": "Pairing on SQL reviews"}},
+        "learned_share": {
+            "learned_share_input": {"type": "checkboxes", "selected_options": [{"value": "share"}]}
+        },
+    }
+    assert driver.submit(workspace, people.chen, modal, values).ok
+    with session_factory() as session:
+        link = session.scalar(select(PairingGroupMember).join(Member).where(Member.user_id == people.chen))
+        group = session.get(PairingGroup, link.group_id)
+        met = session.scalars(select(Activity).where(Activity.kind == ActivityKind.PAIR_MET)).all()
+    assert (link.learned, link.learned_shared) == ("Pairing on SQL reviews", True)
+    assert group.outcome is PairingOutcome.MET
+    assert [activity.user_id for activity in met] == [people.chen]
+
+
+def test_someone_outside_the_group_cannot_answer_for_it(rounds, driver, workspace, people, testing):
+    """A click by someone not in the group changes nothing and says why."""
+    rounds.now(people.alice)
+    [(channel_id, intro)] = rounds.group_messages(people.chen)
+    partner = next(
+        u for u in workspace.channel(channel_id)["members"] if u not in (people.chen, workspace.bot_user_id)
+    )
+    outsider = next(u for u in (people.alice, people.bruno, people.dana) if u != partner)
+    driver.action(workspace, outsider, ids.PAIR_MET, message=intro, channel_id=channel_id)
+    [answer] = workspace.responses(outsider)
+    assert "Only the people introduced can answer for this group." in str(answer)
+    assert rounds.outcomes() == [PairingOutcome.PENDING, PairingOutcome.PENDING]
+
+
+def test_follow_up_goes_once_to_groups_that_have_not_answered(rounds, clock, people, testing):
+    """Near the round's end, only the group without an answer is asked, and only once."""
+    rounds.now(people.alice)
+    rounds.click(people.chen, ids.PAIR_NOT_YET)
+    rounds.click(people.chen, ids.PAIR_MET)
+    clock.advance(days=5, hours=1)
+    rounds.tick()
+    rounds.tick()
+    [answered, silent] = sorted(rounds.groups(), key=lambda group: people.chen not in group)
+    assert people.chen in answered
+    for user in answered:
+        assert [texts(m) for _, m in rounds.group_messages(user) if "This round ends soon" in texts(m)] == []
+    for user in silent:
+        follow_ups = [m for _, m in rounds.group_messages(user) if "This round ends soon" in texts(m)]
+        assert len(follow_ups) == 1
+
+
+def test_the_round_ends_with_one_line_on_how_many_met(rounds, clock, workspace, people, testing):
+    """At the end the channel learns how many groups met, with no names."""
+    rounds.now(people.alice)
+    rounds.click(people.chen, ids.PAIR_MET)
+    clock.advance(weeks=1, minutes=1)
+    rounds.tick()
+    last = texts(workspace.messages(testing.channel)[-1])
+    assert "Last round of introductions: 1 of 2 groups met." in last
+    assert "<@" not in last
+
+
+def test_three_ignored_rounds_pause_kindly_with_one_click_resume(
+    rounds, clock, driver, workspace, people, testing, session_factory
+):
+    """Three rounds with no answer pause the member with a kind DM; its button resumes them."""
+    for _ in range(3):
+        rounds.now(people.alice)
+        clock.advance(weeks=1, minutes=1)
+        rounds.tick()
+    [paused_dm] = [m for m in workspace.dm_messages(people.dana) if "paused them" in texts(m)]
+    with session_factory() as session:
+        dana = session.scalar(select(Member).where(Member.user_id == people.dana))
+        assert dana.pairing_paused_at is not None
+    response = driver.action(
+        workspace,
+        people.dana,
+        ids.PAIR_RESUME,
+        message=paused_dm,
+        channel_id=workspace.dm_channel(people.dana),
+    )
+    assert response.ok
+    with session_factory() as session:
+        dana = session.scalar(select(Member).where(Member.user_id == people.dana))
+        assert (dana.pairing_paused_at, dana.pairing_ignored_rounds) == (None, 0)
+
+
+def test_the_loop_starts_a_round_on_the_rhythm_once(rounds, people, testing, session_factory):
+    """Weekly on Mondays: the tick at the slot asks for one round, and a second tick adds nothing."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+    rounds.tick()
+    rounds.tick()
+    rounds.tick()
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+    assert len(rounds.rounds()) == 1
+    assert rounds.rounds()[0].requested_by is None
+
+
+def test_a_recent_story_is_the_starter_when_no_interest_is_shared(
+    rounds, people, testing, session_factory, clock
+):
+    """Without a shared interest, a story one of them shared lately starts the conversation."""
+    with session_factory() as session, session.begin():
+        community = session.get(Community, testing.id)
+        for member in session.scalars(select(Member)):
+            member.interests = []
+        for user in (people.alice, people.bruno, people.chen, people.dana):
+            make_story(
+                session, community, user, title=f"Story of {user}", created_at=clock.now() - timedelta(days=3)
+            )
+    rounds.now(people.alice)
+    [(_, intro)] = rounds.group_messages(people.chen)
+    assert "recently shared “Story of" in texts(intro)
+
+
+def test_a_round_by_hand_stands_in_for_the_planned_one_of_its_period(
+    rounds, clock, people, testing, session_factory
+):
+    """After a `pair now` on Sunday, Monday's planned round is skipped; the next week's goes ahead."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+    clock.advance(days=-1)
+    rounds.now(people.alice)
+    clock.advance(days=1)
+    rounds.tick()
+    assert len(rounds.rounds()) == 1
+    clock.advance(weeks=1)
+    rounds.tick()
+    assert len(rounds.rounds()) == 2
+
+
+def test_someone_no_group_can_take_is_told_without_naming_anyone(rounds, workspace, people, testing):
+    """Everyone avoids bruno: the others meet in a trio, and bruno learns he has no group, not why."""
+    for user in (people.alice, people.chen, people.dana):
+        rounds.say(user, f"avoid <@{people.bruno}>")
+    rounds.now(people.alice)
+    assert rounds.groups() == [sorted([people.alice, people.chen, people.dana])]
+    [note] = workspace.dm_messages(people.bruno)
+    assert texts(note).startswith("Pas de présentation pour vous dans *Testing* ce tour-ci")
+    assert "évit" not in texts(note)
+
+
+def test_a_large_community_is_read_with_users_list(rounds, workspace, people, testing, sandbox, monkeypatch):
+    """From LIST_FROM candidates on, one users.list replaces a users.info per person; away still counts."""
+    monkeypatch.setattr("copbot.slack.kinds.pairing.LIST_FROM", 3)
+    workspace.set_status(people.dana, emoji=":palm_tree:")
+    before = len(sandbox.calls("users.info"))
+    rounds.now(people.alice)
+    assert sandbox.calls("users.list")
+    assert [call.args.get("user") for call in sandbox.calls("users.info")[before:]].count(people.chen) == 0
+    assert sorted(user for group in rounds.groups() for user in group) == sorted(
+        [people.alice, people.bruno, people.chen]
+    )
+
+
+def test_pair_now_finds_the_one_community_an_organiser_runs(rounds, people, testing):
+    """Without a name, the organiser's only community is used."""
+    assert rounds.say(people.alice, "now").startswith("Starting a round in *Testing* among 4 members")
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("now nosuch", "There is no community called “nosuch” here."),
+        ("now", "Which community? `/cop pair now <community>`"),
+    ],
+)
+def test_pair_now_needs_a_community_it_can_find(rounds, people, testing, text, expected):
+    """An unknown name, or none from someone who organises nothing, is explained; nothing is asked for."""
+    assert expected in rounds.say(people.chen, text)
+    assert rounds.deliveries(pairing.ROUND_START) == []
+
+
+def test_a_planned_round_with_too_few_tells_the_organisers_once(
+    rounds, workspace, people, testing, session_factory
+):
+    """On the rhythm, a slot with fewer than two members tells alice once, however many ticks follow."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+        for member in session.scalars(select(Member).where(Member.user_id != people.alice)):
+            member.pairing_opt_in = False
+    for _ in range(3):
+        rounds.tick()
+    assert len(rounds.deliveries(pairing.TOO_FEW)) == 1
+    assert rounds.rounds() == []
+    shown = texts(workspace.dm_messages(people.alice)[-1])
+    assert "not taking part in introductions: 3" in shown
+
+
+def _pairs(groups: list[list[str]]) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for group in groups for a in group for b in group if a < b}
+
+
+def test_rounds_meet_new_people_until_everyone_has_met(rounds, clock, people, testing):
+    """The store's history reaches the matching: three rounds of four people make all six pairs once."""
+    met: list[frozenset[str]] = []
+    for _ in range(3):
+        rounds.now(people.alice)
+        met += _pairs(rounds.groups())
+        clock.advance(weeks=1, minutes=5)
+    assert len(met) == len(set(met)) == 6
+
+
+def test_an_odd_count_makes_one_trio_with_a_different_third_next_round(
+    rounds, clock, workspace, people, testing, session_factory
+):
+    """Five members make a pair and a trio; the trio's third member is someone else next round."""
+    eve = workspace.add_user(name="eve", real_name="Eve Noor", tz="Asia/Tokyo")
+    with session_factory() as session, session.begin():
+        make_member(session, session.get(Community, testing.id), eve, team_name="Data")
+    extras = []
+    for _ in range(2):
+        rounds.now(people.alice)
+        assert sorted(len(group) for group in rounds.groups()) == [2, 3]
+        with session_factory() as session:
+            latest = max(r.id for r in rounds.rounds())
+            [extra] = session.scalars(
+                select(PairingGroup.extra_member_id).where(
+                    PairingGroup.round_id == latest, PairingGroup.extra_member_id.is_not(None)
+                )
+            )
+            extras.append(extra)
+        clock.advance(weeks=1, minutes=5)
+    assert extras[0] != extras[1]
+
+
+def test_who_proposes_a_time_takes_turns(rounds, clock, people, testing, session_factory):
+    """Over three rounds of four, whoever proposed least recently is asked: each group's proposer had not."""
+    asked: list[set[int]] = []
+    for _ in range(3):
+        rounds.now(people.alice)
+        latest = max(r.id for r in rounds.rounds())
+        with session_factory() as session:
+            groups = session.scalars(select(PairingGroup).where(PairingGroup.round_id == latest)).all()
+            members = {
+                g.id: set(
+                    session.scalars(
+                        select(PairingGroupMember.member_id).where(PairingGroupMember.group_id == g.id)
+                    )
+                )
+                for g in groups
+            }
+            proposers = {g.id: g.proposer_member_id for g in groups}
+        for group_id, in_group in members.items():
+            never = in_group - set().union(*asked) if asked else in_group
+            if never:
+                assert proposers[group_id] in never
+        asked.append(set(proposers.values()))
+        clock.advance(weeks=1, minutes=5)
+
+
+def test_pair_now_waits_for_the_running_round_to_end(rounds, clock, people, testing):
+    """A second `pair now` while a round runs is refused with its end date; after the end it goes ahead."""
+    rounds.now(people.alice)
+    clock.advance(days=2)
+    assert (
+        rounds.say(people.alice, "now") == "A round of *Testing* is still running: it ends on March 9, 2026."
+    )
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+    clock.advance(days=5)
+    rounds.now(people.alice)
+    assert len(rounds.rounds()) == 2
