@@ -53,12 +53,14 @@ def pause(session: Session, *, team_id: str, user_id: str, words: list[str], now
 
 
 def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> None:
-    """Introductions again, everywhere (or in the one community a Resume button names)."""
+    """Lift the person's pauses, everywhere (or in the one community a Resume button names).
+
+    Only pauses: where they said they do not take part in introductions, they still do not.
+    """
     for member in _memberships(session, team_id=team_id, user_id=user_id):
         if community_id is None or member.community_id == community_id:
             member.pairing_paused_at, member.paused_until = None, None
             member.pairing_ignored_rounds = 0
-            member.pairing_opt_in = True
 
 
 def pause_in(

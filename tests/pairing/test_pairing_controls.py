@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import make_community, make_member
 from sqlalchemy import select
 
 from copbot.slack.ids import PAIR_PAUSE, PAIR_RESUME
@@ -188,3 +189,24 @@ def test_pause_button_for_a_community_one_is_not_in_changes_nothing(
     driver.action(workspace, people.chen, PAIR_PAUSE, value="999", view=home)
     assert _member(session_factory, people.chen).pairing_paused_at is None
     assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])
+
+
+def test_resume_lifts_pauses_and_never_opts_anyone_in(rounds, workspace, people, testing, session_factory):
+    """Chen said no to introductions in Testing and paused them in Design: resume only lifts the pause."""
+    channel = workspace.add_channel("design", members=[people.chen], bot_is_member=True)
+    with session_factory() as session, session.begin():
+        design = make_community(
+            session, team_id=workspace.team_id, channel_id=channel, created_by=people.chen, name="Design"
+        )
+        make_member(session, design, people.chen)
+        session.scalar(
+            select(Member).where(Member.user_id == people.chen, Member.community_id == testing.id)
+        ).pairing_opt_in = False
+    rounds.say(people.chen, "pause")
+    assert "Introductions are back on" in rounds.say(people.chen, "resume")
+    with session_factory() as session:
+        rows = {
+            m.community_id == testing.id: (m.pairing_opt_in, m.pairing_paused_at)
+            for m in session.scalars(select(Member).where(Member.user_id == people.chen))
+        }
+    assert rows == {True: (False, None), False: (True, None)}
