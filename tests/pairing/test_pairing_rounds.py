@@ -395,3 +395,36 @@ def test_pair_now_waits_for_the_running_round_to_end(rounds, clock, people, test
     clock.advance(days=5)
     rounds.now(people.alice)
     assert len(rounds.rounds()) == 2
+
+
+def _paused(session_factory) -> set[str]:
+    with session_factory() as session:
+        return set(session.scalars(select(Member.user_id).where(Member.pairing_paused_at.is_not(None))))
+
+
+def test_ignored_rounds_are_counted_per_person(rounds, clock, workspace, people, testing, session_factory):
+    """Chen answers every introduction, her partners never do: they are paused after three, she is not."""
+    for _ in range(3):
+        rounds.now(people.alice)
+        rounds.click(people.chen, ids.PAIR_MET, message_index=-1)
+        clock.advance(weeks=1, minutes=1)
+        rounds.tick()
+    assert _paused(session_factory) == {people.alice, people.bruno, people.dana}
+    assert not [m for m in workspace.dm_messages(people.chen) if "paused them" in texts(m)]
+
+
+def test_an_introduction_that_never_went_out_was_not_ignored(
+    rounds, clock, sandbox, people, testing, session_factory
+):
+    """Dana ignored two rounds; this round's introductions could not be sent: it does not count as a third."""
+    with session_factory() as session, session.begin():
+        session.scalar(select(Member).where(Member.user_id == people.dana)).pairing_ignored_rounds = 2
+    sandbox.inject_fault("conversations.open", error="user_disabled", times=2)
+    rounds.now(people.alice)
+    assert rounds.group_messages(people.dana) == []
+    clock.advance(weeks=1, minutes=1)
+    rounds.tick()
+    assert _paused(session_factory) == set()
+    with session_factory() as session:
+        dana = session.scalar(select(Member).where(Member.user_id == people.dana))
+        assert dana.pairing_ignored_rounds == 2
