@@ -31,7 +31,7 @@ from copbot.domain.pairing import (
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
 from copbot.domain.pairing.rhythm import current_slot, follow_up_at, round_length
 from copbot.services import pairing_end
-from copbot.services.outbox import DAY, deliver
+from copbot.services.outbox import DAY, deliver, waiting
 from copbot.store import pairing as store
 from copbot.store.activity import record_activity
 from copbot.store.members import organiser_ids
@@ -92,6 +92,8 @@ def plan_rounds(session: Session, *, now: datetime) -> None:
         )
         if slot is None or _already_had(session, community, slot):
             continue
+        if waiting(session, kind=ROUND_START, community_id=community.id):
+            continue  # a round asked for earlier has not started yet (Slack held it back): one at a time
         request_round(session, community=community, slot_start=slot, now=now, requested_by=None)
     pairing_end.close_rounds(session, now=now)
 

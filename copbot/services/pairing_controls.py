@@ -17,7 +17,8 @@ from copbot.domain.text import N_
 from copbot.services import notices
 from copbot.services.home import refresh_home
 from copbot.services.lookup import chosen_community, is_organiser
-from copbot.services.pairing import request_round
+from copbot.services.outbox import waiting
+from copbot.services.pairing import ROUND_START, request_round
 from copbot.store import pairing as store
 from copbot.store.models import Community, Member, PairingAvoid
 from copbot.store.upsert import insert_if_absent
@@ -166,6 +167,12 @@ def pair_now(
         community = _only_organised(session, team_id=team_id, user_id=user_id)
     if not is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin):
         raise NotAllowed("Only the organisers of *{community}* can start a round.", community=community.name)
+    if waiting(session, kind=ROUND_START, community_id=community.id):
+        raise Conflict(
+            "A round of *{community}* is starting: I am still checking who is around. "
+            "Its introductions follow shortly.",
+            community=community.name,
+        )
     running = store.last_round(session, community_id=community.id)
     if running is not None and running.ends_at is not None and running.ends_at > now:
         raise Conflict(

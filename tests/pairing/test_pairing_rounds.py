@@ -428,3 +428,36 @@ def test_an_introduction_that_never_went_out_was_not_ignored(
     with session_factory() as session:
         dana = session.scalar(select(Member).where(Member.user_id == people.dana))
         assert dana.pairing_ignored_rounds == 2
+
+
+def test_pair_now_waits_for_a_round_that_has_not_started_yet(rounds, copbot, sandbox, clock, people, testing):
+    """Slack holds the first round's check back (429): a second `pair now` is refused, nothing is added."""
+    rounds.say(people.alice, "now nosuch")  # the command reads alice from Slack: now she is known
+    sandbox.inject_fault("users.info", status=429, retry_after=60)
+    rounds.pair(people.alice, "now")
+    copbot.sender.wait_idle()
+    assert rounds.rounds() == []
+    clock.advance(minutes=2)
+    answer = rounds.say(people.alice, "now")
+    assert answer.startswith("A round of *Testing* is starting: I am still checking who is around.")
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+    rounds.tick()
+    assert len(rounds.rounds()) == 1
+
+
+def test_the_planned_round_waits_for_one_that_has_not_started_yet(
+    rounds, copbot, sandbox, clock, people, testing, session_factory
+):
+    """A `pair now` on Sunday is held back by a 429: Monday's planned round is not asked for beside it."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+    clock.advance(hours=-22)  # Sunday, late morning
+    rounds.say(people.alice, "now nosuch")  # the command reads alice from Slack: now she is known
+    sandbox.inject_fault("users.info", status=429, retry_after=60)
+    rounds.pair(people.alice, "now")
+    copbot.sender.wait_idle()
+    clock.advance(hours=22)
+    rounds.tick()
+    rounds.tick()
+    assert len(rounds.deliveries(pairing.ROUND_START)) == 1
+    assert len(rounds.rounds()) == 1
