@@ -461,3 +461,26 @@ def test_the_planned_round_waits_for_one_that_has_not_started_yet(
     rounds.tick()
     assert len(rounds.deliveries(pairing.ROUND_START)) == 1
     assert len(rounds.rounds()) == 1
+
+
+@pytest.mark.parametrize("list_from", [3, 50], ids=["users.list", "users.info"])
+def test_reading_slack_goes_on_where_a_rate_limit_stopped_it(
+    rounds, copbot, sandbox, clock, people, testing, monkeypatch, list_from
+):
+    """Every third call answers 429: each try keeps what it read, so the round starts instead of stalling."""
+    monkeypatch.setattr("copbot.slack.kinds.pairing.LIST_FROM", list_from)
+    monkeypatch.setattr("copbot.slack.kinds.pairing.PAGE", 1)  # one person a page: many pages
+    rounds.say(people.alice, "now nosuch")  # the command reads alice from Slack: now she is known
+    sandbox.rate_limit_every(3, retry_after=1)
+    rounds.pair(people.alice, "now")
+    copbot.sender.wait_idle()
+    for _ in range(40):
+        if rounds.rounds():
+            break
+        clock.advance(seconds=2)
+        rounds.tick()
+    sandbox.rate_limit_every(None)
+    assert len(rounds.rounds()) == 1
+    assert sorted(user for group in rounds.groups() for user in group) == sorted(
+        [people.alice, people.bruno, people.chen, people.dana]
+    )
