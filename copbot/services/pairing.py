@@ -30,6 +30,7 @@ from copbot.domain.pairing import (
 )
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
 from copbot.domain.pairing.rhythm import current_slot, follow_up_at, round_length
+from copbot.domain.text import N_
 from copbot.services import pairing_end
 from copbot.services.outbox import DAY, deliver, waiting
 from copbot.store import pairing as store
@@ -43,6 +44,15 @@ INTRO = "pairing.intro"
 ANNOUNCE = "pairing.announce"
 FOLLOW_UP = "pairing.follow_up"
 UNPLACED_DM = "pairing.unplaced"  # nobody eligible is left out silently
+NO_ROUND = N_("No round: in *{community}*, {eligible} member(s) can be introduced now; two are needed.")
+
+
+class TooFew(Conflict):
+    """A `pair now` with fewer than two members who can take part; `counts`: the others, by reason."""
+
+    def __init__(self, community: str, eligible: int, counts: dict[str, int]) -> None:
+        super().__init__(NO_ROUND, community=community, eligible=eligible)
+        self.counts = counts
 
 
 def request_round(
@@ -58,11 +68,7 @@ def request_round(
     if eligible < 2:  # noqa: PLR2004 - a group needs two people
         counts = Counter(str(verdict) for verdict in verdicts.values() if verdict is not None)
         if requested_by is not None:
-            raise Conflict(
-                "No round: in *{community}*, {eligible} member(s) can be introduced now; two are needed.",
-                community=community.name,
-                eligible=eligible,
-            )
+            raise TooFew(community.name, eligible, dict(counts))
         tell_too_few(session, community=community, slot_start=slot_start, counts=dict(counts), now=now)
         return eligible
     deliver(

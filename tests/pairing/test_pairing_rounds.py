@@ -109,12 +109,16 @@ def test_too_few_around_tells_the_organisers_why_and_stores_nothing(rounds, work
 def test_pair_now_with_fewer_than_two_eligible_is_refused_and_nothing_is_asked(
     rounds, people, testing, session_factory
 ):
-    """When the store already rules out all but one, the organiser is told at once and nothing is queued."""
+    """When the store rules out all but one, the organiser is told at once why, and nothing is queued."""
     with session_factory() as session, session.begin():
-        for member in session.scalars(select(Member).where(Member.user_id != people.alice)):
+        for member in session.scalars(select(Member).where(Member.user_id.in_([people.chen, people.dana]))):
             member.pairing_opt_in = False
+    rounds.say(people.bruno, "pause")
     answer = rounds.say(people.alice, "now testing")
-    assert answer == "No round: in *Testing*, 1 member(s) can be introduced now; two are needed."
+    assert answer == (
+        "No round: in *Testing*, 1 member(s) can be introduced now; two are needed.\n"
+        "Left out:\n• not taking part in introductions: 2\n• paused: 1"
+    )
     assert rounds.deliveries(pairing.ROUND_START) == []
 
 

@@ -161,15 +161,20 @@ def build_too_few(tr: Translator, community: str, counts: dict[str, int]) -> dic
         "No introductions in *{community}* this round: fewer than two members could be introduced.",
         community=escape(community),
     )
+    blocks = [section(text)]
+    if left := left_out(tr, counts):
+        blocks.append(section(left))
+    return {"text": text, "blocks": blocks}
+
+
+def left_out(tr: Translator, counts: dict[str, int]) -> str:
+    """Who could not be introduced, by reason (never by name); "" when nobody was left out."""
     lines = [
         f"• {tr.gettext(LEFT_OUT[reason])}: {count}"
         for reason, count in sorted(counts.items())
         if reason in LEFT_OUT
     ]
-    blocks = [section(text)]
-    if lines:
-        blocks.append(section(tr.gettext("Left out:") + "\n" + "\n".join(lines)))
-    return {"text": text, "blocks": blocks}
+    return tr.gettext("Left out:") + "\n" + "\n".join(lines) if lines else ""
 
 
 def build_paused(tr: Translator, community_id: int, community: str) -> dict[str, Any]:
