@@ -97,5 +97,7 @@ def test_status_lists_each_community():
         "Testing", opted_in=True, paused=False, paused_until=None, every_other=True, rhythm_weeks=2
     )
     assert build_status(FR, PairingStatus((row,), 2)) == (
-        "• *Testing*: un tour sur deux\nVous évitez 2 personnes (vous seul·e le savez)."
+        "• *Testing*: un tour sur deux\nVous évitez 2 personnes (vous seul·e le savez).\n"
+        "Pour arrêter : `/cop pair pause` (jusqu'à `/cop pair resume`) ; pour de bon, décochez "
+        "*Mises en relation* dans votre profil avec `/cop join <communauté>`."
     )

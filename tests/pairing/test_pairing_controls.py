@@ -143,6 +143,7 @@ def test_status_shows_each_community_and_the_avoid_count(rounds, people, testing
     shown = rounds.say(people.chen, "status")
     assert "*Testing*: paused until March 16, 2026" in shown
     assert "You avoid 1 person (only you know)." in shown
+    assert shown.endswith("untick *Introductions* in your profile with `/cop join <community>`.")
 
 
 def test_controls_need_a_membership(rounds, workspace, people, testing):

@@ -64,7 +64,8 @@ def test_the_channel_hears_of_the_round_without_names(rounds, workspace, people,
     [post] = workspace.messages(testing.channel)
     shown = texts(post)
     assert "A new round of introductions: 2 groups." in shown
-    assert "/cop pair pause" in shown
+    assert "Not for you? `/cop pair pause` stops them" in shown
+    assert "/cop pair status" not in shown
     assert "<@" not in shown
 
 

@@ -21,6 +21,10 @@ EXPERIENCE = {
     Experience.PRACTISING: N_("practising"),
     Experience.EXPERIENCED: N_("experienced"),
 }
+HOW_TO_STOP = N_(
+    "To stop: `/cop pair pause` (until you `/cop pair resume`); for good, untick *Introductions* in your "
+    "profile with `/cop join <community>`."
+)
 LEFT_OUT = {
     "opted_out": N_("not taking part in introductions"),
     "left": N_("left the community"),
@@ -141,7 +145,9 @@ def build_announce(tr: Translator, summary: RoundSummary) -> dict[str, Any]:
         "A new round of introductions: {count} groups. If you are in one, look for my DM and answer there.",
         summary.groups,
     )
-    hint = tr.gettext("Need a break? `/cop pair pause 2w`. Not for you? `/cop pair status`.")
+    hint = tr.gettext(
+        "Need a break? `/cop pair pause 2w`. Not for you? `/cop pair pause` stops them until you resume."
+    )
     return {"text": text, "blocks": [section(text), context(hint)]}
 
 
@@ -237,7 +243,7 @@ def build_status(tr: Translator, status: PairingStatus) -> str:
         "You avoid {count} people (only you know).",
         status.avoiding,
     )
-    return "\n".join([*lines, avoiding])
+    return "\n".join([*lines, avoiding, tr.gettext(HOW_TO_STOP)])
 
 
 def _status_line(tr: Translator, row: MembershipStatus) -> str:
