@@ -37,7 +37,7 @@ class Intro:
     group_id: int
     community: CommunityCard
     people: tuple[Person, ...]
-    reasons: tuple[dict[str, object], ...]  # as the matching gave them, strongest first
+    reasons: tuple[dict[str, object], ...]  # as the matching gave them
     proposer: str | None  # user id
     recent_story: tuple[str, str] | None  # (author's user id, title): a starter when no interest is shared
     dm_channel_id: str | None
@@ -65,7 +65,7 @@ def intro(session: Session, *, group_id: int, now: datetime) -> Intro | None:
         group_id=group.id,
         community=CommunityCard.of(community),
         people=people,
-        reasons=tuple(sorted(group.reasons, key=lambda reason: -int(str(reason["points"])))),
+        reasons=tuple(group.reasons),
         proposer=proposer,
         recent_story=_recent_story(session, community.id, people, now),
         dm_channel_id=group.dm_channel_id,

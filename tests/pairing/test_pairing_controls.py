@@ -107,19 +107,23 @@ def test_unavoid_takes_them_off_the_list(rounds, people, testing, session_factor
         ("bot", "That's a bot: bots are never introduced."),
         ("deleted", "I can't find that person in this workspace."),
         ("stranger", "I can't find that person in this workspace."),
+        ("external", "That person is in another workspace: only people of this one are introduced."),
         ("words", "Name one person, as a mention"),
     ],
 )
 def test_avoiding_oneself_a_bot_or_a_stranger_is_refused(
-    rounds, people, testing, other_workspace, session_factory, who, expected
+    rounds, workspace, people, testing, other_workspace, session_factory, who, expected
 ):
-    """Only a live person of this workspace can be avoided; nothing is stored otherwise."""
+    """Only a live person of this workspace can be avoided (not one of a shared channel's other workspace)."""
     stranger = next(iter(other_workspace.state.users))
+    external = other_workspace.add_user(name="olga", real_name="Olga Berg")
+    workspace.add_external_user(other_workspace, external)  # in a channel shared with her workspace
     target = {
         "self": f"<@{people.chen}>",
         "bot": f"<@{people.bot_user}>",
         "deleted": f"<@{people.deleted}>",
         "stranger": f"<@{stranger}>",
+        "external": f"<@{external}>",
         "words": "bruno please",
     }[who]
     assert expected in rounds.say(people.chen, f"avoid {target}")

@@ -365,28 +365,26 @@ def test_an_odd_count_makes_one_trio_with_a_different_third_next_round(
 
 
 def test_who_proposes_a_time_takes_turns(rounds, clock, people, testing, session_factory):
-    """Over three rounds of four, whoever proposed least recently is asked: each group's proposer had not."""
-    asked: list[set[int]] = []
-    for _ in range(3):
+    """Three rounds of four: each group's proposer is the one asked least recently; all four get a turn."""
+    last_asked: dict[int, int] = {}  # member id → the round they last proposed in
+    for number in range(3):
         rounds.now(people.alice)
         latest = max(r.id for r in rounds.rounds())
         with session_factory() as session:
             groups = session.scalars(select(PairingGroup).where(PairingGroup.round_id == latest)).all()
             members = {
-                g.id: set(
+                g.proposer_member_id: list(
                     session.scalars(
                         select(PairingGroupMember.member_id).where(PairingGroupMember.group_id == g.id)
                     )
                 )
                 for g in groups
             }
-            proposers = {g.id: g.proposer_member_id for g in groups}
-        for group_id, in_group in members.items():
-            never = in_group - set().union(*asked) if asked else in_group
-            if never:
-                assert proposers[group_id] in never
-        asked.append(set(proposers.values()))
+        for proposer, in_group in members.items():
+            assert last_asked.get(proposer, -1) == min(last_asked.get(m, -1) for m in in_group)
+        last_asked |= dict.fromkeys(members, number)
         clock.advance(weeks=1, minutes=5)
+    assert len(last_asked) == 4
 
 
 def test_pair_now_waits_for_the_running_round_to_end(rounds, clock, people, testing):

@@ -87,9 +87,10 @@ def _who(tr: Translator, person: Person) -> str:
 
 
 def _reasons(tr: Translator, intro: Intro) -> list[str]:
+    """The reasons that weighed most, strongest first, each said once."""
     users = {person.member_id: person.user_id for person in intro.people}
     lines: list[str] = []
-    for reason in intro.reasons:
+    for reason in sorted(intro.reasons, key=lambda reason: -int(str(reason["points"]))):
         line = _reason(tr, reason, users)
         if line and line not in lines:
             lines.append(line)
