@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.health import CommunityHealth, community_health, window_start
 from copbot.domain.pairing.eligibility import is_paused
+from copbot.domain.pairing.rhythm import next_slot
 from copbot.services.lookup import (
     UpcomingSession,
     active_members,
@@ -41,6 +42,9 @@ class JoinedCommunity:
     next_session: UpcomingSession | None
     health: CommunityHealth | None  # only for the community's organisers
     introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
+    every_other: bool = False  # introduced every other round only
+    paused_until: datetime | None = None  # when a pause with an end ends
+    next_round: datetime | None = None  # the community's next planned round (None: organisers start them)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ def _joined(
     session: Session, community: Community, *, user_id: str, is_admin: bool, now: datetime
 ) -> JoinedCommunity:
     organiser = is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin)
+    member = membership(session, community_id=community.id, user_id=user_id)
+    introductions = _introductions(member, now)
     return JoinedCommunity(
         id=community.id,
         name=community.name,
@@ -102,7 +108,15 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
-        introductions=_introductions(membership(session, community_id=community.id, user_id=user_id), now),
+        introductions=introductions,
+        every_other=member is not None and member.pairing_every_other,
+        paused_until=member.paused_until if member and introductions is Introductions.PAUSED else None,
+        next_round=next_slot(
+            now,
+            every_weeks=community.pairing_every_weeks,
+            weekday=community.pairing_weekday,
+            timezone=community.timezone,
+        ),
     )
 
 

@@ -106,6 +106,22 @@ def _membership_in(session: Session, *, team_id: str, user_id: str, community_id
     raise NotFound("That community no longer exists.")
 
 
+def every_other_in(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    every_other: bool,
+    origin: str,
+    now: datetime,
+) -> None:
+    """The App Home's frequency buttons: every round, or every other round, in that one community."""
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    member.pairing_every_other = every_other
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+
+
 def set_every_other(session: Session, *, team_id: str, user_id: str, every_other: bool) -> None:
     for member in _memberships(session, team_id=team_id, user_id=user_id):
         member.pairing_every_other = every_other

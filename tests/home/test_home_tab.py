@@ -9,7 +9,15 @@ from factories import make_community
 from sqlalchemy import select
 
 from copbot.sandbox import payloads
-from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, LEAVE_BUTTON, LEAVE_VIEW, PAIR_PAUSE, SHARE_BUTTON
+from copbot.slack.ids import (
+    JOIN_BUTTON,
+    JOIN_VIEW,
+    LEAVE_BUTTON,
+    LEAVE_VIEW,
+    PAIR_EVERY_OTHER,
+    PAIR_PAUSE,
+    SHARE_BUTTON,
+)
 from copbot.store.models import Member
 
 
@@ -36,6 +44,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
     assert _buttons(view) == [
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
         (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
+        (PAIR_EVERY_OTHER, str(acme.testing), "Every other round only"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
@@ -62,10 +71,9 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
-    pause = "Mettre les présentations en pause"
-    assert [text for _, _, text in _buttons(view)] == ["Partager une histoire", pause, "Quitter"] * 2 + [
-        "Rejoindre"
-    ]
+    pause, fewer = "Mettre les présentations en pause", "Un tour sur deux seulement"
+    each = ["Partager une histoire", pause, fewer, "Quitter"]
+    assert [text for _, _, text in _buttons(view)] == [*each, *each, "Rejoindre"]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):

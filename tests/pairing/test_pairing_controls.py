@@ -8,8 +8,8 @@ import pytest
 from factories import make_community, make_member
 from sqlalchemy import select
 
-from copbot.slack.ids import PAIR_PAUSE, PAIR_RESUME
-from copbot.store.models import Member, PairingAvoid
+from copbot.slack.ids import PAIR_EVERY_OTHER, PAIR_EVERY_ROUND, PAIR_PAUSE, PAIR_RESUME
+from copbot.store.models import Community, Member, PairingAvoid
 
 
 def _member(session_factory, user_id):
@@ -215,3 +215,52 @@ def test_resume_lifts_pauses_and_never_opts_anyone_in(rounds, workspace, people,
             for m in session.scalars(select(Member).where(Member.user_id == people.chen))
         }
     assert rows == {True: (False, None), False: (True, None)}
+
+
+def _home_note(view, community: str = "Testing") -> str:
+    """The context line under the community's section: where the member's introductions stand."""
+    blocks = view["blocks"]
+    at = next(
+        i for i, b in enumerate(blocks) if b["type"] == "section" and f"*{community}*" in b["text"]["text"]
+    )
+    return blocks[at + 1]["elements"][0]["text"]
+
+
+def test_the_app_home_says_how_introductions_stand(
+    driver, workspace, rounds, people, testing, session_factory
+):
+    """Weekly on Mondays: the next round's date, the frequency; after a pause, until when."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+    note = _home_note(_home(driver, workspace, people.chen))
+    assert note.startswith("Introductions: every round · next round Monday, March 9, 2026 at")
+    rounds.pair(people.chen, "every other")
+    rounds.pair(people.chen, "pause until 2026-03-16")
+    assert _home_note(_home(driver, workspace, people.chen)) == "Introductions: paused until March 16, 2026"
+    rounds.pair(people.chen, "resume")
+    assert _home_note(_home(driver, workspace, people.chen)).startswith("Introductions: every other round ·")
+    french = _home_note(_home(driver, workspace, people.bruno))
+    assert french.startswith("Présentations : à chaque tour · prochain tour lundi 9 mars 2026 à")
+
+
+def test_frequency_from_the_app_home(driver, workspace, people, testing, session_factory):
+    """A click on "Every other round only" sets it in that community; the Home then offers every round."""
+    home = _home(driver, workspace, people.chen)
+    assert _home_button(home, PAIR_EVERY_OTHER)["value"] == str(testing.id)
+    driver.action(workspace, people.chen, PAIR_EVERY_OTHER, value=str(testing.id), view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is True
+    home = workspace.home_view(people.chen)
+    assert _home_note(home).startswith("Introductions: every other round")
+    driver.action(workspace, people.chen, PAIR_EVERY_ROUND, value=str(testing.id), view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is False
+    assert _home_button(workspace.home_view(people.chen), PAIR_EVERY_OTHER)
+
+
+def test_frequency_button_for_a_community_one_is_not_in_changes_nothing(
+    driver, workspace, people, testing, session_factory
+):
+    """A forged frequency click for another community id is refused; the member's row is untouched."""
+    home = _home(driver, workspace, people.chen)
+    driver.action(workspace, people.chen, PAIR_EVERY_OTHER, value="999", view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is False
+    assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])

@@ -267,11 +267,30 @@ def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
         tell(context, body, error)
 
 
+def frequency_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """The App Home's Every round / Every other round only, for that community."""
+    ack()
+    try:
+        pairing_controls.every_other_in(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+            every_other=action["action_id"] == ids.PAIR_EVERY_OTHER,
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
 def register(app: App) -> None:
     for action_id in OUTCOMES:
         app.action(action_id)(answer)
     app.action(ids.PAIR_RESUME)(resume_button)
     app.action(ids.PAIR_PAUSE)(pause_button)
+    app.action(ids.PAIR_EVERY_ROUND)(frequency_button)
+    app.action(ids.PAIR_EVERY_OTHER)(frequency_button)
     app.view(ids.PAIR_LEARNED_VIEW)(submit_learned)
 
 
