@@ -24,6 +24,10 @@ from copbot.store.models import Community, Member, PairingAvoid
 from copbot.store.upsert import insert_if_absent
 
 RESUMED = N_("Introductions are back on: see you next round.")
+NOT_TAKING_PART = N_(
+    "You are not taking part in introductions: tick *Introductions* in your profile with "
+    "`/cop join <community>`."
+)
 NOT_A_MEMBER = N_("You are not in any community here yet: `/cop join` to join one.")
 
 
@@ -53,15 +57,19 @@ def pause(session: Session, *, team_id: str, user_id: str, words: list[str], now
     return _local_day(until, timezone)
 
 
-def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> None:
+def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> bool:
     """Lift the person's pauses, everywhere (or in the one community a Resume button names).
 
-    Only pauses: where they said they do not take part in introductions, they still do not.
+    Only pauses: where they said they do not take part in introductions, they still do not. True when they
+    take part somewhere.
     """
+    taking_part = False
     for member in _memberships(session, team_id=team_id, user_id=user_id):
         if community_id is None or member.community_id == community_id:
             member.pairing_paused_at, member.paused_until = None, None
             member.pairing_ignored_rounds = 0
+            taking_part = taking_part or member.pairing_opt_in
+    return taking_part
 
 
 def pause_in(

@@ -217,6 +217,17 @@ def test_resume_lifts_pauses_and_never_opts_anyone_in(rounds, workspace, people,
     assert rows == {True: (False, None), False: (True, None)}
 
 
+def test_resume_tells_someone_who_takes_part_nowhere_how_to(rounds, people, testing, session_factory):
+    """Dana said no to introductions: resume does not say they are back on, it says how to take part."""
+    with session_factory() as session, session.begin():
+        session.scalar(select(Member).where(Member.user_id == people.dana)).pairing_opt_in = False
+    assert rounds.say(people.dana, "resume") == (
+        "You are not taking part in introductions: tick *Introductions* in your profile with "
+        "`/cop join <community>`."
+    )
+    assert _member(session_factory, people.dana).pairing_opt_in is False
+
+
 def _home_note(view, community: str = "Testing") -> str:
     """The context line under the community's section: where the member's introductions stand."""
     blocks = view["blocks"]

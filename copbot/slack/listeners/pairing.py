@@ -96,7 +96,8 @@ def _pause(request: CommandRequest, args: list[str]) -> str:
 
 
 def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
-    pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id)
+    if not pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id):
+        return request.tr.gettext(pairing_controls.NOT_TAKING_PART)
     return request.tr.gettext(pairing_controls.RESUMED)
 
 
