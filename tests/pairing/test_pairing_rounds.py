@@ -13,7 +13,7 @@ from copbot.domain.enums import ActivityKind, PairingOutcome
 from copbot.domain.pairing import inputs_from_json, plan_round
 from copbot.services import pairing
 from copbot.slack import ids
-from copbot.store.models import Activity, Community, Member, PairingGroup, PairingGroupMember
+from copbot.store.models import Activity, Community, Delivery, Member, PairingGroup, PairingGroupMember
 
 ORGANISER_TOLD = pairing.TOO_FEW
 
@@ -484,6 +484,28 @@ def test_reading_slack_goes_on_where_a_rate_limit_stopped_it(
         rounds.tick()
     sandbox.rate_limit_every(None)
     assert len(rounds.rounds()) == 1
+    assert sorted(user for group in rounds.groups() for user in group) == sorted(
+        [people.alice, people.bruno, people.chen, people.dana]
+    )
+
+
+def test_someone_the_kept_list_read_missed_is_read_on_their_own(
+    rounds, copbot, sandbox, clock, people, testing, session_factory, monkeypatch
+):
+    """A list kept from an earlier try lacks dana (a candidate since): she is read with users.info."""
+    monkeypatch.setattr("copbot.slack.kinds.pairing.LIST_FROM", 3)
+    rounds.say(people.alice, "now nosuch")  # the command reads alice from Slack: now she is known
+    sandbox.inject_fault("users.list", status=429, retry_after=1)
+    rounds.pair(people.alice, "now")
+    copbot.sender.wait_idle()
+    with session_factory() as session, session.begin():
+        [start] = session.scalars(select(Delivery).where(Delivery.kind == pairing.ROUND_START))
+        listed = {user: ["", "Europe/Paris"] for user in (people.alice, people.bruno, people.chen)}
+        start.payload = {**start.payload, "progress": {"listed": True, "cursor": None, "seen": listed}}
+    before = len(sandbox.calls("users.info"))
+    clock.advance(seconds=5)
+    rounds.tick()
+    assert [call.args.get("user") for call in sandbox.calls("users.info")[before:]] == [people.dana]
     assert sorted(user for group in rounds.groups() for user in group) == sorted(
         [people.alice, people.bruno, people.chen, people.dana]
     )

@@ -86,7 +86,7 @@ def _read(client: WebClient, user_ids: set[str], progress: dict[str, Any]) -> No
             seen |= {user["id"]: _seen(user) for user in page["members"] if user["id"] in user_ids}
             progress["cursor"] = (page.get("response_metadata") or {}).get("next_cursor") or None
             progress["listed"] = not progress["cursor"]
-        return
+    # A small community; or, after a list kept from an earlier try, whoever became a candidate since.
     for user_id in sorted(user_ids - seen.keys()):
         try:
             user = client.users_info(user=user_id)["user"]
