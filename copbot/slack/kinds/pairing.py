@@ -55,7 +55,7 @@ class RoundStart(DeliveryKind):
         time_zones: dict[str, str | None] = {}
         left_out: Counter[str] = Counter()
         for member_id, user_id in candidates.items():
-            verdict, tz = seen.get(user_id) or _seen(None)
+            verdict, tz = seen[user_id]
             if verdict:
                 left_out[verdict] += 1
             else:
