@@ -5,7 +5,8 @@ the same settings, both talking to the bundled Slack sandbox, which runs in a pr
 process it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and 200 per
 second (open loop: a request leaves at its time whether or not earlier ones were answered), for --seconds
 each, to each server in turn, and reports throughput, p50/p99 latency, errors (non-200 or no answer within
-10 s) and the servers' peak memory (resident set of gunicorn's master and workers). Writes
+10 s), the servers' peak memory (resident set of gunicorn's master and workers) and their CPU time per
+answered request (steadier than latency on a busy machine; PostgreSQL's own not counted). Writes
 benchmarks/results/http_load.json.
 
     v/bin/python benchmarks/http_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
@@ -56,6 +57,7 @@ TEAM = "T0LOAD001"
 COMMUNITIES = 20
 USERS = 50
 TIMEOUT = 10.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -149,6 +151,14 @@ class Server:
         pids = [self.process.pid, *_children(self.process.pid)]
         return sum(_rss_kb(pid) for pid in pids) / 1024
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the master and its workers have used so far.
+
+        Less at the mercy of other work on the machine than latency is; the database's own is not counted.
+        """
+        assert self.process is not None
+        return sum(_cpu_ticks(pid) for pid in [self.process.pid, *_children(self.process.pid)]) / CLOCK_TICKS
+
 
 def _env(slack: SandboxProcess) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_", "PROMETHEUS_"))}
@@ -176,6 +186,14 @@ def _children(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of stat)
 
 
 def _rss_kb(pid: int) -> int:
@@ -235,6 +253,7 @@ def _sandbox_main(pipe: Connection) -> None:
             "views": lambda user: [
                 v for v in workspace.views(user) if v.get("callback_id") == "community_join"
             ],
+            "calls": lambda method: [call.args for call in sandbox.calls(method)],
         }
         while True:
             name, args = pipe.recv()
@@ -371,6 +390,7 @@ def _load(server: Server, make: Make, rate: int, seconds: float) -> dict[str, fl
     signer, tally, total = Signer(server.url), Tally(), int(rate * seconds)
     bodies = [make(i) for i in range(total)]
     peak = [server.memory_mb()]
+    cpu_before = server.cpu_seconds()
     started = time.perf_counter()
 
     def one(i: int) -> None:
@@ -389,7 +409,8 @@ def _load(server: Server, make: Make, rate: int, seconds: float) -> dict[str, fl
     with ThreadPoolExecutor(max_workers=min(256, rate * 2)) as pool:
         list(pool.map(one, range(total)))
     elapsed = time.perf_counter() - started
-    return _figures(tally, total, elapsed, peak[0])
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(len(tally.latencies), 1)
+    return _figures(tally, total, elapsed, peak[0]) | {"cpu_ms_per_request": cpu_ms}
 
 
 def _figures(tally: Tally, total: int, elapsed: float, memory_mb: float) -> dict[str, float]:
@@ -408,13 +429,13 @@ def _figures(tally: Tally, total: int, elapsed: float, memory_mb: float) -> dict
 def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
     print(f"{options.seconds:g} s per rate and kind; gunicorn 2 workers x 8 threads; PostgreSQL; loopback")
     head = f"{'rate':>5} {'request':16}"
-    side = f"{'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'err':>4} {'MB':>5}"
-    print(f"{'':22} {'copbot':^33} | {'bare Bolt':^33}")
+    side = f"{'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'err':>4} {'MB':>5} {'cpu ms':>6}"
+    print(f"{'':22} {'copbot':^40} | {'bare Bolt':^40}")
     print(f"{head} {side} | {side}")
     for row in rows:
         cells = [
             f"{r['answered_per_s']:6.1f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:4d}"
-            f" {r['memory_mb']:5.0f}"
+            f" {r['memory_mb']:5.0f} {r['cpu_ms_per_request']:6.2f}"
             for r in (row["copbot"], row["bare Bolt"])
         ]
         print(f"{row['rate']:5d} {row['kind']:16} {cells[0]} | {cells[1]}")

@@ -27,7 +27,16 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import NOT_INSTALLED, register_error_handler
 from copbot.slack.ids import BOT_SCOPES
 from copbot.slack.kinds import all_kinds
-from copbot.slack.listeners import commands, communities, home, lifecycle, membership, pairing, stories
+from copbot.slack.listeners import (
+    commands,
+    communities,
+    home,
+    lifecycle,
+    membership,
+    pairing,
+    sessions,
+    stories,
+)
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.middleware import EVENT_TO_RECORD
 from copbot.slack.outbox.sender import Sender, SenderSettings
@@ -41,7 +50,7 @@ from copbot.store.sealing import TokenSealer
 from copbot.store.workspaces import accept_token, first_delivery
 
 OAUTH_STATE_SECONDS = 600
-FEATURES = (communities, membership, home, stories, pairing, lifecycle)
+FEATURES = (communities, membership, home, sessions, stories, pairing, lifecycle)
 
 
 class CopbotBolt(App):

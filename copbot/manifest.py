@@ -8,7 +8,7 @@ import yaml
 
 from copbot.slack.ids import BOT_EVENTS, BOT_SCOPES, COMMAND, EVENTS_PATH, OAUTH_REDIRECT_PATH
 
-USAGE_HINT = "[create|join|leave|list|share|pair|organisers|edit|help] [community]"
+USAGE_HINT = "[create|join|leave|list|share|sessions|session|pair|organisers|edit|help] [community]"
 
 
 def build_manifest(request_url: str | None = None) -> dict[str, Any]:

@@ -90,6 +90,7 @@ def _plain(start_response: StartResponse, status: str, data: bytes, content_type
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 resets connections when many people click at once
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -29,7 +29,7 @@ from copbot import logs, metrics
 from copbot.slack.ids import EVENTS_PATH
 from copbot.slack.shapes import bolt_problem, shape_problem
 from copbot.slack.signature import signature_problem
-from copbot.store.db import unit_of_work
+from copbot.store.db import autocommitted
 from copbot.store.replay import first_sight, forget_old
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class SlackGate:
     def _once(self, signature: str) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
         try:
-            with unit_of_work(self._sessions) as session:
+            with autocommitted(self._sessions) as session:  # each statement is atomic by itself
                 if next(self._served) % PRUNE_EVERY == 0:
                     forget_old(session, now=now)
                 seen_before = not first_sight(session, signature=signature, now=now)

@@ -92,3 +92,13 @@ def test_demo_on_a_given_database(database_url, session_factory):
     assert f"data in {database_url}" in result.stdout
     with session_factory() as session:
         assert session.scalars(select(Community.slug)).all() == ["testing-guild"]
+
+
+def test_demo_plans_a_weekly_session_and_follows_it(demo):
+    """The session scenes: a reminder answered in place, a cancelled date, and the takeaway question."""
+    out = demo[0].stdout
+    assert "Alice Martin sees a modal “New session”" in out
+    assert "1 going · 1 maybe · 0 can't go" in out
+    assert "Going: @Bruno Lefèvre" in out
+    assert ") is cancelled." in out
+    assert "What did you take away from *Bug bash*?" in out

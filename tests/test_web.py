@@ -12,12 +12,13 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from fixtures_app import SIGNING_SECRET
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from copbot.app import create_app
 from copbot.config import SettingsError
 from copbot.sandbox import SlackDriver, payloads
 from copbot.sandbox.driver import FORM
+from copbot.store.models import SeenRequest
 from copbot.store.models import Workspace as WorkspaceRow
 from copbot.web import build_wsgi, serve_in_background
 
@@ -120,3 +121,38 @@ def test_a_command_while_the_database_is_away_gets_a_clean_503(copbot, sandbox, 
 
     assert (answer.status, answer.text) == (503, "database unavailable")
     assert [record for record in caplog.records if record.exc_info] == []
+
+
+def test_a_tick_while_the_database_is_away_is_one_line_in_the_log(copbot, caplog):
+    """The loop's scheduled tick with the database unreachable: one warning saying why, no traceback."""
+    gone = "sqlite:////nonexistent/folder/copbot.db"
+    unreachable = create_app(copbot.settings.model_copy(update={"database_url": gone}))
+    caplog.set_level(logging.INFO)
+    try:
+        unreachable.loop.scheduled_tick()
+    finally:
+        unreachable.engine.dispose()  # nothing was claimed: no sender to stop
+
+    [record] = [record for record in caplog.records if record.name == "copbot.scheduler.loop"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == "tick skipped, the database does not answer: unable to open database file"
+    assert [record for record in caplog.records if record.exc_info] == []
+
+
+def test_help_from_a_known_workspace_is_one_statement(driver, workspace, people, engine):
+    """Once the workspace row exists, `/cop help` costs the database one statement: the replay record."""
+    driver.command(workspace, people.alice, text="help")  # the first request makes the workspace row
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = driver.command(workspace, people.alice, text="help")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+    assert answer.status == 200
+    assert len(statements) == 1, statements
+    assert statements[0].startswith(f"INSERT INTO {SeenRequest.__tablename__} ")

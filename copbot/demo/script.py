@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, time, timedelta
 from typing import Any
 
 from copbot.demo.people import user_id
 from copbot.demo.story import DemoError, Story
+from copbot.domain.wallclock import local_day, to_utc
 from copbot.slack import ids
 
 SLUG = "testing-guild"
@@ -170,6 +172,66 @@ def follow_up_and_result(story: Story) -> None:
     story.show_message("alice", f"in #{SLUG}", result)
 
 
+SESSION_TIME = time(17, 0)
+SESSION_TITLE = "Bug bash"
+
+
+def a_weekly_session(story: Story) -> None:
+    story.transcript.step("Alice plans a weekly session with /cop session new; Chen lists what is coming")
+    community = story.community(SLUG)
+    day = local_day(story.clock.now(), community.timezone) + timedelta(days=2)
+    modal = story.command_opening_modal("alice", f"session new {SLUG}")
+    story.show_modal("alice", modal)
+    what = {"title": SESSION_TITLE, "agenda": "Bring the bug that puzzled you most.", "date": day.isoformat()}
+    when = {
+        "time": SESSION_TIME.strftime("%H:%M"),
+        "repeat": "weekly",
+        "place": "https://meet.example.com/guild",
+    }
+    story.submit("alice", modal, what | when)
+    story.command("chen", f"sessions {SLUG}")
+
+
+def a_reminder_with_answers(story: Story) -> None:
+    story.transcript.step("A day before, copbot reminds the channel; Bruno and Chen answer in place")
+    community, [first, _] = story.community(SLUG), _next_two(story)
+    starts_at = to_utc(date.fromisoformat(first.split(":")[1]), SESSION_TIME, community.timezone)
+    story.pass_time(seconds=(starts_at - timedelta(hours=24) - story.clock.now()).total_seconds() + 60)
+    reminder = story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+    for handle, answer in (("bruno", ids.RSVP_GOING), ("chen", ids.RSVP_MAYBE)):
+        story.click(handle, answer, value=first, message={**reminder, "channel": community.channel_id})
+    story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+
+
+def a_cancellation(story: Story) -> None:
+    story.transcript.step("Alice cancels the week after from her list; the notice replies to the reminder")
+    _, second = _next_two(story)
+    surface = story.ephemeral_surface("alice")
+    modal = story.click_opening_modal("alice", ids.SESSION_CANCEL_BUTTON, value=second, message=surface)
+    story.submit("alice", modal, {"which": "one"})
+    story.show_channel_post(story.community(SLUG).channel_id, about=SESSION_TITLE)
+
+
+def the_takeaway_question(story: Story) -> None:
+    story.transcript.step("After the session, copbot asks what people took away, in the reminder's thread")
+    community, [first, _] = story.community(SLUG), _next_two(story)
+    starts_at = to_utc(date.fromisoformat(first.split(":")[1]), SESSION_TIME, community.timezone)
+    story.pass_time(seconds=(starts_at + timedelta(minutes=80) - story.clock.now()).total_seconds())
+    story.show_channel_post(community.channel_id, about=SESSION_TITLE)
+
+
+def _next_two(story: Story) -> list[str]:
+    """The references of the next two sessions, as Alice's list gives them (her view is not shown)."""
+    listing = story.command("alice", f"sessions {SLUG}", show=False).json or {}
+    return [value for action, value in _buttons(listing) if action == ids.RSVP_GOING][:2]
+
+
+def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    blocks = message.get("blocks") or []
+    actions = (element for block in blocks if block["type"] == "actions" for element in block["elements"])
+    return [(element["action_id"], element.get("value", "")) for element in actions]
+
+
 def a_typo(story: Story) -> None:
     story.transcript.step("Sam mistypes a command")
     story.command("sam", "jion")
@@ -188,6 +250,10 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     a_round_of_introductions,
     chen_met_and_says_what_he_learned,
     follow_up_and_result,
+    a_weekly_session,
+    a_reminder_with_answers,
+    a_cancellation,
+    the_takeaway_question,
     a_typo,
 )
 

@@ -78,6 +78,17 @@ class Story:
         self._expect_ok(response, action_id)
         return self._new_modal(handle, before, action_id)
 
+    def click(self, handle: str, action_id: str, *, value: str, message: dict[str, Any]) -> None:
+        """`handle` presses a button in a message that is not a modal's opener (e.g. Going)."""
+        response = self.driver.action(
+            self.workspace, user_id(handle), action_id, value=value, message=message
+        )
+        self._expect_ok(response, action_id)
+
+    def ephemeral_surface(self, handle: str) -> dict[str, Any]:
+        """Where a click on one of copbot's private replies to `handle` happens (their DM with copbot)."""
+        return {"message_ts": "1.0", "channel": self.workspace.open_dm(user_id(handle)), "blocks": []}
+
     def submit(
         self, handle: str, view: dict[str, Any], answers: dict[str, Any], *, show: bool = True
     ) -> None:
@@ -118,8 +129,12 @@ class Story:
         title = view.get("title", {}).get("text", "")
         self._show(_name(handle), f"a modal “{title}”", blocks_to_lines(view.get("blocks", [])))
 
-    def show_channel_post(self, channel_id: str) -> dict[str, Any]:
-        message = self._last(self.workspace.messages(channel_id), f"no post in {channel_id}")
+    def show_channel_post(self, channel_id: str, *, about: str | None = None) -> dict[str, Any]:
+        """The channel's latest post, or the latest one whose text mentions `about`."""
+        posts = self.workspace.messages(channel_id)
+        if about is not None:
+            posts = [post for post in posts if about in post.get("text", "")]
+        message = self._last(posts, f"no post in {channel_id}" + (f" about {about}" if about else ""))
         name = self.workspace.channel(channel_id)["name"]
         pinned = " (pinned)" if message["ts"] in self.workspace.pins(channel_id) else ""
         self._show(f"Everyone in #{name}", f"a post{pinned}", _message_lines(message))

@@ -84,6 +84,7 @@ class CommunityDraft:
     pairing_every_weeks: int
     pairing_weekday: int
     group_size: int
+    reminder_offsets: tuple[int, ...] | None = None  # minutes before each session; None: as they are
 
 
 def name_key(name: str) -> str:

@@ -112,6 +112,28 @@ def validate_session(values: Mapping[str, str | None], *, zone: str, now: dateti
     return _draft(checked, zone)
 
 
+def validate_series_change(
+    values: Mapping[str, str | None], *, first_day: date
+) -> tuple[Repeat, date | None]:
+    """An edited series' repeat and end date, checked against its first date (which an edit keeps)."""
+    errors: dict[str, CopbotError] = {}
+    checked: dict[str, Any] = {}
+    for field in (REPEAT, UNTIL):
+        try:
+            checked[field] = _CHECKS[field](values.get(field))
+        except InvalidInput as error:
+            errors[field] = error
+    if REPEAT in checked:
+        errors = _repeat_problem(first_day, checked[REPEAT]) | errors
+    until = checked.get(UNTIL)
+    if checked.get(REPEAT) not in {None, Repeat.NONE} and until is not None and until < first_day:
+        errors[UNTIL] = InvalidInput(UNTIL_BEFORE_START, day=first_day)
+    if errors:
+        raise FieldErrors(errors)
+    repeat: Repeat = checked[REPEAT]
+    return repeat, None if repeat is Repeat.NONE else until
+
+
 def is_web_link(place: str) -> bool:
     """Whether a place is an http(s) link copbot may show as one: a host, and only URL characters."""
     parts = urlsplit(place)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copbot import metrics
@@ -60,7 +61,9 @@ class Loop:
         scheduler = BackgroundScheduler(timezone=UTC)
         trigger = IntervalTrigger(seconds=self._tick_seconds, timezone=UTC)
         first = datetime.now(UTC)  # APScheduler keeps real time; copbot's own clock is for the work
-        scheduler.add_job(self.tick, trigger, id=JOB_ID, max_instances=1, coalesce=True, next_run_time=first)
+        scheduler.add_job(
+            self.scheduled_tick, trigger, id=JOB_ID, max_instances=1, coalesce=True, next_run_time=first
+        )
         self._started = time.monotonic()
         scheduler.start()
         self._scheduler = scheduler
@@ -89,6 +92,17 @@ class Loop:
         self.last_tick_at = self._clock.now()
         return handled
 
+    def scheduled_tick(self) -> None:
+        """The scheduler's job: while the database is away (a restart), one line a tick, not a traceback.
+
+        The next tick tries again; the pool's pre-ping replaces the connections the restart closed.
+        """
+        try:
+            self.tick()
+        except OperationalError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig is not None else type(error).__name__
+            logger.warning("tick skipped, the database does not answer: %s", reason)
+
     def stalled(self) -> bool:
         """True when this process runs the loop and it has not ticked for a while (for /healthz)."""
         if self._scheduler is None or self._tick_started is not None:
@@ -101,6 +115,8 @@ class Loop:
         try:
             with unit_of_work(self._session_factory) as session:
                 planner(session, now)
+        except OperationalError:
+            raise  # the database is away: the whole tick is skipped (scheduled_tick)
         except Exception:
             logger.exception("planner %s failed; the next tick tries again", _name(planner))
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from copbot.scheduler.housekeeping import Housekeeping
 from copbot.scheduler.loop import Planner
 from copbot.scheduler.pairing import PairingRounds
+from copbot.services.session_reminders import SessionPlanner
 
 
 def all_planners() -> list[Planner]:
     """Fresh planners for one process (a planner may keep a little state, e.g. when it last ran)."""
-    return [Housekeeping(), PairingRounds()]
+    return [Housekeeping(), SessionPlanner(), PairingRounds()]

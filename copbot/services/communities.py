@@ -32,6 +32,7 @@ from copbot.services.lookup import (
     get_community,
     is_organiser,
 )
+from copbot.services.session_zones import rezone
 from copbot.store import reservations
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member
@@ -136,7 +137,10 @@ def update_community(
     community = get_community(session, team_id=team_id, community_id=community_id)
     check_organiser(session, community, actor)
     moving = draft.new_channel is not None or draft.channel_id != community.channel_id
+    old_zone = community.timezone
     _place(session, community, draft, now=now, slack=slack, holds=holds)
+    if community.timezone != old_zone:
+        rezone(session, community=community, zone=community.timezone, now=now)
     if moving:
         community.welcome_message_ts = None
         _welcome(session, community, origin=origin, now=now)
@@ -345,6 +349,8 @@ def _apply(community: Community, draft: CommunityDraft, channel_id: str, now: da
     community.pairing_every_weeks = draft.pairing_every_weeks
     community.pairing_weekday = draft.pairing_weekday
     community.pairing_group_size = draft.group_size
+    if draft.reminder_offsets is not None:
+        community.reminder_offsets = list(draft.reminder_offsets)
     community.updated_at = now
 
 

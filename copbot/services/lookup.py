@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Role
 from copbot.domain.errors import NotFound
+from copbot.domain.recurrence import NO_OVERRIDES, next_occurrence
 from copbot.domain.text import N_
+from copbot.store import sessions
 from copbot.store.models import Community, Member
-from copbot.store.models import Session as CommunitySession
 
 NO_COMMUNITIES = N_("There are no communities here yet. Start one with `/cop create`.")
 NAME_SHOWN_MAX = 80  # longer than any community name: echoing more of what was typed only fills the reply
@@ -124,23 +125,26 @@ def active_members(session: Session, *, community_id: int) -> int:
 
 @dataclass(frozen=True)
 class UpcomingSession:
-    """A community's next meetup, as the App Home and the welcome DM announce it."""
+    """A community's next meetup, as the App Home and the welcome DM announce it.
+
+    `ref` names the occurrence for its RSVP buttons (copbot.domain.sessions.OccurrenceRef).
+    """
 
     title: str
     starts_at: datetime
+    ref: str | None = None
 
 
 def next_session(session: Session, *, community_id: int, now: datetime) -> UpcomingSession | None:
-    """The community's next meetup that has not started and is not cancelled."""
-    query = (
-        select(CommunitySession)
-        .where(
-            CommunitySession.community_id == community_id,
-            CommunitySession.starts_at > now,
-            CommunitySession.cancelled_at.is_(None),
-        )
-        .order_by(CommunitySession.starts_at)
-        .limit(1)
-    )
-    upcoming = session.scalar(query)
-    return UpcomingSession(upcoming.title, upcoming.starts_at) if upcoming is not None else None
+    """The community's next occurrence that has not started, across its series, cancellations applied."""
+    series = sessions.live_series(session, community_ids=[community_id])
+    overrides = sessions.overrides_of(session, [one.id for one in series])
+    found = [
+        (item.starts_at, one.id, one.title, item.key)
+        for one in series
+        if (item := next_occurrence(sessions.rule_of(one), now, overrides.get(one.id, NO_OVERRIDES)))
+    ]
+    if not found:
+        return None
+    starts_at, series_id, title, key = min(found)
+    return UpcomingSession(title, starts_at, f"{series_id}:{key}")

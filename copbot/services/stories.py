@@ -16,6 +16,7 @@ from copbot.services.outbox import deliver
 from copbot.store import search
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member, Story
+from copbot.store.models import Session as CommunitySession
 
 POST = "stories.post"
 NOT_POSTED_DM = "stories.not_posted"
@@ -82,11 +83,13 @@ def share_story(
     draft: StoryDraft,
     origin: str,
     now: datetime,
+    session_id: int | None = None,
 ) -> int:
-    """Keep the story; its post in the community's channel follows the commit. The story's id."""
+    """Keep the story (with the session it came from, if any); its post follows the commit. The story's id."""
     community = get_community(session, team_id=team_id, community_id=community_id)
     member = _active_member(session, community, user_id)
     story = _keep(session, community, member, draft, now=now)
+    story.session_id = _session_of(session, community, session_id)
     deliver_post(session, story, community, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
     return story.id
@@ -166,6 +169,12 @@ def _keep(
     search.index_story(session, story)
     record_activity(session, community, member.user_id, ActivityKind.STORY_SHARED, now, story_id=story.id)
     return story
+
+
+def _session_of(session: Session, community: Community, session_id: int | None) -> int | None:
+    """The session a story came from, only if it is the community's (the id came through a form)."""
+    meetup = session.get(CommunitySession, session_id) if session_id is not None else None
+    return meetup.id if meetup is not None and meetup.community_id == community.id else None
 
 
 def _active_member(session: Session, community: Community, user_id: str) -> Member:

@@ -39,6 +39,7 @@ LEAVE_VIEW: Final = "community_leave"
 SHARE_VIEW: Final = "story_share"
 SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
+SESSION_CANCEL_VIEW: Final = "session_cancel"
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer

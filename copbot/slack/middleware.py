@@ -39,6 +39,10 @@ def attach(app: App, deps: Deps) -> None:
         next()
         return None
 
+    # Workspace rows are never deleted: once a team's row is known to exist, later requests skip the query
+    # (and its connection checkout, BEGIN and COMMIT), which a command like help needs for nothing else.
+    known_workspaces: set[str] = set()
+
     def prepare(context: BoltContext, body: dict[str, Any], next: Any) -> None:  # noqa: A002
         """Hand listeners their dependencies, a budgeted Slack client, the workspace row and a translator."""
         context["deps"] = deps
@@ -51,12 +55,13 @@ def attach(app: App, deps: Deps) -> None:
                 deadline=context.get("deadline") or time.monotonic() + REQUEST_BUDGET_SECONDS,
                 holds_write_lock=lambda: has_written(session),
             )
-        if context.team_id:
+        if context.team_id and context.team_id not in known_workspaces:
             # In a transaction of its own, so that the request's own stays free of writes until it decides.
             with unit_of_work(deps.session_factory) as session:
                 ensure_workspace(
                     session, team_id=context.team_id, now=deps.clock.now(), bot_user_id=context.bot_user_id
                 )
+            known_workspaces.add(context.team_id)
         context["tr"] = translator(_language_of(deps, context.client, context))
         next()
 

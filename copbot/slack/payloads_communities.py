@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from copbot.domain.communities import NOT_AN_OPTION
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllowed
+from copbot.domain.reminders import REMINDERS
 from copbot.domain.text import N_
 from copbot.slack.metadata import MetadataSeal
 
@@ -67,6 +68,16 @@ def parse_community_form(view: dict[str, Any]) -> dict[str, str | None]:
     except ValidationError as error:
         fields = {str(problem["loc"][0]) for problem in error.errors()}
         raise FieldErrors({field: InvalidInput(NOT_AN_OPTION) for field in fields}) from None
+
+
+def reminder_answers(view: dict[str, Any]) -> list[str] | None:
+    """The reminder offsets ticked (option values); None when the form has no such input."""
+    values = (view.get("state") or {}).get("values") or {}
+    element = next(iter((values.get(REMINDERS) or {}).values()), None)
+    if not isinstance(element, dict):
+        return None
+    ticked = element.get("selected_options") or []
+    return [str(option.get("value")) for option in ticked if isinstance(option, dict)]
 
 
 def open_edit_metadata(seal: MetadataSeal, private_metadata: str, *, team_id: str) -> int:

@@ -74,6 +74,17 @@ def _forget_write(session: Session, transaction: SessionTransaction) -> None:
 
 
 @contextmanager
+def autocommitted(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose every statement commits by itself (no BEGIN and COMMIT round trips).
+
+    For writes of one statement each, which need no transaction around them.
+    """
+    with factory() as session:
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
+@contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back when it raises."""
     with factory() as session, session.begin():

@@ -102,6 +102,27 @@ def waiting(session: Session, *, kind: str, community_id: int) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
+KEYS_PER_QUERY = 500  # well under SQLite's limit of bound parameters
+
+
+def existing_keys(session: Session, work_keys: list[str]) -> set[str]:
+    """Which of these work keys have a delivery already (whatever its status)."""
+    found: set[str] = set()
+    for start in range(0, len(work_keys), KEYS_PER_QUERY):
+        chunk = work_keys[start : start + KEYS_PER_QUERY]
+        found.update(session.scalars(select(Delivery.work_key).where(Delivery.work_key.in_(chunk))))
+    return found
+
+
+def status_of(session: Session, work_key: str) -> DeliveryStatus | None:
+    """The status of the delivery with this work key (None if there is none), as last committed.
+
+    Its row is not locked: the sender holds it while it records a send, and callers that lock rows of their
+    own first would deadlock with it.
+    """
+    return session.scalar(select(Delivery.status).where(Delivery.work_key == work_key))
+
+
 def claim_due(session: Session, *, now: datetime, worker: str, lease: timedelta, limit: int) -> list[Claimed]:
     """Claim up to `limit` deliveries that are due, or whose claimer's lease ran out, oldest first."""
     due = and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now, Delivery.expires_at > now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -30,9 +31,11 @@ from copbot.domain.enums import (
     Experience,
     PairingOutcome,
     PromptCadence,
+    Repeat,
     Role,
     RsvpAnswer,
 )
+from copbot.domain.reminders import DEFAULT_REMINDERS
 from copbot.store.types import UTCDateTime, enum_column
 
 NAMING_CONVENTION = {
@@ -120,6 +123,10 @@ class Community(Base):
     pairing_every_weeks: Mapped[int] = mapped_column(Integer, default=0)  # 0 = off; 1, 2 or 4
     pairing_weekday: Mapped[int] = mapped_column(Integer, default=0)
     pairing_group_size: Mapped[int] = mapped_column(Integer, default=2)
+    # Minutes before each session its reminders go out, largest first (copbot.domain.reminders).
+    reminder_offsets: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDERS), server_default=text("'[1440, 60]'")
+    )
     welcome_message_ts: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -273,7 +280,12 @@ class StoryHelped(Base):
 
 
 class Session(Base):
-    """One meetup of a community."""
+    """A community's series of meetups (one meetup is a series that does not repeat).
+
+    Its occurrences are computed (copbot.domain.recurrence): the first starts at `starts_at`, and the rule
+    keeps its wall time in `timezone`. Cancelled and moved occurrences are `SessionChange` rows.
+    `cancelled_at` ends the whole series.
+    """
 
     __tablename__ = "sessions"
     __table_args__ = (Index("ix_sessions_community_starts", "community_id", "starts_at"),)
@@ -287,20 +299,68 @@ class Session(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     remind_minutes_before: Mapped[int] = mapped_column(Integer, default=60)
+    repeat: Mapped[Repeat] = mapped_column(enum_column(Repeat), default=Repeat.NONE)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    repeat_until: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Rsvp(Base):
-    """A member's answer to a session invitation, and whether they came."""
+class SessionChange(Base):
+    """One occurrence of a series cancelled or moved, named by its key (its original local date)."""
 
-    __tablename__ = "rsvps"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_rsvps_session_user"),)
+    __tablename__ = "session_changes"
+    __table_args__ = (
+        UniqueConstraint("session_id", "occurrence_key", name="uq_session_changes_session_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionPost(Base):
+    """A reminder copbot posted for one occurrence: RSVPs update it in place, changes reply in its thread.
+
+    `version` counts the answers changed since it was posted; `update_batch` names the chat.update
+    delivery that answers coalesce into (copbot.services.rsvps explains the two).
+    """
+
+    __tablename__ = "session_posts"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_ts", name="uq_session_posts_channel_message"),
+        Index("ix_session_posts_session_key", "session_id", "occurrence_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    update_batch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Rsvp(Base):
+    """A member's answer for one occurrence of a series, and whether they came. One per person and date."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (
+        UniqueConstraint("session_id", "occurrence_key", "user_id", name="uq_rsvps_session_key_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    occurrence_key: Mapped[str] = mapped_column(String(10))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[str | None] = mapped_column(SLACK_ID)
     answer: Mapped[RsvpAnswer] = mapped_column(enum_column(RsvpAnswer))

@@ -70,6 +70,7 @@ def test_create_modal_fits_slack(language):
         "pairing",
         "pairing_day",
         "group_size",
+        "reminders",
     ]
 
 
@@ -88,7 +89,7 @@ def test_text_inputs_carry_the_limits():
         "timezone": 64,
     }
     optional = {block_id for block_id, block in inputs.items() if block["optional"]}
-    assert optional == {"slug", "channel", "new_channel"}
+    assert optional == {"slug", "channel", "new_channel", "reminders"}
 
 
 def test_edit_modal_with_longest_values_fits_slack():

@@ -16,6 +16,9 @@ from copbot.slack.ids import (
     LEAVE_VIEW,
     PAIR_EVERY_OTHER,
     PAIR_PAUSE,
+    RSVP_CANT,
+    RSVP_GOING,
+    RSVP_MAYBE,
     SHARE_BUTTON,
 )
 from copbot.store.models import Member
@@ -41,7 +44,12 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
     assert "Community health, last 30 days: 3 active members · 3 joined · 2 stories shared · 1 left" in words
     assert "Other communities" in words
     assert "*Design* (`design`)\nConcevoir &lt;mieux&gt; &amp; ensemble" in words
+    dojo = next(value for action, value, _ in _buttons(view) if action == RSVP_GOING)
+    assert dojo.endswith(":2026-03-09")
     assert _buttons(view) == [
+        (RSVP_GOING, dojo, "Going"),
+        (RSVP_MAYBE, dojo, "Maybe"),
+        (RSVP_CANT, dojo, "Can't go"),
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
         (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
         (PAIR_EVERY_OTHER, str(acme.testing), "Every other round only"),
@@ -71,9 +79,11 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     )
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
+    rsvp = ["J'y vais", "Peut-être", "Je ne peux pas"]
     pause, fewer = "Mettre les présentations en pause", "Un tour sur deux seulement"
-    each = ["Partager une histoire", pause, fewer, "Quitter"]
-    assert [text for _, _, text in _buttons(view)] == [*each, *each, "Rejoindre"]
+    design = ["Partager une histoire", pause, fewer, "Quitter"]
+    testing = [*rsvp, "Partager une histoire", pause, fewer, "Quitter"]
+    assert [text for _, _, text in _buttons(view)] == [*design, *testing, "Rejoindre"]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):

@@ -131,6 +131,7 @@ def _put_history(session_factory, workspace, testing, other, user_id: str) -> No
             Rsvp(
                 team_id=workspace.team_id,
                 session_id=meetup.id,
+                occurrence_key="2026-03-12",
                 user_id=user_id,
                 answer=RsvpAnswer.YES,
                 answered_at=WHEN,

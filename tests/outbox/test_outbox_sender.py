@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,8 @@ from conftest import T0
 from factories import make_community, make_member, make_story
 from prometheus_client import REGISTRY
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
@@ -339,3 +341,48 @@ def test_a_post_whose_answer_was_lost_is_not_posted_twice(
     assert len(sandbox.calls("chat.postMessage")) == 1
     assert [call.args["channel"] for call in sandbox.calls("conversations.history")] == [channel]
     assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+
+
+@contextmanager
+def _database_away(database_url):
+    """PostgreSQL refuses the test database's connections and drops the open ones, until the block ends."""
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = url.database
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": name},
+            )
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+def test_a_send_recorded_while_the_database_is_away_is_not_sent_again(
+    app, notice, server_database_url, database_url, workspace, people, sandbox, clock, deliveries
+):
+    """Slack took the DM, then the database went away: the record waits for it; the DM is not sent twice.
+
+    (A DM cannot be looked for afterwards as a channel post can: copbot does not read DMs.)
+    """
+    if server_database_url is None:
+        pytest.skip("SQLite waits for its lock instead of going away; PostgreSQL can drop connections")
+    notice(workspace.team_id, people.bruno, "away")
+    sandbox.inject_fault("chat.postMessage", answer_delay=2)
+    ticking = threading.Thread(target=app.loop.tick)
+    ticking.start()
+    deadline = time.monotonic() + 10
+    while deliveries()[0][1] != "claimed" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with _database_away(database_url):
+        time.sleep(3)  # Slack answers meanwhile; the record cannot be written
+    ticking.join(timeout=30)
+    clock.advance(minutes=10)  # well past the lease: a lost record would send it again now
+    app.loop.tick()
+    assert len(_dm_texts(workspace, people.bruno)) == 1
+    assert deliveries()[0][1:3] == ("sent", 1)

@@ -11,6 +11,7 @@ from babel.dates import get_day_names
 
 from copbot.domain import communities as fields
 from copbot.domain.enums import PromptCadence
+from copbot.domain.reminders import DEFAULT_REMINDERS
 from copbot.i18n import Translator
 from copbot.slack.blocks.common import (
     Block,
@@ -23,6 +24,7 @@ from copbot.slack.blocks.common import (
     static_select,
     text_input,
 )
+from copbot.slack.blocks.session_modal import reminder_offsets_input
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 
 
@@ -43,6 +45,7 @@ class ModalValues:
     pairing_every_weeks: int = 0
     pairing_weekday: int = 0
     group_size: int = 2
+    reminder_offsets: tuple[int, ...] = DEFAULT_REMINDERS
 
 
 def build_create_modal(tr: Translator, values: ModalValues) -> dict[str, Any]:
@@ -70,6 +73,7 @@ def _blocks(tr: Translator, values: ModalValues) -> list[Block]:
         *_locale(tr, values),
         *_prompts(tr, values),
         *_pairing(tr, values),
+        reminder_offsets_input(tr, values.reminder_offsets),
     ]
 
 

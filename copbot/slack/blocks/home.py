@@ -21,6 +21,9 @@ from copbot.slack.ids import (
     PAIR_EVERY_ROUND,
     PAIR_PAUSE,
     PAIR_RESUME,
+    RSVP_CANT,
+    RSVP_GOING,
+    RSVP_MAYBE,
     SHARE_BUTTON,
 )
 
@@ -66,7 +69,19 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
     blocks.append(context(*notes))
     share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
     leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
-    return [*blocks, actions(share, *_introductions(tr, community), leave), divider()]
+    return [*blocks, actions(*_rsvp(tr, community), share, *_introductions(tr, community), leave), divider()]
+
+
+def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    """Going / Maybe / Can't for the next session, as on its reminders."""
+    upcoming = community.next_session
+    if upcoming is None or upcoming.ref is None:
+        return []
+    return [
+        button(tr.gettext("Going"), RSVP_GOING, upcoming.ref),
+        button(tr.gettext("Maybe"), RSVP_MAYBE, upcoming.ref),
+        button(tr.gettext("Can't go"), RSVP_CANT, upcoming.ref),
+    ]
 
 
 def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:

@@ -18,14 +18,19 @@ from copbot.slack.blocks.common import (
     Block,
     checkboxes,
     context,
+    escape,
     input_block,
     modal,
     option,
+    radio_buttons,
     static_select,
     text_input,
 )
 from copbot.slack.blocks.sessions import duration_text
-from copbot.slack.ids import SESSION_EDIT_VIEW, SESSION_NEW_VIEW
+from copbot.slack.ids import SESSION_CANCEL_VIEW, SESSION_EDIT_VIEW, SESSION_NEW_VIEW
+
+CANCEL_WHICH = "which"  # the cancel modal's choice: CANCEL_ONE or CANCEL_SERIES
+CANCEL_ONE, CANCEL_SERIES = "one", "series"
 
 
 def build_session_modal(
@@ -35,7 +40,7 @@ def build_session_modal(
     title = tr.gettext("Edit session") if editing else tr.gettext("New session")
     return modal(
         title,
-        _blocks(tr, values, zone),
+        _blocks(tr, values, zone, editing=editing),
         submit=tr.gettext("Save") if editing else tr.gettext("Plan"),
         close=tr.gettext("Cancel"),
         callback_id=SESSION_EDIT_VIEW if editing else SESSION_NEW_VIEW,
@@ -54,8 +59,35 @@ def reminder_offsets_input(tr: Translator, offsets: Sequence[int]) -> Block:
     return input_block(REMINDERS, tr.gettext("Session reminders"), ticks, optional=True, hint=hint)
 
 
-def _blocks(tr: Translator, values: SessionFormValues, zone: str) -> list[Block]:
+def build_cancel_modal(tr: Translator, *, title: str, repeats: bool, private_metadata: str) -> dict[str, Any]:
+    """Confirm a cancellation: of this session only, or (for a series) of it and every later one."""
+    blocks: list[Block] = [
+        context(tr.gettext("Cancel *{title}*? A notice goes to the channel.", title=escape(title)))
+    ]
+    if repeats:
+        choices = [
+            option(tr.gettext("Only this session"), CANCEL_ONE),
+            option(tr.gettext("This session and every later one"), CANCEL_SERIES),
+        ]
+        which = radio_buttons(CANCEL_WHICH, choices, initial=CANCEL_ONE)
+        blocks.append(input_block(CANCEL_WHICH, tr.gettext("Which sessions?"), which))
+    return modal(
+        tr.gettext("Cancel session"),
+        blocks,
+        submit=tr.gettext("Cancel session"),
+        close=tr.gettext("Keep it"),
+        callback_id=SESSION_CANCEL_VIEW,
+        private_metadata=private_metadata,
+    )
+
+
+def _blocks(tr: Translator, values: SessionFormValues, zone: str, *, editing: bool) -> list[Block]:
     where = tr.gettext("Date and time are in {zone}, the community's time zone.", zone=zone)
+    if editing:
+        scope = tr.gettext(
+            "A new date or time moves only this session; the other fields change every session of the series."
+        )
+        return [context(where, scope), *_what(tr, values), *_when(tr, values, zone), *_series(tr, values)]
     return [context(where), *_what(tr, values), *_when(tr, values, zone), *_series(tr, values)]
 
 

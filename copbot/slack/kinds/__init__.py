@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from copbot.slack.kinds import communities, home, membership, notices, pairing, stories
+from copbot.slack.kinds import communities, home, membership, notices, pairing, sessions, stories
 from copbot.slack.outbox.kinds import DeliveryKind
 
-FEATURES = (communities, home, membership, notices, stories, pairing)
+FEATURES = (communities, home, membership, notices, sessions, stories, pairing)
 
 
 def all_kinds() -> dict[str, DeliveryKind]:

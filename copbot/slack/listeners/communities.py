@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from copbot.domain.communities import NAME, page_number, validate_draft
-from copbot.domain.errors import CopbotError
+from copbot.domain.communities import NAME, CommunityDraft, page_number, validate_draft
+from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
+from copbot.domain.reminders import REMINDERS, parse_reminder_offsets
 from copbot.i18n import N_
 from copbot.services import organisers
 from copbot.services.communities import (
@@ -28,7 +30,12 @@ from copbot.slack.errors import modal_errors
 from copbot.slack.gateways.communities import SlackCommunities
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
-from copbot.slack.payloads_communities import open_edit_metadata, parse_community_form, parse_organisers
+from copbot.slack.payloads_communities import (
+    open_edit_metadata,
+    parse_community_form,
+    parse_organisers,
+    reminder_answers,
+)
 from copbot.slack.people import Person, is_active
 from copbot.store.models import Community
 
@@ -145,6 +152,7 @@ def _prefilled(community: Community) -> ModalValues:
         pairing_every_weeks=community.pairing_every_weeks,
         pairing_weekday=community.pairing_weekday,
         group_size=community.pairing_group_size,
+        reminder_offsets=tuple(community.reminder_offsets),
     )
 
 
@@ -156,7 +164,7 @@ def submit_create(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
             context["session"],
             team_id=team_id,
             actor=actor(deps, client, team_id, user_id),
-            draft=validate_draft(parse_community_form(view)),
+            draft=_draft(view),
             admins_only=deps.settings.create_requires_admin,
             origin=context["origin"],
             now=deps.clock.now(),
@@ -176,7 +184,7 @@ def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
             team_id=team_id,
             community_id=open_edit_metadata(deps.seal, view.get("private_metadata", ""), team_id=team_id),
             actor=actor(deps, client, team_id, user_id),
-            draft=validate_draft(parse_community_form(view)),
+            draft=_draft(view),
             origin=context["origin"],
             now=deps.clock.now(),
             slack=SlackCommunities(client),
@@ -184,6 +192,23 @@ def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
         )
 
     _save(ack, context, update)
+
+
+def _draft(view: dict[str, Any]) -> CommunityDraft:
+    """The community form's answers, the reminder offsets with them: every problem at once."""
+    problems: dict[str, CopbotError] = {}
+    try:
+        draft = validate_draft(parse_community_form(view))
+    except FieldErrors as error:
+        problems |= error.errors
+    answers = reminder_answers(view)
+    try:
+        offsets = None if answers is None else parse_reminder_offsets(answers)
+    except InvalidInput as error:
+        problems[REMINDERS] = error
+    if problems:
+        raise FieldErrors(problems)
+    return replace(draft, reminder_offsets=offsets)
 
 
 def _save(ack: Ack, context: BoltContext, save: Callable[[], None]) -> None:

@@ -188,6 +188,9 @@ def answer(
     deps, outcome = context["deps"], OUTCOMES[action["action_id"]]
     try:
         group_id = _group_id(action.get("value"))
+        if outcome is PairingOutcome.MET:  # the modal first: no Slack call once the answer is written
+            view = build_learned_modal(context["tr"], deps.seal.seal({"group_id": group_id}))
+            client.views_open(trigger_id=body["trigger_id"], view=view)
         pairing_groups.answer(
             context["session"],
             team_id=_team(context),
@@ -197,8 +200,6 @@ def answer(
             now=deps.clock.now(),
         )
         if outcome is PairingOutcome.MET:
-            view = build_learned_modal(context["tr"], deps.seal.seal({"group_id": group_id}))
-            client.views_open(trigger_id=body["trigger_id"], view=view)
             return
         notices.notify(
             context["session"],

@@ -39,6 +39,7 @@ class ShareForm(BaseModel):
     """What a share modal submits: the community (sealed when fixed, else picked), and the story."""
 
     community_id: int | None
+    session_id: int | None = None  # the session whose takeaway question opened the modal
     title: str | None
     story: str | None
     tags: str | None
@@ -52,7 +53,7 @@ def handle_share(request: CommandRequest) -> None:
         target = stories.share_target(
             request.session, team_id=request.team_id, user_id=request.user_id, community_name=_name(name)
         )
-        return _share_modal(request.tr, request.deps.seal, target)
+        return share_modal(request.tr, request.deps.seal, target)
 
     request.open_modal(view)
 
@@ -80,7 +81,7 @@ def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context:
             community_id=button_community_id(body["actions"][0].get("value")),
         )
         target = stories.ShareTarget(fixed=community, choices=[])
-        client.views_open(trigger_id=body["trigger_id"], view=_share_modal(tr, deps.seal, target))
+        client.views_open(trigger_id=body["trigger_id"], view=share_modal(tr, deps.seal, target))
     except SlackBusy as error:
         tell(context, body, error)  # Slack would not open a modal: say so after the answer
     except CopbotError as error:
@@ -103,6 +104,7 @@ def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: Bol
             user_id=user_id,
             community_id=_chosen(form),
             draft=draft,
+            session_id=form.session_id,
             origin=context["origin"],
             now=deps.clock.now(),
         )
@@ -118,8 +120,12 @@ def _problem_block(view: dict[str, Any]) -> str:
     return COMMUNITY_BLOCK if has_choice else TITLE_FIELD
 
 
-def _share_modal(tr: Translator, seal: MetadataSeal, target: stories.ShareTarget) -> dict[str, Any]:
-    metadata = seal.seal({"community_id": target.fixed.id} if target.fixed else {})
+def share_modal(
+    tr: Translator, seal: MetadataSeal, target: stories.ShareTarget, *, session_id: int | None = None
+) -> dict[str, Any]:
+    """The share modal; a story shared from a session's takeaway question records that session."""
+    linked = {"session_id": session_id} if session_id is not None else {}
+    metadata = seal.seal(({"community_id": target.fixed.id} if target.fixed else {}) | linked)
     return build_share_modal(tr, metadata=metadata, fixed=target.fixed, choices=target.choices)
 
 
@@ -134,6 +140,7 @@ def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
     try:
         return ShareForm(
             community_id=sealed.get("community_id", picked.get("value")),
+            session_id=sealed.get("session_id"),
             title=typed(TITLE_FIELD, TITLE_INPUT),
             story=typed(BODY_FIELD, BODY_INPUT),
             tags=typed(TAGS_FIELD, TAGS_INPUT),

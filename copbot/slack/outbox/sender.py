@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from copbot import metrics
@@ -42,6 +43,7 @@ from copbot.store.workspaces import refuse_token
 logger = logging.getLogger(__name__)
 
 NOT_INSTALLED = "not_installed"
+RECORD_RETRY_SECONDS = 0.5  # between attempts to record a send while the database is away
 T = TypeVar("T")
 
 
@@ -204,7 +206,7 @@ class Sender:
             else:
                 logger.warning("delivery %s was sent after its lease ran out", delivery.work_key)
 
-        self._in_transaction(record)
+        self._recording(record)
 
     def _refused(self, delivery: Claimed, kind: DeliveryKind, refusal: SlackRefusal) -> None:
         if refusal.error in kind.done_errors:
@@ -275,6 +277,23 @@ class Sender:
             new_ids = deliveries.take_new_ids(session)
         self.send_soon(new_ids)
         return result
+
+    def _recording(self, work: Callable[[Session], None]) -> None:
+        """Record what Slack already did; while the database is away, keep trying for half a lease.
+
+        Given up, the delivery would be taken over when its lease ends and sent a second time.
+        """
+        deadline = time.monotonic() + self._settings.lease.total_seconds() / 2
+        while True:
+            try:
+                self._in_transaction(work)
+            except DBAPIError as error:
+                if time.monotonic() > deadline or self._stopping.is_set():
+                    raise
+                logger.warning("cannot record a sent delivery yet (%s); trying again", type(error).__name__)
+                time.sleep(RECORD_RETRY_SECONDS)
+            else:
+                return
 
     def _submit(self, task: Callable[[], None]) -> Future[None] | None:
         with self._idle:

@@ -1,0 +1,178 @@
+"""Session series in the store: rules, exceptions, the answers per date and the reminders posted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from copbot.domain.enums import RsvpAnswer
+from copbot.domain.recurrence import Overrides, SeriesRule
+from copbot.store.models import Community, Rsvp, SessionChange, SessionPost
+from copbot.store.models import Session as Series
+
+
+def rule_of(series: Series) -> SeriesRule:
+    """The series' rule: its first start, read as a local date and wall time in its zone."""
+    local = series.starts_at.astimezone(ZoneInfo(series.timezone))
+    return SeriesRule(series.repeat, local.date(), local.time(), series.timezone, series.repeat_until)
+
+
+def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Series]:
+    """The series of these communities that are not cancelled, oldest first."""
+    query = select(Series).where(Series.community_id.in_(community_ids), Series.cancelled_at.is_(None))
+    return list(session.scalars(query.order_by(Series.id)))
+
+
+def all_live_series(session: Session) -> list[tuple[Series, Community]]:
+    """Every live series of a live community, with its community (for the reminders planner)."""
+    query = (
+        select(Series, Community)
+        .join(Community, Community.id == Series.community_id)
+        .where(Series.cancelled_at.is_(None), Community.archived_at.is_(None))
+        .order_by(Series.id)
+    )
+    return [(series, community) for series, community in session.execute(query)]
+
+
+def overrides_of(session: Session, series_ids: Sequence[int]) -> dict[int, Overrides]:
+    """Each series' cancelled and moved dates (series with none are absent)."""
+    cancelled: dict[int, set[str]] = defaultdict(set)
+    moved: dict[int, dict[str, datetime]] = defaultdict(dict)
+    query = select(SessionChange).where(SessionChange.session_id.in_(series_ids))
+    for change in session.scalars(query):
+        if change.cancelled_at is not None:
+            cancelled[change.session_id].add(change.occurrence_key)
+        elif change.moved_to is not None:
+            moved[change.session_id][change.occurrence_key] = change.moved_to
+    return {
+        series_id: Overrides(frozenset(cancelled[series_id]), moved[series_id])
+        for series_id in {*cancelled, *moved}
+    }
+
+
+def change_of(session: Session, *, series_id: int, key: str) -> SessionChange | None:
+    query = select(SessionChange).where(
+        SessionChange.session_id == series_id, SessionChange.occurrence_key == key
+    )
+    return session.scalar(query)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Who answered what for one occurrence: those going in the order they said so, and the counts."""
+
+    going: tuple[str, ...]
+    maybe: int
+    cant: int
+
+
+def answers(session: Session, *, series_id: int, key: str) -> Answers:
+    query = (
+        select(Rsvp.user_id, Rsvp.answer)
+        .where(Rsvp.session_id == series_id, Rsvp.occurrence_key == key)
+        .order_by(Rsvp.answered_at, Rsvp.id)
+    )
+    rows = session.execute(query).all()
+    going = tuple(user for user, answer in rows if answer is RsvpAnswer.YES and user is not None)
+    maybe = sum(1 for _, answer in rows if answer is RsvpAnswer.MAYBE)
+    cant = sum(1 for _, answer in rows if answer is RsvpAnswer.NO)
+    return Answers(going, maybe, cant)
+
+
+def going_ids(session: Session, *, series_id: int, key: str) -> list[str]:
+    return list(answers(session, series_id=series_id, key=key).going)
+
+
+def answer_of(session: Session, *, series_id: int, key: str, user_id: str) -> RsvpAnswer | None:
+    query = select(Rsvp.answer).where(
+        Rsvp.session_id == series_id, Rsvp.occurrence_key == key, Rsvp.user_id == user_id
+    )
+    return session.scalar(query)
+
+
+def put_answer(
+    session: Session,
+    *,
+    series: Series,
+    key: str,
+    user_id: str,
+    member_id: int | None,
+    answer: RsvpAnswer,
+    now: datetime,
+) -> None:
+    """The person's one answer for the date: a new row, or theirs changed (the unique constraint decides)."""
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Rsvp)
+    statement = insert.values(
+        team_id=series.team_id,
+        session_id=series.id,
+        occurrence_key=key,
+        member_id=member_id,
+        user_id=user_id,
+        answer=answer,
+        answered_at=now,
+    )
+    # Changing one's answer counts as answering now: the list of those going is in the order they said so.
+    changed = {"answer": statement.excluded.answer, "answered_at": statement.excluded.answered_at}
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["session_id", "occurrence_key", "user_id"], set_=changed
+        )
+    )
+
+
+def posts_of(session: Session, *, series_id: int, key: str) -> list[SessionPost]:
+    """The reminders posted for an occurrence, the last one last."""
+    query = select(SessionPost).where(SessionPost.session_id == series_id, SessionPost.occurrence_key == key)
+    return list(session.scalars(query.order_by(SessionPost.posted_at, SessionPost.id)))
+
+
+def last_post(session: Session, *, series_id: int, key: str) -> SessionPost | None:
+    posts = posts_of(session, series_id=series_id, key=key)
+    return posts[-1] if posts else None
+
+
+def bump_posts(session: Session, *, series_id: int, key: str) -> list[tuple[int, int]]:
+    """Count one more change of answers on each reminder of the occurrence: (post id, update batch) each.
+
+    The UPDATE takes the posts' row locks (SQLite: the write lock), so that the caller's reading of the
+    update deliveries and the sender's recording of one do not interleave.
+    """
+    statement = (
+        update(SessionPost)
+        .where(SessionPost.session_id == series_id, SessionPost.occurrence_key == key)
+        .values(version=SessionPost.version + 1)
+        .returning(SessionPost.id, SessionPost.update_batch)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((post_id, batch) for post_id, batch in session.execute(statement))
+
+
+def next_batch(session: Session, *, post_id: int) -> int:
+    """Start a new update batch for the post (the last one was sent or ended); its number."""
+    statement = (
+        update(SessionPost)
+        .where(SessionPost.id == post_id)
+        .values(update_batch=SessionPost.update_batch + 1)
+        .returning(SessionPost.update_batch)
+        .execution_options(synchronize_session=False)
+    )
+    batch: int = session.execute(statement).scalar_one()
+    return batch
+
+
+def post_version(session: Session, *, post_id: int) -> int | None:
+    version: int | None = session.scalar(select(SessionPost.version).where(SessionPost.id == post_id))
+    return version
+
+
+def lock_series(session: Session, *, series_id: int) -> Series | None:
+    """The series, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
+    return session.scalar(select(Series).where(Series.id == series_id).with_for_update())
