@@ -28,7 +28,7 @@ WEEKLY_COLUMNS = (
     "stories",
     "going_answers",
     "attended",
-    "pairs_met",
+    "people_who_met_their_pair",
     "helped",
 )
 FORMULA_STARTS = ("=", "+", "-", "@")

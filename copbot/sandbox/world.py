@@ -79,6 +79,14 @@ class Workspace:
             )
             return uid
 
+    def add_external_user(self, other: Workspace, user_id: str) -> None:
+        """Someone of `other` seen here through a shared channel (Slack Connect).
+
+        users.info answers with their own workspace's team_id.
+        """
+        with self.lock:
+            self.state.users[user_id] = copy.deepcopy(other.state.users[user_id])
+
     def set_status(self, user_id: str, *, emoji: str = "", text: str = "") -> None:
         """The person sets their Slack status (an away status keeps them out of pairing rounds)."""
         with self.lock:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copbot.domain.pairing.eligibility import is_paused
+from copbot.domain.pairing.rhythm import next_slot
 from copbot.services.lookup import UpcomingSession, communities_in, is_organiser, membership, next_session
 from copbot.services.outbox import deliver
 from copbot.services.stats import Health, health_of
@@ -34,6 +35,9 @@ class JoinedCommunity:
     next_session: UpcomingSession | None
     health: Health | None  # only for the community's organisers (the same figures as /cop stats)
     introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
+    every_other: bool = False  # introduced every other round only
+    paused_until: datetime | None = None  # when a pause with an end ends
+    next_round: datetime | None = None  # the community's next planned round (None: organisers start them)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ def _joined(
     session: Session, community: Community, *, user_id: str, is_admin: bool, now: datetime
 ) -> JoinedCommunity:
     organiser = is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin)
+    member = membership(session, community_id=community.id, user_id=user_id)
+    introductions = _introductions(member, now)
     return JoinedCommunity(
         id=community.id,
         name=community.name,
@@ -95,7 +101,15 @@ def _joined(
         timezone=community.timezone,
         next_session=next_session(session, community_id=community.id, now=now),
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
-        introductions=_introductions(membership(session, community_id=community.id, user_id=user_id), now),
+        introductions=introductions,
+        every_other=member is not None and member.pairing_every_other,
+        paused_until=member.paused_until if member and introductions is Introductions.PAUSED else None,
+        next_round=next_slot(
+            now,
+            every_weeks=community.pairing_every_weeks,
+            weekday=community.pairing_weekday,
+            timezone=community.timezone,
+        ),
     )
 
 

@@ -58,6 +58,11 @@ def waiting(session: Session, *, kind: str, community_id: int) -> bool:
     return deliveries.waiting(session, kind=kind, community_id=community_id)
 
 
+def keep_progress(session: Session, delivery: Claimed, progress: dict[str, Any]) -> None:
+    """Keep what a long send read before Slack held it back (a 429): its next try goes on from there."""
+    deliveries.keep_progress(session, delivery.id, {**delivery.payload, "progress": progress})
+
+
 def channel_refused(session: Session, delivery: Claimed, *, reason: str, now: datetime) -> None:
     """A community's channel refused a delivery for good: tell its organisers, once per channel and reason."""
     if reason not in CHANNEL_ERRORS or delivery.community_id is None or delivery.channel_id is None:

@@ -30,8 +30,9 @@ from copbot.domain.pairing import (
 )
 from copbot.domain.pairing.eligibility import Ineligible, store_verdict
 from copbot.domain.pairing.rhythm import current_slot, follow_up_at, round_length
+from copbot.domain.text import N_
 from copbot.services import pairing_end
-from copbot.services.outbox import DAY, deliver
+from copbot.services.outbox import DAY, deliver, waiting
 from copbot.store import pairing as store
 from copbot.store.activity import record_activity
 from copbot.store.members import organiser_ids
@@ -43,6 +44,15 @@ INTRO = "pairing.intro"
 ANNOUNCE = "pairing.announce"
 FOLLOW_UP = "pairing.follow_up"
 UNPLACED_DM = "pairing.unplaced"  # nobody eligible is left out silently
+NO_ROUND = N_("No round: in *{community}*, {eligible} member(s) can be introduced now; two are needed.")
+
+
+class TooFew(Conflict):
+    """A `pair now` with fewer than two members who can take part; `counts`: the others, by reason."""
+
+    def __init__(self, community: str, eligible: int, counts: dict[str, int]) -> None:
+        super().__init__(NO_ROUND, community=community, eligible=eligible)
+        self.counts = counts
 
 
 def request_round(
@@ -58,11 +68,7 @@ def request_round(
     if eligible < 2:  # noqa: PLR2004 - a group needs two people
         counts = Counter(str(verdict) for verdict in verdicts.values() if verdict is not None)
         if requested_by is not None:
-            raise Conflict(
-                "No round: in *{community}*, {eligible} member(s) can be introduced now; two are needed.",
-                community=community.name,
-                eligible=eligible,
-            )
+            raise TooFew(community.name, eligible, dict(counts))
         tell_too_few(session, community=community, slot_start=slot_start, counts=dict(counts), now=now)
         return eligible
     deliver(
@@ -92,6 +98,8 @@ def plan_rounds(session: Session, *, now: datetime) -> None:
         )
         if slot is None or _already_had(session, community, slot):
             continue
+        if waiting(session, kind=ROUND_START, community_id=community.id):
+            continue  # a round asked for earlier has not started yet (Slack held it back): one at a time
         request_round(session, community=community, slot_start=slot, now=now, requested_by=None)
     pairing_end.close_rounds(session, now=now)
 

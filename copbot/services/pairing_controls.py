@@ -17,12 +17,17 @@ from copbot.domain.text import N_
 from copbot.services import notices
 from copbot.services.home import refresh_home
 from copbot.services.lookup import chosen_community, is_organiser
-from copbot.services.pairing import request_round
+from copbot.services.outbox import waiting
+from copbot.services.pairing import ROUND_START, request_round
 from copbot.store import pairing as store
 from copbot.store.models import Community, Member, PairingAvoid
 from copbot.store.upsert import insert_if_absent
 
 RESUMED = N_("Introductions are back on: see you next round.")
+NOT_TAKING_PART = N_(
+    "You are not taking part in introductions: tick *Introductions* in your profile with "
+    "`/cop join <community>`."
+)
 NOT_A_MEMBER = N_("You are not in any community here yet: `/cop join` to join one.")
 
 
@@ -52,13 +57,19 @@ def pause(session: Session, *, team_id: str, user_id: str, words: list[str], now
     return _local_day(until, timezone)
 
 
-def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> None:
-    """Introductions again, everywhere (or in the one community a Resume button names)."""
+def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> bool:
+    """Lift the person's pauses, everywhere (or in the one community a Resume button names).
+
+    Only pauses: where they said they do not take part in introductions, they still do not. True when they
+    take part somewhere.
+    """
+    taking_part = False
     for member in _memberships(session, team_id=team_id, user_id=user_id):
         if community_id is None or member.community_id == community_id:
             member.pairing_paused_at, member.paused_until = None, None
             member.pairing_ignored_rounds = 0
-            member.pairing_opt_in = True
+            taking_part = taking_part or member.pairing_opt_in
+    return taking_part
 
 
 def pause_in(
@@ -101,6 +112,22 @@ def _membership_in(session: Session, *, team_id: str, user_id: str, community_id
         if member.community_id == community_id:
             return member
     raise NotFound("That community no longer exists.")
+
+
+def every_other_in(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    every_other: bool,
+    origin: str,
+    now: datetime,
+) -> None:
+    """The App Home's frequency buttons: every round, or every other round, in that one community."""
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    member.pairing_every_other = every_other
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
 
 
 def set_every_other(session: Session, *, team_id: str, user_id: str, every_other: bool) -> None:
@@ -164,6 +191,12 @@ def pair_now(
         community = _only_organised(session, team_id=team_id, user_id=user_id)
     if not is_organiser(session, community=community, user_id=user_id, is_workspace_admin=is_admin):
         raise NotAllowed("Only the organisers of *{community}* can start a round.", community=community.name)
+    if waiting(session, kind=ROUND_START, community_id=community.id):
+        raise Conflict(
+            "A round of *{community}* is starting: I am still checking who is around. "
+            "Its introductions follow shortly.",
+            community=community.name,
+        )
     running = store.last_round(session, community_id=community.id)
     if running is not None and running.ends_at is not None and running.ends_at > now:
         raise Conflict(

@@ -1,4 +1,7 @@
-"""A round's end: the result in the channel, and members who left three rounds unanswered paused kindly."""
+"""A round's end: the result in the channel, and members who left three introductions unanswered paused.
+
+Counted per person: a member whose partner answered has still ignored the introduction if they did not.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import PairingOutcome
 from copbot.services.outbox import deliver
 from copbot.store import pairing as store
 from copbot.store.models import Community, Member, PairingRound
@@ -34,11 +36,9 @@ def _close(session: Session, pairing_round: PairingRound, now: datetime) -> None
     community = session.get(Community, pairing_round.community_id)
     if community is None:
         return
-    members = store.members_by_group(session, round_id=pairing_round.id)
-    for group in store.groups_of(session, round_id=pairing_round.id):
-        answered = group.outcome is not PairingOutcome.PENDING
-        for member in members.get(group.id, []):
-            _count_ignored(session, community, member, ignored=not answered, now=now)
+    for part in store.round_parts(session, round_id=pairing_round.id):
+        if part.intro_sent:  # an introduction that never went out (a partner left) was not ignored
+            _count_ignored(session, community, part.member, ignored=not part.answered, now=now)
     deliver(
         session,
         team_id=community.team_id,

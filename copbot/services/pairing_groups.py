@@ -37,7 +37,7 @@ class Intro:
     group_id: int
     community: CommunityCard
     people: tuple[Person, ...]
-    reasons: tuple[dict[str, object], ...]  # as the matching gave them, strongest first
+    reasons: tuple[dict[str, object], ...]  # as the matching gave them
     proposer: str | None  # user id
     recent_story: tuple[str, str] | None  # (author's user id, title): a starter when no interest is shared
     dm_channel_id: str | None
@@ -65,7 +65,7 @@ def intro(session: Session, *, group_id: int, now: datetime) -> Intro | None:
         group_id=group.id,
         community=CommunityCard.of(community),
         people=people,
-        reasons=tuple(sorted(group.reasons, key=lambda reason: -int(str(reason["points"])))),
+        reasons=tuple(group.reasons),
         proposer=proposer,
         recent_story=_recent_story(session, community.id, people, now),
         dm_channel_id=group.dm_channel_id,
@@ -104,8 +104,10 @@ def answer(
     group.outcome, group.outcome_at = outcome, now
     pairing_round = session.get(PairingRound, group.round_id)
     community = session.get(Community, pairing_round.community_id) if pairing_round else None
-    if outcome is PairingOutcome.MET and community is not None:
-        record_activity(session, community, user_id, ActivityKind.PAIR_MET, now, group_id=group.id)
+    if outcome is PairingOutcome.MET and community is not None:  # they all met: each counts as active
+        met = select(Member.user_id).join(PairingGroupMember, PairingGroupMember.member_id == Member.id)
+        for someone in session.scalars(met.where(PairingGroupMember.group_id == group.id)):
+            record_activity(session, community, someone, ActivityKind.PAIR_MET, now, group_id=group.id)
 
 
 def save_learned(

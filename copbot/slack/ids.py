@@ -78,4 +78,6 @@ PAIR_NOT_YET: Final = "pairing_not_yet"
 PAIR_CANT: Final = "pairing_cant"
 PAIR_RESUME: Final = "pairing_resume"  # in the pause DM and the App Home
 PAIR_PAUSE: Final = "pairing_pause"  # App Home: until resumed
+PAIR_EVERY_ROUND: Final = "pairing_every_round"  # App Home: the member's frequency in one community
+PAIR_EVERY_OTHER: Final = "pairing_every_other"
 PAIR_LEARNED_VIEW: Final = "pairing_learned"

@@ -202,6 +202,16 @@ def mark_sent(
     )
 
 
+def keep_progress(session: Session, delivery_id: int, payload: dict[str, Any]) -> None:
+    """A claimed delivery's payload with what its send found before Slack held it back, for the next try."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.CLAIMED)
+        .values(payload=payload)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_failed(session: Session, delivery_id: int, *, worker: str, now: datetime, reason: str) -> bool:
     return _finish(
         session, delivery_id, worker, status=DeliveryStatus.FAILED, updated_at=now, last_error=reason[:500]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -129,17 +129,26 @@ def groups_of(session: Session, *, round_id: int) -> list[PairingGroup]:
     return list(session.scalars(select(PairingGroup).where(PairingGroup.round_id == round_id)))
 
 
-def members_by_group(session: Session, *, round_id: int) -> dict[int, list[Member]]:
+class RoundPart(NamedTuple):
+    """A member's part in a round: whether their introduction reached them, whether they answered it."""
+
+    member: Member
+    intro_sent: bool
+    answered: bool
+
+
+def round_parts(session: Session, *, round_id: int) -> list[RoundPart]:
     query = (
-        select(PairingGroupMember.group_id, Member)
-        .join(Member, Member.id == PairingGroupMember.member_id)
+        select(Member, PairingGroup.intro_ts, PairingGroupMember.answered_at)
+        .join(PairingGroupMember, PairingGroupMember.member_id == Member.id)
         .join(PairingGroup, PairingGroup.id == PairingGroupMember.group_id)
         .where(PairingGroup.round_id == round_id)
+        .order_by(Member.id)
     )
-    found: dict[int, list[Member]] = defaultdict(list)
-    for group_id, member in session.execute(query):
-        found[group_id].append(member)
-    return found
+    return [
+        RoundPart(member, intro_ts is not None, answered_at is not None)
+        for member, intro_ts, answered_at in session.execute(query)
+    ]
 
 
 def is_planned(session: Session, *, work_keys: list[str]) -> bool:

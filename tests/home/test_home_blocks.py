@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_view
-from copbot.services.home import HomeContent, JoinedCommunity, OpenCommunity
+from copbot.services.home import HomeContent, Introductions, JoinedCommunity, OpenCommunity
 from copbot.services.lookup import UpcomingSession
 from copbot.services.stats import Health
 from copbot.slack.blocks.home import build_home
@@ -17,7 +17,18 @@ LONG = "x" * 2000 + "&"
 
 def _joined(n: int) -> JoinedCommunity:
     upcoming = UpcomingSession("t" * 150, datetime(2026, 3, 9, 17, tzinfo=UTC))
-    return JoinedCommunity(n, "n" * 80, LONG, "Europe/Paris", upcoming, Health(10_000, 5_000, 50, 3, 20))
+    return JoinedCommunity(
+        n,
+        "n" * 80,
+        LONG,
+        "Europe/Paris",
+        upcoming,
+        Health(10_000, 5_000, 50, 3, 20),
+        introductions=Introductions.PAUSED if n % 2 else Introductions.ON,
+        every_other=n % 3 == 0,
+        paused_until=datetime(2026, 3, 16, tzinfo=UTC) if n % 4 == 1 else None,
+        next_round=datetime(2026, 3, 9, 8, 30, tzinfo=UTC),
+    )
 
 
 def _other(n: int) -> OpenCommunity:
@@ -25,11 +36,11 @@ def _other(n: int) -> OpenCommunity:
 
 
 def test_many_communities_are_capped_with_a_pointer_to_the_list():
-    """40 joined and 60 other communities make a valid view (≤100 blocks) that says how many are left out."""
-    view = build_home(
-        EN, HomeContent([_joined(n) for n in range(40)], [_other(n) for n in range(60)]), tz=None, locale=None
-    )
-    assert check_view(view) == []
+    """40 joined and 60 other communities, with their introductions, make a valid view (≤100 blocks)."""
+    content = HomeContent([_joined(n) for n in range(40)], [_other(n) for n in range(60)])
+    for tr in (EN, FR):
+        assert check_view(build_home(tr, content, tz=None, locale=None)) == []
+    view = build_home(EN, content, tz=None, locale=None)
     contexts = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context"]
     assert contexts[-2:] == ["…and 25 more: `/cop list`", "…and 35 more: `/cop list`"]
 

@@ -14,6 +14,7 @@ from copbot.slack.ids import (
     JOIN_VIEW,
     LEAVE_BUTTON,
     LEAVE_VIEW,
+    PAIR_EVERY_OTHER,
     PAIR_PAUSE,
     RSVP_CANT,
     RSVP_GOING,
@@ -53,6 +54,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         (RSVP_CANT, dojo, "Can't go"),
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
         (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
+        (PAIR_EVERY_OTHER, str(acme.testing), "Every other round only"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
@@ -80,9 +82,9 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
     rsvp = ["J'y vais", "Peut-être", "Je ne peux pas"]
-    pause = "Mettre les présentations en pause"
-    design = ["Partager une histoire", pause, "Quitter"]
-    testing = [*rsvp, "Partager une histoire", pause, "Quitter"]
+    pause, fewer = "Mettre les présentations en pause", "Un tour sur deux seulement"
+    design = ["Partager une histoire", pause, fewer, "Quitter"]
+    testing = [*rsvp, "Partager une histoire", pause, fewer, "Quitter"]
     assert [text for _, _, text in _buttons(view)] == [*design, *testing, "Rejoindre"]
 
 

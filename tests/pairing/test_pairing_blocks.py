@@ -65,10 +65,14 @@ def test_intro_with_the_longest_profiles_is_valid_in_both_languages():
 
 
 def test_intro_shows_at_most_three_reasons_strongest_first():
-    """Only the reasons that weighed most are told, in the order given (strongest first)."""
+    """Of six reasons given in no order, the three that weighed most are told, strongest first."""
     message = build_intro(EN, _intro())
     why = next(b["text"]["text"] for b in message["blocks"] if b["text"]["text"].startswith("*Why you:*"))
-    assert why.count("•") == 3
+    assert why.split("\n")[1:] == [
+        "• You have not been introduced before.",
+        "• <@U000000001> is new here, <@U000000002> has experience to share.",
+        "• Your working hours overlap by about 6 h.",
+    ]
 
 
 def test_channel_posts_and_notes_are_valid():
@@ -97,5 +101,7 @@ def test_status_lists_each_community():
         "Testing", opted_in=True, paused=False, paused_until=None, every_other=True, rhythm_weeks=2
     )
     assert build_status(FR, PairingStatus((row,), 2)) == (
-        "• *Testing*: un tour sur deux\nVous évitez 2 personnes (vous seul·e le savez)."
+        "• *Testing*: un tour sur deux\nVous évitez 2 personnes (vous seul·e le savez).\n"
+        "Pour arrêter : `/cop pair pause` (jusqu'à `/cop pair resume`) ; pour de bon, décochez "
+        "*Mises en relation* dans votre profil avec `/cop join <communauté>`."
     )

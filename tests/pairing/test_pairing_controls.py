@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import make_community, make_member
 from sqlalchemy import select
 
-from copbot.slack.ids import PAIR_PAUSE, PAIR_RESUME
-from copbot.store.models import Member, PairingAvoid
+from copbot.slack.ids import PAIR_EVERY_OTHER, PAIR_EVERY_ROUND, PAIR_PAUSE, PAIR_RESUME
+from copbot.store.models import Community, Member, PairingAvoid
 
 
 def _member(session_factory, user_id):
@@ -106,19 +107,23 @@ def test_unavoid_takes_them_off_the_list(rounds, people, testing, session_factor
         ("bot", "That's a bot: bots are never introduced."),
         ("deleted", "I can't find that person in this workspace."),
         ("stranger", "I can't find that person in this workspace."),
+        ("external", "That person is in another workspace: only people of this one are introduced."),
         ("words", "Name one person, as a mention"),
     ],
 )
 def test_avoiding_oneself_a_bot_or_a_stranger_is_refused(
-    rounds, people, testing, other_workspace, session_factory, who, expected
+    rounds, workspace, people, testing, other_workspace, session_factory, who, expected
 ):
-    """Only a live person of this workspace can be avoided; nothing is stored otherwise."""
+    """Only a live person of this workspace can be avoided (not one of a shared channel's other workspace)."""
     stranger = next(iter(other_workspace.state.users))
+    external = other_workspace.add_user(name="olga", real_name="Olga Berg")
+    workspace.add_external_user(other_workspace, external)  # in a channel shared with her workspace
     target = {
         "self": f"<@{people.chen}>",
         "bot": f"<@{people.bot_user}>",
         "deleted": f"<@{people.deleted}>",
         "stranger": f"<@{stranger}>",
+        "external": f"<@{external}>",
         "words": "bruno please",
     }[who]
     assert expected in rounds.say(people.chen, f"avoid {target}")
@@ -142,6 +147,7 @@ def test_status_shows_each_community_and_the_avoid_count(rounds, people, testing
     shown = rounds.say(people.chen, "status")
     assert "*Testing*: paused until March 16, 2026" in shown
     assert "You avoid 1 person (only you know)." in shown
+    assert shown.endswith("untick *Introductions* in your profile with `/cop join <community>`.")
 
 
 def test_controls_need_a_membership(rounds, workspace, people, testing):
@@ -187,4 +193,85 @@ def test_pause_button_for_a_community_one_is_not_in_changes_nothing(
     home = _home(driver, workspace, people.chen)
     driver.action(workspace, people.chen, PAIR_PAUSE, value="999", view=home)
     assert _member(session_factory, people.chen).pairing_paused_at is None
+    assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])
+
+
+def test_resume_lifts_pauses_and_never_opts_anyone_in(rounds, workspace, people, testing, session_factory):
+    """Chen said no to introductions in Testing and paused them in Design: resume only lifts the pause."""
+    channel = workspace.add_channel("design", members=[people.chen], bot_is_member=True)
+    with session_factory() as session, session.begin():
+        design = make_community(
+            session, team_id=workspace.team_id, channel_id=channel, created_by=people.chen, name="Design"
+        )
+        make_member(session, design, people.chen)
+        session.scalar(
+            select(Member).where(Member.user_id == people.chen, Member.community_id == testing.id)
+        ).pairing_opt_in = False
+    rounds.say(people.chen, "pause")
+    assert "Introductions are back on" in rounds.say(people.chen, "resume")
+    with session_factory() as session:
+        rows = {
+            m.community_id == testing.id: (m.pairing_opt_in, m.pairing_paused_at)
+            for m in session.scalars(select(Member).where(Member.user_id == people.chen))
+        }
+    assert rows == {True: (False, None), False: (True, None)}
+
+
+def test_resume_tells_someone_who_takes_part_nowhere_how_to(rounds, people, testing, session_factory):
+    """Dana said no to introductions: resume does not say they are back on, it says how to take part."""
+    with session_factory() as session, session.begin():
+        session.scalar(select(Member).where(Member.user_id == people.dana)).pairing_opt_in = False
+    assert rounds.say(people.dana, "resume") == (
+        "You are not taking part in introductions: tick *Introductions* in your profile with "
+        "`/cop join <community>`."
+    )
+    assert _member(session_factory, people.dana).pairing_opt_in is False
+
+
+def _home_note(view, community: str = "Testing") -> str:
+    """The context line under the community's section: where the member's introductions stand."""
+    blocks = view["blocks"]
+    at = next(
+        i for i, b in enumerate(blocks) if b["type"] == "section" and f"*{community}*" in b["text"]["text"]
+    )
+    return blocks[at + 1]["elements"][0]["text"]
+
+
+def test_the_app_home_says_how_introductions_stand(
+    driver, workspace, rounds, people, testing, session_factory
+):
+    """Weekly on Mondays: the next round's date, the frequency; after a pause, until when."""
+    with session_factory() as session, session.begin():
+        session.get(Community, testing.id).pairing_every_weeks = 1
+    note = _home_note(_home(driver, workspace, people.chen))
+    assert note.startswith("Introductions: every round · next round Monday, March 9, 2026 at")
+    rounds.pair(people.chen, "every other")
+    rounds.pair(people.chen, "pause until 2026-03-16")
+    assert _home_note(_home(driver, workspace, people.chen)) == "Introductions: paused until March 16, 2026"
+    rounds.pair(people.chen, "resume")
+    assert _home_note(_home(driver, workspace, people.chen)).startswith("Introductions: every other round ·")
+    french = _home_note(_home(driver, workspace, people.bruno))
+    assert french.startswith("Présentations : à chaque tour · prochain tour lundi 9 mars 2026 à")
+
+
+def test_frequency_from_the_app_home(driver, workspace, people, testing, session_factory):
+    """A click on "Every other round only" sets it in that community; the Home then offers every round."""
+    home = _home(driver, workspace, people.chen)
+    assert _home_button(home, PAIR_EVERY_OTHER)["value"] == str(testing.id)
+    driver.action(workspace, people.chen, PAIR_EVERY_OTHER, value=str(testing.id), view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is True
+    home = workspace.home_view(people.chen)
+    assert _home_note(home).startswith("Introductions: every other round")
+    driver.action(workspace, people.chen, PAIR_EVERY_ROUND, value=str(testing.id), view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is False
+    assert _home_button(workspace.home_view(people.chen), PAIR_EVERY_OTHER)
+
+
+def test_frequency_button_for_a_community_one_is_not_in_changes_nothing(
+    driver, workspace, people, testing, session_factory
+):
+    """A forged frequency click for another community id is refused; the member's row is untouched."""
+    home = _home(driver, workspace, people.chen)
+    driver.action(workspace, people.chen, PAIR_EVERY_OTHER, value="999", view=home)
+    assert _member(session_factory, people.chen).pairing_every_other is False
     assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])

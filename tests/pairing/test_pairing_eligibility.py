@@ -16,7 +16,7 @@ from copbot.domain.pairing.eligibility import (
     slack_verdict,
     store_verdict,
 )
-from copbot.domain.pairing.rhythm import current_slot, follow_up_at
+from copbot.domain.pairing.rhythm import current_slot, follow_up_at, next_slot
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
 
@@ -94,6 +94,18 @@ def test_weekly_slot_is_the_weekday_at_half_past_nine_local():
     assert current_slot(NOW - timedelta(hours=1), every_weeks=1, weekday=0, timezone="Europe/Paris") is None
     assert current_slot(NOW + timedelta(days=1), every_weeks=1, weekday=0, timezone="Europe/Paris") is None
     assert current_slot(NOW, every_weeks=0, weekday=0, timezone="Europe/Paris") is None
+
+
+def test_the_next_slot_is_the_coming_one_of_the_rhythm():
+    """Just after Monday's slot the next is a week on (two, fortnightly); just before it, that slot."""
+    monday = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    assert next_slot(NOW, every_weeks=1, weekday=0, timezone="Europe/Paris") == monday + timedelta(weeks=1)
+    just_before = monday - timedelta(minutes=1)
+    assert next_slot(just_before, every_weeks=1, weekday=0, timezone="Europe/Paris") == monday
+    fortnightly = next_slot(NOW, every_weeks=2, weekday=0, timezone="Europe/Paris")
+    assert fortnightly in (monday + timedelta(weeks=1), monday + timedelta(weeks=2))
+    assert current_slot(fortnightly, every_weeks=2, weekday=0, timezone="Europe/Paris") == fortnightly
+    assert next_slot(NOW, every_weeks=0, weekday=0, timezone="Europe/Paris") is None
 
 
 def test_fortnightly_slots_fall_every_other_week():

@@ -22,12 +22,26 @@ def current_slot(now: datetime, *, every_weeks: int, weekday: int, timezone: str
     """The slot of this period when it has come and is not older than LATE_START; None otherwise."""
     if every_weeks not in RHYTHMS:
         return None
-    zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    period = (today - EPOCH).days // (7 * every_weeks)
-    day = EPOCH + timedelta(weeks=period * every_weeks, days=weekday)
-    start = datetime.combine(day, ROUND_HOUR, tzinfo=zone).astimezone(UTC)
+    start = _slot(now, 0, every_weeks=every_weeks, weekday=weekday, timezone=timezone)
     return start if start <= now < start + LATE_START else None
+
+
+def next_slot(now: datetime, *, every_weeks: int, weekday: int, timezone: str) -> datetime | None:
+    """When the next planned round starts (after `now`); None for a community without a rhythm."""
+    if every_weeks not in RHYTHMS:
+        return None
+    start = _slot(now, 0, every_weeks=every_weeks, weekday=weekday, timezone=timezone)
+    return (
+        start if start > now else _slot(now, 1, every_weeks=every_weeks, weekday=weekday, timezone=timezone)
+    )
+
+
+def _slot(now: datetime, periods_on: int, *, every_weeks: int, weekday: int, timezone: str) -> datetime:
+    """The slot of the period `periods_on` after the one `now` falls in."""
+    zone = ZoneInfo(timezone)
+    period = (now.astimezone(zone).date() - EPOCH).days // (7 * every_weeks) + periods_on
+    day = EPOCH + timedelta(weeks=period * every_weeks, days=weekday)
+    return datetime.combine(day, ROUND_HOUR, tzinfo=zone).astimezone(UTC)
 
 
 def round_length(every_weeks: int) -> timedelta:

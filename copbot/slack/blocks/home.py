@@ -17,6 +17,8 @@ from copbot.slack.ids import (
     COMMAND,
     JOIN_BUTTON,
     LEAVE_BUTTON,
+    PAIR_EVERY_OTHER,
+    PAIR_EVERY_ROUND,
     PAIR_PAUSE,
     PAIR_RESUME,
     RSVP_CANT,
@@ -63,8 +65,8 @@ def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> li
     blocks = [
         section(f"*{escape(community.name)}*\n{_purpose(community.purpose)}\n{_next(tr, community, when)}")
     ]
-    if community.health is not None:
-        blocks.append(context(_health(tr, community.health)))
+    notes = [_pairing(tr, community, when)] + ([_health(tr, community.health)] if community.health else [])
+    blocks.append(context(*notes))
     share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
     leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
     return [*blocks, actions(*_rsvp(tr, community), share, *_introductions(tr, community), leave), divider()]
@@ -83,12 +85,36 @@ def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
 
 
 def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
-    """Pause or resume the member's introductions in this community, with one click."""
+    """Pause or resume the member's introductions in this community, and their frequency, with one click."""
+    value = str(community.id)
+    if community.introductions is Introductions.OFF:
+        return []
     if community.introductions is Introductions.ON:
-        return [button(tr.gettext("Pause introductions"), PAIR_PAUSE, str(community.id))]
-    if community.introductions is Introductions.PAUSED:
-        return [button(tr.gettext("Resume introductions"), PAIR_RESUME, str(community.id))]
-    return []
+        pause = button(tr.gettext("Pause introductions"), PAIR_PAUSE, value)
+    else:
+        pause = button(tr.gettext("Resume introductions"), PAIR_RESUME, value)
+    if community.every_other:
+        return [pause, button(tr.gettext("Introduce me every round"), PAIR_EVERY_ROUND, value)]
+    return [pause, button(tr.gettext("Every other round only"), PAIR_EVERY_OTHER, value)]
+
+
+def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
+    """Where the member's introductions stand here: the frequency and the next round, or the pause."""
+    if community.introductions is Introductions.OFF:
+        state = tr.gettext("not taking part")
+    elif community.introductions is Introductions.PAUSED and community.paused_until is not None:
+        state = tr.gettext("paused until {day}", day=when.day(community.paused_until, community.timezone))
+    elif community.introductions is Introductions.PAUSED:
+        state = tr.gettext("paused until you resume")
+    else:
+        state = tr.gettext("every other round") if community.every_other else tr.gettext("every round")
+        if community.next_round is None:
+            state += " · " + tr.gettext("rounds when the organisers start one")
+        else:
+            state += " · " + tr.gettext(
+                "next round {when}", when=when.format(community.next_round, community.timezone)
+            )
+    return tr.gettext("Introductions: {state}", state=state)
 
 
 def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
@@ -149,6 +175,11 @@ class _DateFormat:
             format_time(local, "short", locale=self._locale),
         )
         return self._tr.gettext("{date} at {time}", date=date, time=time)
+
+    def day(self, moment: datetime, timezone: str) -> str:
+        """The day in `timezone`: a pause ends at midnight in the community's zone, wherever the reader is."""
+        local = moment.astimezone(_zone(timezone) or ZoneInfo("UTC"))
+        return format_date(local, "long", locale=self._locale)
 
 
 def _zone(name: str | None) -> ZoneInfo | None:

@@ -21,6 +21,10 @@ EXPERIENCE = {
     Experience.PRACTISING: N_("practising"),
     Experience.EXPERIENCED: N_("experienced"),
 }
+HOW_TO_STOP = N_(
+    "To stop: `/cop pair pause` (until you `/cop pair resume`); for good, untick *Introductions* in your "
+    "profile with `/cop join <community>`."
+)
 LEFT_OUT = {
     "opted_out": N_("not taking part in introductions"),
     "left": N_("left the community"),
@@ -83,9 +87,10 @@ def _who(tr: Translator, person: Person) -> str:
 
 
 def _reasons(tr: Translator, intro: Intro) -> list[str]:
+    """The reasons that weighed most, strongest first, each said once."""
     users = {person.member_id: person.user_id for person in intro.people}
     lines: list[str] = []
-    for reason in intro.reasons:
+    for reason in sorted(intro.reasons, key=lambda reason: -int(str(reason["points"]))):
         line = _reason(tr, reason, users)
         if line and line not in lines:
             lines.append(line)
@@ -141,7 +146,9 @@ def build_announce(tr: Translator, summary: RoundSummary) -> dict[str, Any]:
         "A new round of introductions: {count} groups. If you are in one, look for my DM and answer there.",
         summary.groups,
     )
-    hint = tr.gettext("Need a break? `/cop pair pause 2w`. Not for you? `/cop pair status`.")
+    hint = tr.gettext(
+        "Need a break? `/cop pair pause 2w`. Not for you? `/cop pair pause` stops them until you resume."
+    )
     return {"text": text, "blocks": [section(text), context(hint)]}
 
 
@@ -161,15 +168,20 @@ def build_too_few(tr: Translator, community: str, counts: dict[str, int]) -> dic
         "No introductions in *{community}* this round: fewer than two members could be introduced.",
         community=escape(community),
     )
+    blocks = [section(text)]
+    if left := left_out(tr, counts):
+        blocks.append(section(left))
+    return {"text": text, "blocks": blocks}
+
+
+def left_out(tr: Translator, counts: dict[str, int]) -> str:
+    """Who could not be introduced, by reason (never by name); "" when nobody was left out."""
     lines = [
         f"• {tr.gettext(LEFT_OUT[reason])}: {count}"
         for reason, count in sorted(counts.items())
         if reason in LEFT_OUT
     ]
-    blocks = [section(text)]
-    if lines:
-        blocks.append(section(tr.gettext("Left out:") + "\n" + "\n".join(lines)))
-    return {"text": text, "blocks": blocks}
+    return tr.gettext("Left out:") + "\n" + "\n".join(lines) if lines else ""
 
 
 def build_paused(tr: Translator, community_id: int, community: str) -> dict[str, Any]:
@@ -232,7 +244,7 @@ def build_status(tr: Translator, status: PairingStatus) -> str:
         "You avoid {count} people (only you know).",
         status.avoiding,
     )
-    return "\n".join([*lines, avoiding])
+    return "\n".join([*lines, avoiding, tr.gettext(HOW_TO_STOP)])
 
 
 def _status_line(tr: Translator, row: MembershipStatus) -> str:

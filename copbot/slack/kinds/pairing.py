@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from copbot.domain.pairing.eligibility import Presence, slack_verdict
-from copbot.services import pairing, pairing_end, pairing_groups
+from copbot.services import outbox, pairing, pairing_end, pairing_groups
 from copbot.services.lookup import community_card
 from copbot.slack.blocks.pairing import (
     build_announce,
@@ -22,17 +22,20 @@ from copbot.slack.blocks.pairing import (
     build_too_few,
     build_unplaced,
 )
+from copbot.slack.outbox.client import Gated
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
+from copbot.store.db import unit_of_work
 from copbot.store.deliveries import Claimed
 
 # From this many candidates, users.list pages (200 people a call) beat a users.info each: users.info is
-# allowed about 100 calls a minute, and a round whose reads hit the limit starts over.
+# allowed about 100 calls a minute. What the reads found is kept when Slack holds them back (a 429), so the
+# next try goes on from the page or the person it stopped at instead of starting over.
 LIST_FROM = 50
 PAGE = 200
 
 
 class RoundStart(DeliveryKind):
-    """Reads users.info once per candidate (outside any transaction); the round is planned in after_sent."""
+    """Reads Slack once per candidate (outside any transaction); the round is planned in after_sent."""
 
     name = pairing.ROUND_START
 
@@ -41,16 +44,22 @@ class RoundStart(DeliveryKind):
             candidates = pairing.round_candidates(
                 session, community_id=out.delivery.community_id or 0, now=out.now
             )
-        users = _users(out.client, set(candidates.values()))
+        progress: dict[str, Any] = dict(out.payload.get("progress") or {})
+        try:
+            _read(out.client, set(candidates.values()), progress)
+        except (Gated, SlackApiError, OSError):
+            with unit_of_work(out.session_factory) as session:
+                outbox.keep_progress(session, out.delivery, progress)
+            raise
+        seen: dict[str, list[str | None]] = progress["seen"]
         time_zones: dict[str, str | None] = {}
         left_out: Counter[str] = Counter()
         for member_id, user_id in candidates.items():
-            user = users.get(user_id)
-            verdict = slack_verdict(_presence(user))
-            if verdict is None:
-                time_zones[str(member_id)] = (user or {}).get("tz")
+            verdict, tz = seen[user_id]
+            if verdict:
+                left_out[verdict] += 1
             else:
-                left_out[str(verdict)] += 1
+                time_zones[str(member_id)] = tz
         return Sent(data={"time_zones": time_zones, "left_out": dict(left_out)})
 
     def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
@@ -65,21 +74,32 @@ class RoundStart(DeliveryKind):
         )
 
 
-def _users(client: WebClient, user_ids: set[str]) -> dict[str, dict[str, Any]]:
-    """What Slack says of each person now: users.info each, or users.list pages for a large community."""
+def _read(client: WebClient, user_ids: set[str], progress: dict[str, Any]) -> None:
+    """What Slack says of each person now: users.info each, or users.list pages for a large community.
+
+    Into progress["seen"] (user id → [verdict or "", time zone]); what earlier tries read is not read again.
+    """
+    seen: dict[str, list[str | None]] = progress.setdefault("seen", {})
     if len(user_ids) >= LIST_FROM:
-        found: dict[str, dict[str, Any]] = {}
-        for page in client.users_list(limit=PAGE):
-            found |= {user["id"]: user for user in page["members"] if user["id"] in user_ids}
-        return found
-    users = {}
-    for user_id in sorted(user_ids):
+        while not progress.get("listed"):
+            page = client.users_list(limit=PAGE, cursor=progress.get("cursor") or None)
+            seen |= {user["id"]: _seen(user) for user in page["members"] if user["id"] in user_ids}
+            progress["cursor"] = (page.get("response_metadata") or {}).get("next_cursor") or None
+            progress["listed"] = not progress["cursor"]
+    # A small community; or, after a list kept from an earlier try, whoever became a candidate since.
+    for user_id in sorted(user_ids - seen.keys()):
         try:
-            users[user_id] = client.users_info(user=user_id)["user"]
+            user = client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             if error.response.get("error") != "user_not_found":
                 raise
-    return users
+            user = None
+        seen[user_id] = _seen(user)
+
+
+def _seen(user: dict[str, Any] | None) -> list[str | None]:
+    verdict = slack_verdict(_presence(user))
+    return [str(verdict) if verdict is not None else "", (user or {}).get("tz")]
 
 
 def _presence(user: dict[str, Any] | None) -> Presence:

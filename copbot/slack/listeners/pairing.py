@@ -13,6 +13,7 @@ from copbot.domain.enums import PairingOutcome
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.i18n import N_
 from copbot.services import notices, pairing_controls, pairing_groups
+from copbot.services.pairing import TooFew
 from copbot.slack import ids
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
@@ -21,8 +22,9 @@ from copbot.slack.blocks.pairing import (
     SHARE_INPUT,
     build_learned_modal,
     build_status,
+    left_out,
 )
-from copbot.slack.errors import modal_errors
+from copbot.slack.errors import explain, modal_errors
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import ID_DIGITS_MAX, button_community_id
@@ -61,14 +63,17 @@ def handle_pair(request: CommandRequest) -> None:
 
 def _now(request: CommandRequest, args: list[str]) -> str:
     person = request.deps.people.get(request.client, request.team_id, request.user_id)
-    community, eligible = pairing_controls.pair_now(
-        request.session,
-        team_id=request.team_id,
-        user_id=request.user_id,
-        name=" ".join(args) or None,
-        is_admin=person is not None and person.is_admin,
-        now=request.deps.clock.now(),
-    )
+    try:
+        community, eligible = pairing_controls.pair_now(
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            name=" ".join(args) or None,
+            is_admin=person is not None and person.is_admin,
+            now=request.deps.clock.now(),
+        )
+    except TooFew as too_few:  # said with who is left out, as the organisers' note on a planned round
+        return "\n".join(filter(None, [explain(request.tr, too_few), left_out(request.tr, too_few.counts)]))
     return request.tr.gettext(
         "Starting a round in *{community}* among {count} members: "
         "I check who is around, then send the introductions.",
@@ -91,7 +96,8 @@ def _pause(request: CommandRequest, args: list[str]) -> str:
 
 
 def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
-    pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id)
+    if not pairing_controls.resume(request.session, team_id=request.team_id, user_id=request.user_id):
+        return request.tr.gettext(pairing_controls.NOT_TAKING_PART)
     return request.tr.gettext(pairing_controls.RESUMED)
 
 
@@ -263,11 +269,30 @@ def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
         tell(context, body, error)
 
 
+def frequency_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """The App Home's Every round / Every other round only, for that community."""
+    ack()
+    try:
+        pairing_controls.every_other_in(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+            every_other=action["action_id"] == ids.PAIR_EVERY_OTHER,
+            origin=context["origin"],
+            now=context["deps"].clock.now(),
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
 def register(app: App) -> None:
     for action_id in OUTCOMES:
         app.action(action_id)(answer)
     app.action(ids.PAIR_RESUME)(resume_button)
     app.action(ids.PAIR_PAUSE)(pause_button)
+    app.action(ids.PAIR_EVERY_ROUND)(frequency_button)
+    app.action(ids.PAIR_EVERY_OTHER)(frequency_button)
     app.view(ids.PAIR_LEARNED_VIEW)(submit_learned)
 
 
