@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from copbot.domain import stats as rules
-from copbot.domain.enums import ActivityKind, Experience, PairingOutcome, Role
+from copbot.domain.enums import ActivityKind, Experience, PairingOutcome, Role, RsvpAnswer
 from copbot.domain.stats import Period
 from copbot.services import stats
 from copbot.store.db import make_engine, make_session_factory
@@ -256,6 +256,7 @@ def _activity(
         member = rng.choice(members)
         kind = rng.choices(kinds, weights)[0]
         at = _moment(rng, member["joined_at"], member["left_at"] or NOW)
+        data = _data(kind, at, rng)
         rows.append(
             {
                 "team_id": TEAM,
@@ -263,7 +264,9 @@ def _activity(
                 "user_id": member["user_id"],
                 "kind": kind,
                 "at": at,
-                "data": _data(kind, at, rng),
+                "data": data,
+                "answer": data.get("answer"),  # as copbot.store.activity.record_activity keeps them
+                "occurrence": data.get("occurrence"),
             }
         )
         if len(rows) == CHUNK:
@@ -275,7 +278,7 @@ def _activity(
 def _data(kind: ActivityKind, at: datetime, rng: random.Random) -> dict[str, Any]:
     occurrence = f"{rng.randrange(1, 4)}:{(at + timedelta(days=rng.randrange(0, 7))).date().isoformat()}"
     if kind == ActivityKind.RSVP:
-        return {"answer": rng.choice(("going", "maybe", "cant")), "occurrence": occurrence}
+        return {"answer": rng.choice(list(RsvpAnswer)).value, "occurrence": occurrence}
     if kind == ActivityKind.ATTENDED:
         return {"occurrence": f"{rng.randrange(1, 4)}:{at.date().isoformat()}"}
     if kind == ActivityKind.PAIR_MET:
@@ -417,7 +420,8 @@ def _baseline(session: Session, community_id: int, period: Period) -> dict[str, 
         return moment is not None and w.start <= moment < w.end
 
     def acted(row: Any) -> bool:
-        return row.kind in ACTIONS or (row.kind == ActivityKind.RSVP and row.data.get("answer") == "going")
+        going = row.kind == ActivityKind.RSVP and row.data.get("answer") == RsvpAnswer.YES
+        return row.kind in ACTIONS or going
 
     return {
         "members": sum(j < window.end and (left is None or left >= window.end) for _, j, left in members),

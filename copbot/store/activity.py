@@ -18,7 +18,11 @@ def record_activity(
     now: datetime,
     **data: object,
 ) -> None:
-    """Log `kind` for the person (None once they are erased), with any details as `data`."""
+    """Log `kind` for the person (None once they are erased), with any details as `data`.
+
+    An RSVP's `answer` and an `occurrence` are also kept in columns of their own, which the stats index.
+    """
+    answer, occurrence = data.get("answer"), data.get("occurrence")
     session.add(
         Activity(
             team_id=community.team_id,
@@ -27,5 +31,7 @@ def record_activity(
             kind=kind,
             at=now,
             data=data,
+            answer=None if answer is None else str(answer),
+            occurrence=None if occurrence is None else str(occurrence),
         )
     )

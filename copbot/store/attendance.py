@@ -67,6 +67,6 @@ def forget_attended(session: Session, *, community_id: int, occurrence: str) -> 
             Activity.community_id == community_id,
             Activity.kind == ActivityKind.ATTENDED,
             Activity.user_id.is_not(None),
-            Activity.data["occurrence"].as_string() == occurrence,
+            Activity.occurrence == occurrence,
         )
     )

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import ActivityKind, PairingOutcome, Role
+from copbot.domain.enums import ActivityKind, PairingOutcome, Role, RsvpAnswer
 from copbot.store.models import (
     Activity,
     Member,
@@ -73,6 +73,8 @@ def _activity(
             "kind": kind,
             "at": at,
             "data": data,
+            "answer": data.get("answer"),  # as copbot.store.activity.record_activity keeps them
+            "occurrence": data.get("occurrence"),
         }
     )
 
@@ -194,7 +196,7 @@ def _sessions(session: Session, history: History, rng: random.Random, *, team_id
             person = _present(rng, history, asked, regulars=15 if rng.random() < 0.5 else 0)
             if person is None or asked >= NOW:
                 continue
-            answer = rng.choice(("going", "going", "maybe", "cant"))
+            answer = rng.choice((RsvpAnswer.YES, RsvpAnswer.YES, RsvpAnswer.MAYBE, RsvpAnswer.NO)).value
             _activity(
                 history,
                 team_id,
@@ -204,17 +206,17 @@ def _sessions(session: Session, history: History, rng: random.Random, *, team_id
                 answer=answer,
                 occurrence=occurrence,
             )
-            if answer == "going" and rng.random() < 0.3:  # changed their mind later
+            if answer == RsvpAnswer.YES and rng.random() < 0.3:  # changed their mind later
                 _activity(
                     history,
                     team_id,
                     person["user_id"],
                     ActivityKind.RSVP,
                     asked + timedelta(hours=1),
-                    answer="cant",
+                    answer=RsvpAnswer.NO.value,
                     occurrence=occurrence,
                 )
-            elif answer == "going" and day + timedelta(hours=2) < NOW and rng.random() < 0.8:
+            elif answer == RsvpAnswer.YES and day + timedelta(hours=2) < NOW and rng.random() < 0.8:
                 _activity(
                     history,
                     team_id,

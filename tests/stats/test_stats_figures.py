@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from history import NOW, History
 
-from copbot.domain.enums import ActivityKind, PairingOutcome
+from copbot.domain.enums import ActivityKind, PairingOutcome, RsvpAnswer
 from copbot.domain.stats import Period, Window, cohort_months, window_of
 from copbot.services import stats
 from copbot.store.models import Community
@@ -28,7 +28,8 @@ def _member_at(member: dict, moment: datetime) -> bool:
 
 
 def _is_action(row: dict) -> bool:
-    return row["kind"] in ACTIONS or (row["kind"] == ActivityKind.RSVP and row["data"]["answer"] == "going")
+    going = row["kind"] == ActivityKind.RSVP and row["data"]["answer"] == RsvpAnswer.YES
+    return row["kind"] in ACTIONS or going
 
 
 def _active(history: History, window: Window) -> int:
@@ -139,7 +140,7 @@ def test_sessions_held_planned_and_returning(session_factory, history, period):
     }
     assert figures.sessions == stats.figures.Sessions(
         held=len({r["data"]["occurrence"] for r in rows}),
-        planned=sum(r["data"]["answer"] == "going" for r in latest.values()),
+        planned=sum(r["data"]["answer"] == RsvpAnswer.YES for r in latest.values()),
         attendances=len(came),
         attendees=len(attendees),
         returning=len(attendees & (twice | earlier)),
