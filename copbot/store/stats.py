@@ -268,8 +268,8 @@ def sessions_held(session: Session, *, community_id: int, window: Window, days: 
 def sessions(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Sessions:
     """Meetups held between the community's local dates `days` (first included, last excluded).
 
-    The answers and attendances of those dates are read once (a CTE: their JSON is parsed once) and
-    counted five ways in one statement.
+    The answers and attendances of those dates are read once (a CTE) and counted five ways in one
+    statement; attendees and returning ones from one row per attendee.
     """
     rows = _dated(session, community_id=community_id, window=window, days=days).cte("dated")
     came = (
@@ -278,13 +278,14 @@ def sessions(session: Session, *, community_id: int, window: Window, days: tuple
         .group_by(rows.c.user_id, rows.c.occurrence)
         .cte("came")
     )
+    people = select(came.c.user_id, func.count().label("sessions")).group_by(came.c.user_id).subquery()
     query = select(
         _how_many(select(rows.c.occurrence)).scalar_subquery(),
         _planned(rows),
         select(func.count()).select_from(came).scalar_subquery(),
-        _how_many(select(came.c.user_id)).scalar_subquery(),
-        _returning(came, community_id=community_id, window=window),
-    )
+        func.count(),
+        _count_if(_returning(people, community_id=community_id, window=window)),
+    ).select_from(people)
     held, planned, attendances, attendees, returning = (
         int(value or 0) for value in session.execute(query).one()
     )
@@ -304,21 +305,19 @@ def _planned(rows: Any) -> Any:
     return select(func.count()).where(answers.c.rank == 1, answers.c.answer == GOING).scalar_subquery()
 
 
-def _returning(came: Any, *, community_id: int, window: Window) -> Any:
-    """Attendees who came to two of these sessions, or to one before the period."""
-    twice = select(came.c.user_id).group_by(came.c.user_id).having(func.count() > 1)
+def _returning(attendees: Any, *, community_id: int, window: Window) -> ColumnElement[bool]:
+    """An attendee who came to two of these sessions, or to one before the period."""
     before = (
         select(literal(1))
         .where(
             Activity.community_id == community_id,
-            Activity.user_id == came.c.user_id,
+            Activity.user_id == attendees.c.user_id,
             Activity.kind == ActivityKind.ATTENDED,
             Activity.at < window.start,
         )
         .exists()
     )
-    back = select(came.c.user_id).where(or_(came.c.user_id.in_(twice), before)).distinct().subquery()
-    return select(func.count()).select_from(back).scalar_subquery()
+    return or_(attendees.c.sessions > 1, before)
 
 
 # --- pairing ---------------------------------------------------------------------------------------
@@ -359,36 +358,36 @@ def pairing(session: Session, *, community_id: int, window: Window) -> Pairing:
 def _repeats(session: Session, *, community_id: int, window: Window) -> int:
     """Groups of the window in which two people had been introduced in an earlier round.
 
-    For each pair of a window's group, an earlier group of the community that held both: looked up through
-    the first person's groups (indexed by member), not by listing every pair ever introduced.
+    The window's pairs against the pairs of the rounds before it, matched on the two people (a hash join
+    on PostgreSQL; a lookup per pair through each person's groups costs more). The pairs are a subquery
+    each time, not a CTE, so that the planner knows how many there are.
     """
-    one, two = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    one_before, two_before = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    group_before, round_before = aliased(PairingGroup), aliased(PairingRound)
+    now = _pairs(community_id, PairingRound.slot_start >= window.start, PairingRound.slot_start < window.end)
+    before = _pairs(community_id, PairingRound.slot_start < window.end)
     met_before = (
         select(literal(1))
-        .select_from(one)
-        .join(two, and_(two.group_id == one.group_id, two.member_id > one.member_id))
-        .join(one_before, one_before.member_id == one.member_id)
-        .join(
-            two_before,
-            and_(two_before.group_id == one_before.group_id, two_before.member_id == two.member_id),
-        )
-        .join(group_before, group_before.id == one_before.group_id)
-        .join(round_before, round_before.id == group_before.round_id)
-        .where(
-            one.group_id == PairingGroup.id,
-            round_before.community_id == community_id,
-            round_before.slot_start < PairingRound.slot_start,
-        )
+        .where(before.c.first == now.c.first, before.c.second == now.c.second, before.c.slot < now.c.slot)
         .exists()
     )
-    query = (
-        select(func.count(PairingGroup.id))
+    return session.scalar(_how_many(select(now.c.group_id).where(met_before))) or 0
+
+
+def _pairs(community_id: int, *when: ColumnElement[bool]) -> Any:
+    """Every pair of people introduced in the community's rounds `when`: group, round start, the two."""
+    one, two = aliased(PairingGroupMember), aliased(PairingGroupMember)
+    return (
+        select(
+            PairingGroup.id.label("group_id"),
+            PairingRound.slot_start.label("slot"),
+            one.member_id.label("first"),
+            two.member_id.label("second"),
+        )
         .join(PairingRound, PairingGroup.round_id == PairingRound.id)
-        .where(PairingRound.community_id == community_id, _in(PairingRound.slot_start, window), met_before)
+        .join(one, one.group_id == PairingGroup.id)
+        .join(two, and_(two.group_id == PairingGroup.id, two.member_id > one.member_id))
+        .where(PairingRound.community_id == community_id, *when)
+        .subquery()
     )
-    return session.scalar(query) or 0
 
 
 def _team_pairs_met(session: Session, in_window: ColumnElement[bool]) -> list[tuple[str, str]]:
