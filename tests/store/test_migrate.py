@@ -155,3 +155,36 @@ def test_stories_stored_before_revision_0004_keep_their_words_and_can_be_found(e
             ("fr", "", True, True)
         ]
     engine.dispose()
+
+
+def test_stats_columns_are_filled_from_the_activity_already_logged(empty_database_url):
+    """0008 copies an RSVP's answer and an occurrence out of activity.data into their columns."""
+    migrate.upgrade_to(empty_database_url, "0007")
+    engine = create_engine(empty_database_url, poolclass=NullPool)
+    logged = [
+        ("rsvp", '{"session_id": 4, "occurrence": "4:2026-03-03", "answer": "yes"}'),
+        ("attended", '{"session_id": 4, "occurrence": "4:2026-03-03"}'),
+        ("story_shared", '{"story_id": 9}'),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, name, installed_at) VALUES ('T1', 'W', '2026-03-01')")
+        )
+        for kind, data in logged:
+            connection.execute(
+                text(
+                    "INSERT INTO activity (team_id, kind, at, data) VALUES ('T1', :kind, '2026-03-02', :data)"
+                ),
+                {"kind": kind, "data": data},
+            )
+
+    migrate.upgrade(empty_database_url)
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT kind, answer, occurrence FROM activity ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("rsvp", "yes", "4:2026-03-03"),
+        ("attended", None, "4:2026-03-03"),
+        ("story_shared", None, None),
+    ]
