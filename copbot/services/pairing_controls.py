@@ -114,6 +114,95 @@ def _membership_in(session: Session, *, team_id: str, user_id: str, community_id
     raise NotFound("That community no longer exists.")
 
 
+@dataclass(frozen=True)
+class Preferences:
+    """What the App Home's introductions modal shows, for one community (the avoid list is everywhere)."""
+
+    community: str
+    paused: bool
+    paused_until: date | None  # the day the pause ends, in the community's time zone
+    every_other: bool
+    avoided: tuple[str, ...]
+
+
+PAUSE_FIELD = "pair_pause"
+UNTIL_FIELD = "pair_pause_until"
+AVOID_FIELD = "pair_avoid"
+PAUSE_CHOICES = ("none", "1w", "2w", "until", "resumed")  # not paused / a week / two / until a day / resumed
+
+
+def preferences_in(
+    session: Session, *, team_id: str, user_id: str, community_id: int, now: datetime
+) -> Preferences:
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    community = session.get(Community, community_id)
+    assert community is not None
+    paused = is_paused(member.pairing_paused_at, member.paused_until, now)
+    return Preferences(
+        community=community.name,
+        paused=paused,
+        paused_until=_local_day(member.paused_until, community.timezone) if paused else None,
+        every_other=member.pairing_every_other,
+        avoided=tuple(store.avoided_users(session, team_id=team_id, user_id=user_id)),
+    )
+
+
+def newly_avoided(session: Session, *, team_id: str, user_id: str, chosen: list[str]) -> list[str]:
+    """The chosen people not yet on the person's avoid list: the ones to check before they are added."""
+    already = set(store.avoided_users(session, team_id=team_id, user_id=user_id))
+    return [other for other in chosen if other not in already]
+
+
+def save_preferences(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    community_id: int,
+    pause_for: str,
+    until: date | None,
+    every_other: bool,
+    avoided: list[str],
+    origin: str,
+    now: datetime,
+) -> None:
+    """The introductions modal: the pause and frequency in that community, and the whole avoid list.
+
+    The people newly avoided are already checked to be live people of this workspace.
+    """
+    member = _membership_in(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    community = session.get(Community, community_id)
+    assert community is not None
+    if pause_for == "none":
+        if member.pairing_paused_at is not None:
+            resume(session, team_id=team_id, user_id=user_id, community_id=community_id)
+    else:
+        ends = _pause_end(pause_for, until, now=now, timezone=community.timezone)
+        paused = is_paused(member.pairing_paused_at, member.paused_until, now)
+        if not (paused and member.paused_until == ends):  # unchanged: the pause keeps its start
+            member.pairing_paused_at, member.paused_until = now, ends
+    member.pairing_every_other = every_other
+    for other in store.avoided_users(session, team_id=team_id, user_id=user_id):
+        if other not in avoided:
+            unavoid(session, team_id=team_id, user_id=user_id, other=other)
+    for other in avoided:
+        avoid(session, team_id=team_id, user_id=user_id, other=other, now=now)
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+
+
+def _pause_end(pause_for: str, until: date | None, *, now: datetime, timezone: str) -> datetime | None:
+    if pause_for not in PAUSE_CHOICES:
+        raise InvalidInput("Choose how long to pause.", field=PAUSE_FIELD)
+    if pause_for == "until" and until is None:
+        raise InvalidInput("Pick the day the pause ends.", field=UNTIL_FIELD)
+    words = {"1w": ["1w"], "2w": ["2w"], "resumed": [], "until": ["until", str(until)]}[pause_for]
+    try:
+        return pause_end(words, now=now, timezone=timezone)
+    except InvalidInput as error:
+        error.field = UNTIL_FIELD
+        raise
+
+
 def every_other_in(
     session: Session,
     *,
@@ -158,7 +247,7 @@ def status(session: Session, *, team_id: str, user_id: str, now: datetime) -> Pa
 def avoid(session: Session, *, team_id: str, user_id: str, other: str, now: datetime) -> None:
     """Never introduce the person to `other` (already checked to be a live person of this workspace)."""
     if other == user_id:
-        raise InvalidInput("You can't avoid yourself.")
+        raise InvalidInput("You can't avoid yourself.", field=AVOID_FIELD)
     insert_if_absent(
         session,
         PairingAvoid,

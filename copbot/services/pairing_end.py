@@ -1,6 +1,7 @@
 """A round's end: the result in the channel, and members who left three introductions unanswered paused.
 
-Counted per person: a member whose partner answered has still ignored the introduction if they did not.
+Counted per person: a member who did not answer has ignored the introduction, unless their group met (one
+"We met" speaks for the group: they took part).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def _close(session: Session, pairing_round: PairingRound, now: datetime) -> None
         return
     for part in store.round_parts(session, round_id=pairing_round.id):
         if part.intro_sent:  # an introduction that never went out (a partner left) was not ignored
-            _count_ignored(session, community, part.member, ignored=not part.answered, now=now)
+            ignored = not part.answered and not part.met
+            _count_ignored(session, community, part.member, ignored=ignored, now=now)
     deliver(
         session,
         team_id=community.team_id,

@@ -81,3 +81,5 @@ PAIR_PAUSE: Final = "pairing_pause"  # App Home: until resumed
 PAIR_EVERY_ROUND: Final = "pairing_every_round"  # App Home: the member's frequency in one community
 PAIR_EVERY_OTHER: Final = "pairing_every_other"
 PAIR_LEARNED_VIEW: Final = "pairing_learned"
+PAIR_PREFERENCES: Final = "pairing_preferences"  # App Home: opens the introductions modal of one community
+PAIR_PREFERENCES_VIEW: Final = "pairing_preferences_view"

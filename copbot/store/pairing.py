@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from copbot.domain.enums import PairingOutcome
 from copbot.domain.pairing import PastGroup
 from copbot.domain.pairing.eligibility import Candidate
 from copbot.domain.pairing.weights import REPEAT_WINDOW
@@ -130,24 +131,25 @@ def groups_of(session: Session, *, round_id: int) -> list[PairingGroup]:
 
 
 class RoundPart(NamedTuple):
-    """A member's part in a round: whether their introduction reached them, whether they answered it."""
+    """A member's part in a round: did the introduction reach them, did they answer, did their group meet."""
 
     member: Member
     intro_sent: bool
     answered: bool
+    met: bool
 
 
 def round_parts(session: Session, *, round_id: int) -> list[RoundPart]:
     query = (
-        select(Member, PairingGroup.intro_ts, PairingGroupMember.answered_at)
+        select(Member, PairingGroup.intro_ts, PairingGroupMember.answered_at, PairingGroup.outcome)
         .join(PairingGroupMember, PairingGroupMember.member_id == Member.id)
         .join(PairingGroup, PairingGroup.id == PairingGroupMember.group_id)
         .where(PairingGroup.round_id == round_id)
         .order_by(Member.id)
     )
     return [
-        RoundPart(member, intro_ts is not None, answered_at is not None)
-        for member, intro_ts, answered_at in session.execute(query)
+        RoundPart(member, intro_ts is not None, answered_at is not None, outcome is PairingOutcome.MET)
+        for member, intro_ts, answered_at, outcome in session.execute(query)
     ]
 
 

@@ -16,6 +16,7 @@ from copbot.slack.ids import (
     LEAVE_VIEW,
     PAIR_EVERY_OTHER,
     PAIR_PAUSE,
+    PAIR_PREFERENCES,
     RSVP_CANT,
     RSVP_GOING,
     RSVP_MAYBE,
@@ -55,6 +56,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
         (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
         (PAIR_EVERY_OTHER, str(acme.testing), "Every other round only"),
+        (PAIR_PREFERENCES, str(acme.testing), "Introductions…"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
@@ -82,9 +84,9 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert words.count("Santé de la communauté") == 1
     assert "Autres communautés" in words
     rsvp = ["J'y vais", "Peut-être", "Je ne peux pas"]
-    pause, fewer = "Mettre les présentations en pause", "Un tour sur deux seulement"
-    design = ["Partager une histoire", pause, fewer, "Quitter"]
-    testing = [*rsvp, "Partager une histoire", pause, fewer, "Quitter"]
+    pause, fewer, more = "Mettre les présentations en pause", "Un tour sur deux seulement", "Présentations…"
+    design = ["Partager une histoire", pause, fewer, more, "Quitter"]
+    testing = [*rsvp, "Partager une histoire", pause, fewer, more, "Quitter"]
     assert [text for _, _, text in _buttons(view)] == [*design, *testing, "Rejoindre"]
 
 

@@ -406,14 +406,24 @@ def _paused(session_factory) -> set[str]:
 
 
 def test_ignored_rounds_are_counted_per_person(rounds, clock, workspace, people, testing, session_factory):
-    """Chen answers every introduction, her partners never do: they are paused after three, she is not."""
+    """Chen answers every introduction ("Not yet"), her partners never do: they are paused after three."""
+    for _ in range(3):
+        rounds.now(people.alice)
+        rounds.click(people.chen, ids.PAIR_NOT_YET, message_index=-1)
+        clock.advance(weeks=1, minutes=1)
+        rounds.tick()
+    assert _paused(session_factory) == {people.alice, people.bruno, people.dana}
+    assert not [m for m in workspace.dm_messages(people.chen) if "paused them" in texts(m)]
+
+
+def test_a_group_that_met_took_part_whoever_said_so(rounds, clock, people, testing, session_factory):
+    """Chen says "We met" each time: her partners met her, so nobody is paused for ignoring rounds."""
     for _ in range(3):
         rounds.now(people.alice)
         rounds.click(people.chen, ids.PAIR_MET, message_index=-1)
         clock.advance(weeks=1, minutes=1)
         rounds.tick()
-    assert _paused(session_factory) == {people.alice, people.bruno, people.dana}
-    assert not [m for m in workspace.dm_messages(people.chen) if "paused them" in texts(m)]
+    assert _paused(session_factory) == set()
 
 
 def test_an_introduction_that_never_went_out_was_not_ignored(

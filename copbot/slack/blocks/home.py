@@ -20,6 +20,7 @@ from copbot.slack.ids import (
     PAIR_EVERY_OTHER,
     PAIR_EVERY_ROUND,
     PAIR_PAUSE,
+    PAIR_PREFERENCES,
     PAIR_RESUME,
     RSVP_CANT,
     RSVP_GOING,
@@ -85,7 +86,7 @@ def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
 
 
 def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
-    """Pause or resume the member's introductions in this community, and their frequency, with one click."""
+    """Pause or resume introductions here, and their frequency, with one click; the rest in a modal."""
     value = str(community.id)
     if community.introductions is Introductions.OFF:
         return []
@@ -93,9 +94,10 @@ def _introductions(tr: Translator, community: JoinedCommunity) -> list[Block]:
         pause = button(tr.gettext("Pause introductions"), PAIR_PAUSE, value)
     else:
         pause = button(tr.gettext("Resume introductions"), PAIR_RESUME, value)
+    more = button(tr.gettext("Introductions…"), PAIR_PREFERENCES, value)
     if community.every_other:
-        return [pause, button(tr.gettext("Introduce me every round"), PAIR_EVERY_ROUND, value)]
-    return [pause, button(tr.gettext("Every other round only"), PAIR_EVERY_OTHER, value)]
+        return [pause, button(tr.gettext("Introduce me every round"), PAIR_EVERY_ROUND, value), more]
+    return [pause, button(tr.gettext("Every other round only"), PAIR_EVERY_OTHER, value), more]
 
 
 def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:

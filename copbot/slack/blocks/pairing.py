@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from copbot.domain.enums import Experience
+from copbot.domain.errors import InvalidInput
 from copbot.i18n import N_, Translator
-from copbot.services.pairing_controls import MembershipStatus, PairingStatus
+from copbot.services.pairing_controls import (
+    AVOID_FIELD,
+    PAUSE_FIELD,
+    UNTIL_FIELD,
+    MembershipStatus,
+    PairingStatus,
+    Preferences,
+)
 from copbot.services.pairing_groups import Intro, Person, RoundSummary
 from copbot.slack import ids
-from copbot.slack.blocks.common import Block, actions, context, escape, modal, plain, section
+from copbot.slack.blocks.common import (
+    Block,
+    actions,
+    context,
+    escape,
+    input_block,
+    modal,
+    option,
+    plain,
+    radio_buttons,
+    section,
+)
 
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
+FREQUENCY_FIELD = "pair_frequency"
+PAUSE_LABELS = {
+    "none": N_("Not paused"),
+    "1w": N_("1 week"),
+    "2w": N_("2 weeks"),
+    "until": N_("Until the date below"),
+    "resumed": N_("Until I resume"),
+}
 SHARE_BLOCK, SHARE_INPUT = "learned_share", "learned_share_input"
 REASONS_SHOWN = 3
 INTERESTS_SHOWN = 400  # characters, before escaping (which may make them five times longer)
@@ -262,3 +290,69 @@ def _status_line(tr: Translator, row: MembershipStatus) -> str:
     if not row.rhythm_weeks:
         state += " " + tr.gettext("(no rounds planned: the organisers start them)")
     return f"• *{name}*: {state}"
+
+
+@dataclass(frozen=True)
+class PreferencesForm:
+    pause_for: str
+    until: date | None
+    every_other: bool
+    avoided: list[str]
+
+
+def build_preferences_modal(tr: Translator, metadata: str, preferences: Preferences) -> dict[str, Any]:
+    """The App Home's introductions modal, filled in with how things stand."""
+    paused = ("until" if preferences.paused_until else "resumed") if preferences.paused else "none"
+    pause = radio_buttons(
+        "choice", [option(tr.gettext(label), value) for value, label in PAUSE_LABELS.items()], initial=paused
+    )
+    day: Block = {"type": "datepicker", "action_id": "choice"}
+    if preferences.paused_until:
+        day["initial_date"] = preferences.paused_until.isoformat()
+    frequency = radio_buttons(
+        "choice",
+        [option(tr.gettext("Every round"), "round"), option(tr.gettext("Every other round only"), "other")],
+        initial="other" if preferences.every_other else "round",
+    )
+    people: Block = {"type": "multi_users_select", "action_id": "choice"}
+    if preferences.avoided:
+        people["initial_users"] = list(preferences.avoided)
+    blocks = [
+        section(tr.gettext("Your introductions in *{community}*.", community=escape(preferences.community))),
+        input_block(PAUSE_FIELD, tr.gettext("Pause"), pause),
+        input_block(UNTIL_FIELD, tr.gettext("Pause until"), day, optional=True),
+        input_block(FREQUENCY_FIELD, tr.gettext("How often"), frequency),
+        input_block(
+            AVOID_FIELD,
+            tr.gettext("People not to be introduced to"),
+            people,
+            optional=True,
+            hint=tr.gettext("In all your communities. Only you know."),
+        ),
+    ]
+    return modal(
+        tr.gettext("Introductions"),
+        blocks,
+        submit=tr.gettext("Save"),
+        callback_id=ids.PAIR_PREFERENCES_VIEW,
+        private_metadata=metadata,
+    )
+
+
+def read_preferences(view: dict[str, Any]) -> PreferencesForm:
+    values = view["state"]["values"]
+
+    def chosen(block_id: str) -> dict[str, Any]:
+        return values.get(block_id, {}).get("choice") or {}
+
+    day = chosen(UNTIL_FIELD).get("selected_date")
+    try:
+        until = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidInput("Pick the day the pause ends.", field=UNTIL_FIELD) from None
+    return PreferencesForm(
+        pause_for=(chosen(PAUSE_FIELD).get("selected_option") or {}).get("value", ""),
+        until=until,
+        every_other=(chosen(FREQUENCY_FIELD).get("selected_option") or {}).get("value") == "other",
+        avoided=list(chosen(AVOID_FIELD).get("selected_users") or []),
+    )

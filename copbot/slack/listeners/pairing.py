@@ -14,6 +14,7 @@ from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.i18n import N_
 from copbot.services import notices, pairing_controls, pairing_groups
 from copbot.services.pairing import TooFew
+from copbot.services.pairing_controls import AVOID_FIELD, PAUSE_FIELD
 from copbot.slack import ids
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
@@ -21,9 +22,12 @@ from copbot.slack.blocks.pairing import (
     SHARE_BLOCK,
     SHARE_INPUT,
     build_learned_modal,
+    build_preferences_modal,
     build_status,
     left_out,
+    read_preferences,
 )
+from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
@@ -151,18 +155,24 @@ def _mentioned(args: list[str]) -> str:
 
 
 def _person(request: CommandRequest, args: list[str]) -> str:
-    """The mentioned user, only if a live person of this workspace (and not the one asking)."""
     user_id = _mentioned(args)
-    if user_id == request.user_id:
-        raise InvalidInput("You can't avoid yourself.")
-    person = request.deps.people.get(request.client, request.team_id, user_id)
-    if person is None or person.deleted:
-        raise NotFound("I can't find that person in this workspace.")
-    if person.is_bot:
-        raise InvalidInput("That's a bot: bots are never introduced.")
-    if person.team_id and person.team_id != request.team_id:
-        raise NotAllowed("That person is in another workspace: only people of this one are introduced.")
+    _check_avoidable(request.deps, request.client, request.team_id, request.user_id, user_id)
     return user_id
+
+
+def _check_avoidable(deps: Deps, client: WebClient, team_id: str, user_id: str, other: str) -> None:
+    """`other` may be avoided only if a live person of this workspace (and not the one asking)."""
+    if other == user_id:
+        raise InvalidInput("You can't avoid yourself.", field=AVOID_FIELD)
+    person = deps.people.get(client, team_id, other)
+    if person is None or person.deleted:
+        raise NotFound("I can't find that person in this workspace.", field=AVOID_FIELD)
+    if person.is_bot:
+        raise InvalidInput("That's a bot: bots are never introduced.", field=AVOID_FIELD)
+    if person.team_id and person.team_id != team_id:
+        raise NotAllowed(
+            "That person is in another workspace: only people of this one are introduced.", field=AVOID_FIELD
+        )
 
 
 HANDLERS: dict[str, Callable[[CommandRequest, list[str]], str]] = {
@@ -286,6 +296,56 @@ def frequency_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], con
         tell(context, body, error)
 
 
+def open_preferences(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The App Home's Introductions… button: the modal of that community, filled in as things stand."""
+    ack()
+    tr, deps = context["tr"], context["deps"]
+    try:
+        community_id = button_community_id(body["actions"][0].get("value"))
+        preferences = pairing_controls.preferences_in(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=community_id,
+            now=deps.clock.now(),
+        )
+        metadata = deps.seal.seal({"community_id": community_id})
+        client.views_open(
+            trigger_id=body["trigger_id"], view=build_preferences_modal(tr, metadata, preferences)
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def submit_preferences(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps, team_id, user_id = context["deps"], _team(context), _user(context)
+    try:
+        form = read_preferences(view)
+        community_id = button_community_id(
+            deps.seal.open(view.get("private_metadata") or "").get("community_id")
+        )
+        for other in pairing_controls.newly_avoided(
+            context["session"], team_id=team_id, user_id=user_id, chosen=form.avoided
+        ):
+            _check_avoidable(deps, client, team_id, user_id, other)
+        pairing_controls.save_preferences(
+            context["session"],
+            team_id=team_id,
+            user_id=user_id,
+            community_id=community_id,
+            pause_for=form.pause_for,
+            until=form.until,
+            every_other=form.every_other,
+            avoided=form.avoided,
+            origin=context["origin"],
+            now=deps.clock.now(),
+        )
+    except CopbotError as error:
+        ack(**modal_errors(context["tr"], error, context, default_block=PAUSE_FIELD))
+        return
+    ack()
+
+
 def register(app: App) -> None:
     for action_id in OUTCOMES:
         app.action(action_id)(answer)
@@ -294,6 +354,8 @@ def register(app: App) -> None:
     app.action(ids.PAIR_EVERY_ROUND)(frequency_button)
     app.action(ids.PAIR_EVERY_OTHER)(frequency_button)
     app.view(ids.PAIR_LEARNED_VIEW)(submit_learned)
+    app.action(ids.PAIR_PREFERENCES)(open_preferences)
+    app.view(ids.PAIR_PREFERENCES_VIEW)(submit_preferences)
 
 
 def _group_id(value: object) -> int:
