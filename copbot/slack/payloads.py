@@ -7,6 +7,7 @@ import shlex
 from pydantic import BaseModel, Field
 
 from copbot.domain.errors import NotFound
+from copbot.domain.text import N_
 
 
 class CommandText(BaseModel):
@@ -35,25 +36,22 @@ def parse_command_text(text: str) -> CommandText:
     return CommandText(name=words[0].lower(), args=words[1:], rest=parts[1].strip() if len(parts) > 1 else "")
 
 
-def button_community_id(value: object) -> int:
-    """The community id a button carries; anything but plain digits names no community."""
+def button_id(value: object, gone: str) -> int:
+    """The row id a button carries; anything but plain digits names nothing, and `gone` says so."""
     digits = str(value or "")
     if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
-        raise NotFound("That community no longer exists.")
+        raise NotFound(gone)
     return int(digits)
+
+
+def button_community_id(value: object) -> int:
+    return button_id(value, N_("That community no longer exists."))
 
 
 def story_id(value: object) -> int:
-    """The story id a button carries; anything but plain digits names no story."""
-    digits = str(value or "")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
-        raise NotFound("That story is no longer shared.")
-    return int(digits)
+    return button_id(value, N_("That story is no longer shared."))
 
 
 def prompt_post_id(value: object) -> int:
     """The prompt post id a "Share your story" button carries."""
-    digits = str(value or "")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
-        raise NotFound("That prompt is no longer open.")
-    return int(digits)
+    return button_id(value, N_("That prompt is no longer open."))

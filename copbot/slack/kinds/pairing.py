@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from copbot.domain.pairing.eligibility import Presence, slack_verdict
+from copbot.i18n import Translator
 from copbot.services import outbox, pairing, pairing_end, pairing_groups
 from copbot.services.lookup import community_card
 from copbot.slack.blocks.pairing import (
@@ -166,15 +168,22 @@ def _summary(out: Outgoing) -> pairing_groups.RoundSummary | None:
         return pairing_groups.round_summary(session, round_id=int(out.payload["round_id"]))
 
 
+def _post_summary(
+    out: Outgoing, build: Callable[[Translator, pairing_groups.RoundSummary], dict[str, Any]]
+) -> Sent | None:
+    """A post about the round in the community's channel, in its language."""
+    summary = _summary(out)
+    if summary is None:
+        return None
+    message = build(out.translator_in(summary.community.language), summary)
+    return out.post(summary.community.channel_id, message)
+
+
 class Announce(DeliveryKind):
     name = pairing.ANNOUNCE
 
     def send(self, out: Outgoing) -> Sent | None:
-        summary = _summary(out)
-        if summary is None:
-            return None
-        message = build_announce(out.translator_in(summary.community.language), summary)
-        return out.post(summary.community.channel_id, message)
+        return _post_summary(out, build_announce)
 
 
 class Result(DeliveryKind):
@@ -183,11 +192,7 @@ class Result(DeliveryKind):
     name = pairing_end.RESULT
 
     def send(self, out: Outgoing) -> Sent | None:
-        summary = _summary(out)
-        if summary is None:
-            return None
-        message = build_result(out.translator_in(summary.community.language), summary)
-        return out.post(summary.community.channel_id, message)
+        return _post_summary(out, build_result)
 
 
 class TooFew(DeliveryKind):

@@ -31,7 +31,7 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
-from copbot.slack.payloads import ID_DIGITS_MAX, button_community_id
+from copbot.slack.payloads import button_community_id, button_id
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")
 USAGE = N_("pair [now|pause|resume|status|avoid|unavoid|every]")
@@ -359,10 +359,7 @@ def register(app: App) -> None:
 
 
 def _group_id(value: object) -> int:
-    digits = str(value or "")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > ID_DIGITS_MAX:
-        raise NotFound(pairing_groups.GROUP_GONE)
-    return int(digits)
+    return button_id(value, pairing_groups.GROUP_GONE)
 
 
 def _team(context: BoltContext) -> str:
