@@ -15,6 +15,7 @@ from copbot.domain.sessions import UNKNOWN_SESSION
 from copbot.i18n import N_, Translator
 from copbot.services import membership, notices, rsvps, sessions, stories
 from copbot.services.communities import Actor
+from copbot.services.home import refresh_home
 from copbot.services.sessions import SessionForm, SessionPage
 from copbot.slack import ids
 from copbot.slack.blocks.membership import build_join_modal
@@ -69,7 +70,7 @@ def _session_command(request: CommandRequest) -> None:
         form = sessions.new_session_form(
             request.session, team_id=request.team_id, actor=_requester(request), name=_name(args[1:])
         )
-        return _modal(request.tr, request.deps, form)
+        return session_modal(request.tr, request.deps, form)
 
     request.open_modal(view)
 
@@ -130,7 +131,7 @@ def open_edit(
             ref=action.get("value"),
             now=deps.clock.now(),
         )
-        return _modal(context["tr"], deps, form, editing=True)
+        return session_modal(context["tr"], deps, form, editing=True)
 
     _open(ack, body, client, context, view)
 
@@ -212,6 +213,14 @@ def submit_new(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltC
             actor=_actor(context, client),
             community_id=_sealed_community(sealed),
             values=values,
+            now=context["deps"].clock.now(),
+        )
+        # An organiser who planned it from the App Home sees it there.
+        refresh_home(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            origin=context["origin"],
             now=context["deps"].clock.now(),
         )
 
@@ -350,7 +359,7 @@ def _list(tr: Translator, page: SessionPage) -> dict[str, Any]:
     )
 
 
-def _modal(tr: Translator, deps: Deps, form: SessionForm, *, editing: bool = False) -> dict[str, Any]:
+def session_modal(tr: Translator, deps: Deps, form: SessionForm, *, editing: bool = False) -> dict[str, Any]:
     sealed = deps.seal.seal({"community_id": form.community_id, "ref": form.ref})
     return build_session_modal(tr, form.values, zone=form.zone, private_metadata=sealed, editing=editing)
 
