@@ -35,6 +35,7 @@ from copbot.slack.blocks.common import (
     option,
     radio_buttons,
     section,
+    slack_date,
     static_select,
     text_input,
 )
@@ -112,7 +113,8 @@ def build_welcome(tr: Translator, welcome: Welcome, *, tz: str) -> dict[str, Any
         greeting = tr.gettext("Welcome to *{name}*!", name=name)
     blocks = [section(greeting), section(_what_and_who(tr, community))]
     if welcome.next_session is not None:
-        when = _when(welcome.next_session.starts_at, tz, tr.language)
+        starts_at = welcome.next_session.starts_at
+        when = slack_date(starts_at, _when(starts_at, tz, tr.language))
         title = escape(welcome.next_session.title)
         blocks.append(section(tr.gettext("*Next session:* {title}, {when}", title=title, when=when)))
     blocks.append(section(tr.gettext("The community talks in <#{channel}>.", channel=community.channel_id)))
