@@ -162,6 +162,7 @@ def _in_many(session_factory, workspace, user: str, count: int, prefix: str = "C
                 channel_id=f"C0{prefix[:4].upper()}{n:03d}",
                 created_by=user,
                 name=f"{prefix} {n:02d} " + "n" * 60,
+                slug=f"{prefix.lower()}-{n:02d}",
                 purpose="p" * 1000,
             )
             make_member(session, community, user, role=Role.ORGANISER)
