@@ -283,3 +283,17 @@ def test_joining_from_the_channel_offer_says_joined(driver, workspace, people, a
     replaced = workspace.responses(people.dana)[-1]
     assert replaced["replace_original"] is True
     assert replaced["blocks"][0]["text"]["text"] == "*Joined ✓* You are a member of *Testing*."
+
+
+def test_creating_and_editing_from_the_home_redraws_it(driver, workspace, open_home, people, acme):
+    """alice creates Mobile from Create, then edits Testing from Edit: each time her Home shows the change."""
+    home = open_home(people.alice)
+    _click(driver, workspace, people.alice, HOME_CREATE, "create", home)
+    form = workspace.views(people.alice)[-1]
+    answers = {"name": "Mobile", "purpose": "Ship apps", "audience": "App people", "new_channel": "mobile"}
+    assert driver.submit(workspace, people.alice, form, fill(form, answers)).json is None
+    assert "*Mobile*\\nShip apps" in _texts(workspace.home_view(people.alice))
+    _click(driver, workspace, people.alice, HOME_EDIT, str(acme.testing), workspace.home_view(people.alice))
+    form = workspace.views(people.alice)[-1]
+    assert driver.submit(workspace, people.alice, form, fill(form, {"purpose": "Test better"})).json is None
+    assert "*Testing*\\nTest better" in _texts(workspace.home_view(people.alice))
