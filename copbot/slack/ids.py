@@ -96,6 +96,7 @@ PAIR_EVERY_OTHER: Final = "pairing_every_other"
 PAIR_LEARNED_VIEW: Final = "pairing_learned"
 PAIR_PREFERENCES: Final = "pairing_preferences"  # App Home: opens the introductions modal of one community
 PAIR_PREFERENCES_VIEW: Final = "pairing_preferences_view"
+
 # Community life, from the App Home and elsewhere (value: the community id).
 COMMUNITY_PAUSE_ACTION: Final = "community_pause"
 COMMUNITY_RESUME_ACTION: Final = "community_resume"
