@@ -24,6 +24,7 @@ from copbot.slack.ids import (
     HOME_SHOW,
     HOME_STATS,
     JOIN_BUTTON,
+    RSVP_MAYBE,
     SESSION_NEW_VIEW,
 )
 from copbot.store.models import Community, Delivery, PromptPost
@@ -297,3 +298,20 @@ def test_creating_and_editing_from_the_home_redraws_it(driver, workspace, open_h
     form = workspace.views(people.alice)[-1]
     assert driver.submit(workspace, people.alice, form, fill(form, {"purpose": "Test better"})).json is None
     assert "*Testing*\\nTest better" in _texts(workspace.home_view(people.alice))
+
+
+@pytest.mark.parametrize(
+    ("user_name", "said"), [("chen", "· you might go"), ("bruno", "· vous irez peut-être")]
+)
+def test_an_answer_from_the_home_shows_beside_the_next_session(
+    user_name, said, driver, workspace, open_home, people, acme
+):
+    """Maybe on the Home is kept, and the Home drawn again says so beside the next session."""
+    user = getattr(people, user_name)
+    home = open_home(user)
+    assert said not in _texts(home)
+    ref = next(
+        e["value"] for b in home["blocks"] for e in b.get("elements", []) if e.get("action_id") == RSVP_MAYBE
+    )
+    _click(driver, workspace, user, RSVP_MAYBE, ref, home)
+    assert said in _texts(workspace.home_view(user))
