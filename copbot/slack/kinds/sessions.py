@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from copbot.services import rsvps, session_messages, session_reminders, sessions
+from copbot.services import rsvps, session_messages, session_planning, session_reminders
 from copbot.services.session_messages import SessionMessage
 from copbot.slack.blocks.sessions import (
     build_cancelled_notice,
@@ -116,7 +116,7 @@ class Takeaway(DeliveryKind):
 class Cancelled(DeliveryKind):
     """The notice of a cancelled session or series, in the thread of the last reminder when there is one."""
 
-    name = sessions.CANCELLED
+    name = session_planning.CANCELLED
 
     def send(self, out: Outgoing) -> Sent | None:
         whole = bool(out.payload["whole_series"])
@@ -130,7 +130,7 @@ class Cancelled(DeliveryKind):
 class Moved(DeliveryKind):
     """A DM to someone going: their session has a new time."""
 
-    name = sessions.MOVED_DM
+    name = session_planning.MOVED_DM
 
     def send(self, out: Outgoing) -> Sent | None:
         message = _live(out)
