@@ -20,6 +20,7 @@ from copbot.domain.sessions import OccurrenceRef, SessionDraft, validate_series_
 from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community
 from copbot.services.outbox import deliver
+from copbot.services.rsvps import refresh_reminders
 from copbot.services.sessions import Found, find
 from copbot.services.sessions_view import SessionFormValues
 from copbot.store import sessions as store
@@ -116,7 +117,8 @@ def edit_session(
 ) -> None:
     """Title, agenda, place and duration change for the whole series; a new date or time moves this one.
 
-    Those going to a moved session are told by DM; its reminders follow its new time (the planner).
+    Those going to a moved session are told by DM; the reminders already posted show its new time, and
+    those still to come follow it (the planner).
     """
     found = find(session, team_id=team_id, ref=ref, community_id=community_id, now=now)
     check_organiser(session, found.community, actor)
@@ -183,6 +185,10 @@ def cancel_session(
 def _move(session: Session, found: Found, starts_at: datetime, *, now: datetime) -> None:
     change = _change(session, found.series, found.occurrence.key, now=now)
     change.moved_to = starts_at
+    # The reminders already in the channel show the new time at once, not at the next answer.
+    refresh_reminders(
+        session, team_id=found.series.team_id, series_id=found.series.id, key=found.occurrence.key, now=now
+    )
     stamp = int(starts_at.timestamp())
     for user_id in store.going_ids(session, series_id=found.series.id, key=found.occurrence.key):
         deliver(

@@ -137,3 +137,38 @@ def test_a_session_of_another_community_is_refused_in_a_form(planner, people, te
     response = planner.submit(people.bruno, design_view, title="Hijacked")
     assert response.json["errors"] == {"title": "Cette séance n'existe plus."}
     assert planner.snapshot() == before
+
+
+def test_moving_a_session_redraws_its_posted_reminder_with_the_new_time(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """The day-before reminder is in the channel; the session moves to Wednesday 14:00: it shows that time."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    reminder = _reminder(workspace, testing.channel)
+    assert "<!date^1772528400^" in texts(reminder["blocks"])  # Tuesday 3 March, 09:00 UTC
+    updates_before = len(sandbox.calls("chat.update"))
+
+    view = planner.open_edit(people.alice, _first_ref(planner, people.alice))
+    assert planner.submit(people.alice, view, date="2026-03-04", time="14:00").text == ""
+    copbot.sender.wait_idle()
+
+    assert len(sandbox.calls("chat.update")) == updates_before + 1
+    redrawn = _reminder(workspace, testing.channel)
+    assert redrawn["ts"] == reminder["ts"]
+    assert "<!date^1772629200^" in texts(redrawn["blocks"])  # Wednesday 4 March, 13:00 UTC
+    assert "1772528400" not in texts(redrawn["blocks"])
+
+
+def test_a_moved_session_is_redrawn_in_french(planner, people, design, copbot, workspace):
+    """In the French community the redrawn reminder keeps French and shows the new time."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
+    assert planner.submit(people.bruno, view, date="2026-03-04", time="14:00").text == ""
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+    assert "Rappel de séance" in texts(reminder["blocks"])
+    assert "<!date^1772629200^" in texts(reminder["blocks"])
