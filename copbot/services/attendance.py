@@ -96,7 +96,7 @@ def _markable(
     community_id: int | None = None,
 ) -> Found:
     """The occurrence, if its community marks attendance, the actor organises it, and it has started."""
-    found = find(session, team_id=team_id, ref=ref, community_id=community_id)
+    found = find(session, team_id=team_id, ref=ref, community_id=community_id, held=True)
     community = found.community
     if not community.mark_attendance:
         raise NotAllowed(NOT_MARKED_HERE, name=community.name)

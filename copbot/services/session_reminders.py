@@ -61,12 +61,14 @@ def plan_sessions(session: Session, now: datetime) -> None:
 
 
 def _due_work(session: Session, now: datetime) -> Iterator[dict[str, Any] | None]:
-    everything = store.all_live_series(session)
+    everything = store.all_live_series(session, cancelled_since=now - LOOKBACK)
     overrides = store.overrides_of(session, [series.id for series, _ in everything])
     for series, community in everything:
         ahead = timedelta(minutes=max(community.reminder_offsets or [0]), seconds=1)
         exceptions = overrides.get(series.id, NO_OVERRIDES)
         for item in occurrences_between(store.rule_of(series), now - LOOKBACK, now + ahead, exceptions):
+            if series.cancelled_at is not None and item.starts_at >= series.cancelled_at:
+                break  # the series was cancelled before this one
             yield _reminder(series, community, item, now=now)
             yield _takeaway(series, community, item, now=now)
 

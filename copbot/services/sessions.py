@@ -119,21 +119,24 @@ def find(
     ref: str | None,
     community_id: int | None = None,
     now: datetime | None = None,
+    held: bool = False,
 ) -> Found:
     """The occurrence a button or form names, only in this workspace (and community, when the form says).
 
-    With `now`, an occurrence that has started is refused: it can no longer be changed or answered.
+    With `now`, an occurrence that has started is refused: it can no longer be changed or answered. With
+    `held`, one that started before its whole series was cancelled is still found (what people took away
+    from it, who came).
     """
     parsed = parse_occurrence_ref(ref)
     series = session.get(Series, parsed.series_id)
-    if series is None or series.team_id != team_id or series.cancelled_at is not None:
+    if series is None or series.team_id != team_id or (series.cancelled_at is not None and not held):
         raise NotFound(UNKNOWN_SESSION)
     if community_id is not None and series.community_id != community_id:
         raise NotFound(UNKNOWN_SESSION)
     community = get_community(session, team_id=team_id, community_id=series.community_id)
     overrides = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES)
     item = occurrence(store.rule_of(series), parsed.key, overrides)
-    if item is None:
+    if item is None or (series.cancelled_at is not None and item.starts_at >= series.cancelled_at):
         raise NotFound(UNKNOWN_SESSION)
     if now is not None and item.starts_at <= now:
         raise InvalidInput(STARTED)
@@ -148,7 +151,7 @@ class TakeawayTarget:
 
 def takeaway_target(session: Session, *, team_id: str, user_id: str, ref: str | None) -> TakeawayTarget:
     """Where a takeaway from this session is shared: its community, if the person is a member."""
-    found = find(session, team_id=team_id, ref=ref)
+    found = find(session, team_id=team_id, ref=ref, held=True)
     community = shareable_community(
         session, team_id=team_id, user_id=user_id, community_id=found.community.id
     )

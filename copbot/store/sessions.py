@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,16 @@ def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Serie
     return list(session.scalars(query.order_by(Series.id)))
 
 
-def all_live_series(session: Session) -> list[tuple[Series, Community]]:
-    """Every live series of a live community, with its community (for the reminders planner)."""
+def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Series, Community]]:
+    """Every series of a live community with its community, for the planner: live or cancelled lately.
+
+    A series cancelled after `cancelled_since` still has its last session asked about.
+    """
+    live = or_(Series.cancelled_at.is_(None), Series.cancelled_at > cancelled_since)
     query = (
         select(Series, Community)
         .join(Community, Community.id == Series.community_id)
-        .where(Series.cancelled_at.is_(None), Community.archived_at.is_(None))
+        .where(live, Community.archived_at.is_(None))
         .order_by(Series.id)
     )
     return [(series, community) for series, community in session.execute(query)]

@@ -102,9 +102,13 @@ class Takeaway(DeliveryKind):
     name = session_reminders.TAKEAWAY
 
     def send(self, out: Outgoing) -> Sent | None:
-        if _live(out) is None:  # cancelled after all
-            return None
-        message = _in_thread(out)
+        with out.reading() as session:  # None if it was cancelled after all
+            message = session_messages.held_occurrence(
+                session,
+                team_id=out.delivery.team_id,
+                series_id=int(out.payload["series_id"]),
+                key=str(out.payload["key"]),
+            )
         if message is None:
             return None
         question = build_takeaway_question(
