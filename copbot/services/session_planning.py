@@ -20,7 +20,7 @@ from copbot.domain.sessions import OccurrenceRef, SessionDraft, validate_series_
 from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community
 from copbot.services.outbox import deliver
-from copbot.services.rsvps import refresh_reminders
+from copbot.services.reminder_updates import refresh_reminders
 from copbot.services.sessions import Found, find
 from copbot.services.sessions_view import SessionFormValues
 from copbot.store import sessions as store

@@ -17,7 +17,7 @@ from copbot.domain.recurrence import NO_OVERRIDES, Occurrence, occurrences_betwe
 from copbot.domain.reminders import TAKEAWAY_DELAY, TAKEAWAY_WORTH, reminder_due, takeaway
 from copbot.domain.sessions import DURATION_MAX
 from copbot.services.outbox import deliver
-from copbot.services.rsvps import refresh_reminders
+from copbot.services.reminder_updates import refresh_reminders
 from copbot.store import deliveries
 from copbot.store import sessions as store
 from copbot.store.models import Community, SessionPost

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from copbot.services import rsvps, session_messages, session_planning, session_reminders
+from copbot.services import reminder_updates, session_messages, session_planning, session_reminders
 from copbot.services.session_messages import SessionMessage
 from copbot.slack.blocks.sessions import (
     build_cancelled_notice,
@@ -73,7 +73,7 @@ class Reminder(DeliveryKind):
 class ReminderUpdate(DeliveryKind):
     """A reminder drawn again with the answers stored now (chat.update)."""
 
-    name = rsvps.UPDATE
+    name = reminder_updates.UPDATE
 
     def send(self, out: Outgoing) -> Sent | None:
         with out.reading() as session:
@@ -87,7 +87,7 @@ class ReminderUpdate(DeliveryKind):
         return Sent(update.channel_id, update.ts, data={"version": update.version})
 
     def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
-        rsvps.update_sent(
+        reminder_updates.update_sent(
             session,
             team_id=delivery.team_id,
             post_id=int(delivery.payload["post_id"]),
