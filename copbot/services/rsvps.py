@@ -60,7 +60,8 @@ def answer(
     store.put_answer(
         session, series=found.series, key=key, user_id=user_id, member_id=member.id, answer=choice, now=now
     )
-    data = {"session_id": found.series.id, "occurrence": str(OccurrenceRef(found.series.id, key))}
+    ref_id = store.ref_id(found.series)
+    data = {"session_id": ref_id, "occurrence": str(OccurrenceRef(ref_id, key))}
     data["answer"] = choice.value
     record_activity(session, community, user_id, ActivityKind.RSVP, now, **data)
     refresh_reminders(session, team_id=team_id, series_id=found.series.id, key=key, now=now)

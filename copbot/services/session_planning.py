@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -19,18 +19,12 @@ from copbot.domain.errors import CopbotError, FieldErrors
 from copbot.domain.sessions import OccurrenceRef, SessionDraft, validate_series_change, validate_session
 from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community
-from copbot.services.outbox import deliver
-from copbot.services.reminder_updates import refresh_reminders
+from copbot.services.session_notices import change_for, notice_cancelled, tell_going_moved
 from copbot.services.sessions import Found, find
 from copbot.services.sessions_view import SessionFormValues
 from copbot.store import sessions as store
 from copbot.store.activity import record_activity
 from copbot.store.models import Session as Series
-from copbot.store.models import SessionChange
-
-CANCELLED = "sessions.cancelled"  # the notice in the channel
-MOVED_DM = "sessions.moved"  # the note to each person going
-NOTICE_WORTH = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def edit_form(session: Session, *, team_id: str, actor: Actor, ref: str | None, 
         until=series.repeat_until,
     )
     return SessionForm(
-        found.community.id, zone, values, ref=str(OccurrenceRef(series.id, found.occurrence.key))
+        found.community.id, zone, values, ref=str(OccurrenceRef(store.ref_id(series), found.occurrence.key))
     )
 
 
@@ -123,7 +117,9 @@ def edit_session(
     found = find(session, team_id=team_id, ref=ref, community_id=community_id, now=now)
     check_organiser(session, found.community, actor)
     series = found.series
-    draft, (repeat, until) = _checked_edit(values, series, zone=found.community.timezone, now=now)
+    draft, (repeat, until) = _checked_edit(
+        values, first_day=store.rule_of(series).first_day, zone=found.community.timezone, now=now
+    )
     series.title, series.description = draft.title, draft.agenda
     series.location, series.duration_minutes = draft.place, draft.duration_minutes
     series.repeat, series.repeat_until = repeat, until
@@ -132,9 +128,9 @@ def edit_session(
 
 
 def _checked_edit(
-    values: Mapping[str, str | None], series: Series, *, zone: str, now: datetime
+    values: Mapping[str, str | None], *, first_day: date, zone: str, now: datetime
 ) -> tuple[SessionDraft, tuple[Repeat, date | None]]:
-    """The edit's values, every problem at once: the date is this session's, the repeat the series'."""
+    """The edit's values, every problem at once: this session's date, the series' repeat from `first_day`."""
     problems: dict[str, CopbotError] = {}
     one_date = {**values, fields.REPEAT: Repeat.NONE.value, fields.UNTIL: None}
     try:
@@ -142,7 +138,7 @@ def _checked_edit(
     except FieldErrors as error:
         problems |= error.errors
     try:
-        change = validate_series_change(values, first_day=store.rule_of(series).first_day)
+        change = validate_series_change(values, first_day=first_day)
     except FieldErrors as error:
         problems |= error.errors
     if problems:
@@ -163,52 +159,23 @@ def cancel_session(
     """Cancel one occurrence, or the series from now on; a notice goes to the channel, reminders stop."""
     found = find(session, team_id=team_id, ref=ref, community_id=community_id, now=now)
     check_organiser(session, found.community, actor)
-    key = found.occurrence.key
+    series, key = found.series, found.occurrence.key
     if whole_series:
-        found.series.cancelled_at = now
+        series.cancelled_at = now
     else:
-        change = _change(session, found.series, key, now=now)
-        change.cancelled_at = now
-    deliver(
-        session,
-        team_id=team_id,
-        kind=CANCELLED,
-        key=f"{CANCELLED}:{found.series.id}:{'all' if whole_series else key}",
-        payload={"series_id": found.series.id, "key": key, "whole_series": whole_series},
-        now=now,
-        community_id=found.community.id,
-        channel_id=found.community.channel_id,
-        worth=NOTICE_WORTH,
+        change_for(session, series, key, now=now).cancelled_at = now
+    notice_cancelled(
+        session, series=series, community=found.community, key=key, whole_series=whole_series, now=now
     )
 
 
 def _move(session: Session, found: Found, starts_at: datetime, *, now: datetime) -> None:
-    change = _change(session, found.series, found.occurrence.key, now=now)
-    change.moved_to = starts_at
-    # The reminders already in the channel show the new time at once, not at the next answer.
-    refresh_reminders(
-        session, team_id=found.series.team_id, series_id=found.series.id, key=found.occurrence.key, now=now
+    change_for(session, found.series, found.occurrence.key, now=now).moved_to = starts_at
+    tell_going_moved(
+        session,
+        series=found.series,
+        community_id=found.community.id,
+        key=found.occurrence.key,
+        starts_at=starts_at,
+        now=now,
     )
-    stamp = int(starts_at.timestamp())
-    for user_id in store.going_ids(session, series_id=found.series.id, key=found.occurrence.key):
-        deliver(
-            session,
-            team_id=found.series.team_id,
-            kind=MOVED_DM,
-            key=f"{MOVED_DM}:{found.series.id}:{found.occurrence.key}:{stamp}:{user_id}",
-            payload={"series_id": found.series.id, "key": found.occurrence.key, "user_id": user_id},
-            now=now,
-            community_id=found.community.id,
-            worth=NOTICE_WORTH,
-        )
-
-
-def _change(session: Session, series: Series, key: str, *, now: datetime) -> SessionChange:
-    change = store.change_of(session, series_id=series.id, key=key)
-    if change is None:
-        change = SessionChange(
-            team_id=series.team_id, session_id=series.id, occurrence_key=key, changed_at=now
-        )
-        session.add(change)
-    change.changed_at = now
-    return change

@@ -98,7 +98,7 @@ def view_of(session: Session, found: Found) -> OccurrenceView:
     series, item = found.series, found.occurrence
     answers = store.answers(session, series_id=series.id, key=item.key)
     return OccurrenceView(
-        ref=str(OccurrenceRef(series.id, item.key)),
+        ref=str(OccurrenceRef(store.ref_id(series), item.key)),
         title=series.title,
         agenda=series.description,
         starts_at=item.starts_at,
@@ -128,7 +128,7 @@ def find(
     from it, who came).
     """
     parsed = parse_occurrence_ref(ref)
-    series = session.get(Series, parsed.series_id)
+    series = _holding(session, session.get(Series, parsed.series_id), parsed.key)
     if series is None or series.team_id != team_id or (series.cancelled_at is not None and not held):
         raise NotFound(UNKNOWN_SESSION)
     if community_id is not None and series.community_id != community_id:
@@ -155,7 +155,7 @@ def takeaway_target(session: Session, *, team_id: str, user_id: str, ref: str | 
     community = shareable_community(
         session, team_id=team_id, user_id=user_id, community_id=found.community.id
     )
-    return TakeawayTarget(found.series.id, community)
+    return TakeawayTarget(store.ref_id(found.series), community)
 
 
 def shown_occurrence(session: Session, *, series_id: int, key: str) -> Found | None:
@@ -167,6 +167,17 @@ def shown_occurrence(session: Session, *, series_id: int, key: str) -> Found | N
     moved = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES).moved
     item = occurrence(store.rule_of(series), key, Overrides(moved=moved))
     return None if item is None else Found(series, community, item)
+
+
+def _holding(session: Session, series: Series | None, key: str) -> Series | None:
+    """The series whose rule gives the date: the one named, or the part of it that holds its past."""
+    if series is None or _gives(series, key):
+        return series
+    return next((part for part in store.parts_of(session, series_id=series.id) if _gives(part, key)), series)
+
+
+def _gives(series: Series, key: str) -> bool:
+    return occurrence(store.rule_of(series), key) is not None
 
 
 def _organises(session: Session, community: Community, actor: Actor) -> bool:

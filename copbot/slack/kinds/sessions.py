@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from copbot.services import reminder_updates, session_messages, session_planning, session_reminders
+from copbot.services import reminder_updates, session_messages, session_notices, session_reminders
 from copbot.services.session_messages import SessionMessage
 from copbot.slack.blocks.sessions import (
     build_cancelled_notice,
@@ -120,7 +120,7 @@ class Takeaway(DeliveryKind):
 class Cancelled(DeliveryKind):
     """The notice of a cancelled session or series, in the thread of the last reminder when there is one."""
 
-    name = session_planning.CANCELLED
+    name = session_notices.CANCELLED
 
     def send(self, out: Outgoing) -> Sent | None:
         whole = bool(out.payload["whole_series"])
@@ -134,7 +134,7 @@ class Cancelled(DeliveryKind):
 class Moved(DeliveryKind):
     """A DM to someone going: their session has a new time."""
 
-    name = session_planning.MOVED_DM
+    name = session_notices.MOVED_DM
 
     def send(self, out: Outgoing) -> Sent | None:
         message = _live(out)
@@ -148,4 +148,10 @@ def _thread(message: SessionMessage) -> dict[str, str]:
     return {"thread_ts": message.thread_ts} if message.thread_ts else {}
 
 
-KINDS: tuple[DeliveryKind, ...] = (Reminder(), ReminderUpdate(), Takeaway(), Cancelled(), Moved())
+KINDS: tuple[DeliveryKind, ...] = (
+    Reminder(),
+    ReminderUpdate(),
+    Takeaway(),
+    Cancelled(),
+    Moved(),
+)
