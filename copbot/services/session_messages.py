@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,6 +58,14 @@ def held_occurrence(session: Session, *, team_id: str, series_id: int, key: str)
         found,
         thread_ts=_thread_of(found, store.last_post(session, series_id=series_id, key=key)),
     )
+
+
+def shown(
+    session: Session, *, series_id: int, key: str, starts_at: datetime | None = None
+) -> SessionMessage | None:
+    """An occurrence's message, cancelled or not, for a DM or a notice in the channel itself."""
+    found = shown_occurrence(session, series_id=series_id, key=key, starts_at=starts_at)
+    return None if found is None else _message(session, found, thread_ts=None)
 
 
 def in_reminder_thread(

@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 from copbot.domain import sessions as fields
 from copbot.domain.enums import ActivityKind, Repeat
 from copbot.domain.errors import CopbotError, FieldErrors
+from copbot.domain.recurrence import NO_OVERRIDES, Overrides, SeriesRule, next_occurrence
 from copbot.domain.sessions import OccurrenceRef, SessionDraft, validate_series_change, validate_session
 from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community
-from copbot.services.session_notices import change_for, notice_cancelled, tell_going_moved
+from copbot.services.reminder_updates import refresh_reminders
+from copbot.services.session_notices import change_for, drop_dates, notice_cancelled, tell_going_moved
+from copbot.services.session_parts import cut_past
 from copbot.services.sessions import Found, find
 from copbot.services.sessions_view import SessionFormValues
 from copbot.store import sessions as store
@@ -111,20 +114,38 @@ def edit_session(
 ) -> None:
     """Title, agenda, place and duration change for the whole series; a new date or time moves this one.
 
-    Those going to a moved session are told by DM; the reminders already posted show its new time, and
-    those still to come follow it (the planner).
+    A new way of repeating or end date applies from the next session on: the sessions that took place stay
+    as they were (a part of the series), and dates to come that the new rule no longer gives are cancelled
+    (`session_notices.drop_dates`). Those going to a moved session are told by DM; the reminders already
+    posted show its new time, and those still to come follow it (the planner).
     """
     found = find(session, team_id=team_id, ref=ref, community_id=community_id, now=now)
     check_organiser(session, found.community, actor)
     series = found.series
+    before = store.rule_of(series)
+    overrides = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES)
+    next_key = _next_key(before, overrides, found, now=now)
     draft, (repeat, until) = _checked_edit(
-        values, first_day=store.rule_of(series).first_day, zone=found.community.timezone, now=now
+        values, first_day=date.fromisoformat(next_key), zone=found.community.timezone, now=now
     )
     series.title, series.description = draft.title, draft.agenda
     series.location, series.duration_minutes = draft.place, draft.duration_minutes
-    series.repeat, series.repeat_until = repeat, until
-    if draft.starts_at != found.occurrence.starts_at:
+    dropped: set[str] = set()
+    if (repeat, until) != (series.repeat, series.repeat_until):
+        cut_past(session, series, next_key, now=now)
+        series.repeat, series.repeat_until = repeat, until
+        dropped = drop_dates(
+            session, series=series, community=found.community, before=before, overrides=overrides, now=now
+        )
+    if draft.starts_at != found.occurrence.starts_at and found.occurrence.key not in dropped:
         _move(session, found, draft.starts_at, now=now)
+
+
+def _next_key(before: SeriesRule, overrides: Overrides, found: Found, *, now: datetime) -> str:
+    """The first date of the series not started yet: a new rule applies from there on."""
+    upcoming = next_occurrence(before, now)
+    moved = [key for key, starts_at in overrides.moved.items() if starts_at > now]
+    return min([found.occurrence.key, *moved, *([upcoming.key] if upcoming else [])])
 
 
 def _checked_edit(
@@ -167,6 +188,10 @@ def cancel_session(
     notice_cancelled(
         session, series=series, community=found.community, key=key, whole_series=whole_series, now=now
     )
+    # Reminders already posted lose their buttons: they say the session is cancelled.
+    redrawn = store.keys_in_use(session, series_id=series.id) if whole_series else {key}
+    for one in sorted(k for k in redrawn if k >= key):
+        refresh_reminders(session, team_id=team_id, series_id=series.id, key=one, now=now)
 
 
 def _move(session: Session, found: Found, starts_at: datetime, *, now: datetime) -> None:

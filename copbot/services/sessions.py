@@ -16,7 +16,7 @@ from itertools import islice
 from sqlalchemy.orm import Session
 
 from copbot.domain.errors import InvalidInput, NotFound
-from copbot.domain.recurrence import NO_OVERRIDES, Occurrence, Overrides, next_occurrences, occurrence
+from copbot.domain.recurrence import NO_OVERRIDES, Occurrence, next_occurrences, occurrence
 from copbot.domain.sessions import UNKNOWN_SESSION, OccurrenceRef, parse_occurrence_ref
 from copbot.domain.text import N_
 from copbot.services.communities import Actor, choose_community
@@ -51,6 +51,7 @@ class Found:
     series: Series
     community: Community
     occurrence: Occurrence
+    cancelled: bool = False  # only for notices: `find` never returns a cancelled occurrence
 
 
 def list_sessions(
@@ -109,6 +110,7 @@ def view_of(session: Session, found: Found) -> OccurrenceView:
         going_count=len(answers.going),
         maybe_count=answers.maybe,
         cant_count=answers.cant,
+        cancelled=found.cancelled,
     )
 
 
@@ -158,15 +160,29 @@ def takeaway_target(session: Session, *, team_id: str, user_id: str, ref: str | 
     return TakeawayTarget(store.ref_id(found.series), community)
 
 
-def shown_occurrence(session: Session, *, series_id: int, key: str) -> Found | None:
-    """An occurrence as a notice about it shows it, cancelled or not (None once the series is gone)."""
+def shown_occurrence(
+    session: Session, *, series_id: int, key: str, starts_at: datetime | None = None
+) -> Found | None:
+    """An occurrence as a notice about it shows it, cancelled or not (None once the series is gone).
+
+    A date an edit dropped from the rule is shown at the start it had: kept in its change as `moved_to`,
+    or given as `starts_at` by the notice.
+    """
     series = session.get(Series, series_id)
     community = session.get(Community, series.community_id) if series is not None else None
     if series is None or community is None or community.archived_at is not None:
         return None
-    moved = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES).moved
-    item = occurrence(store.rule_of(series), key, Overrides(moved=moved))
-    return None if item is None else Found(series, community, item)
+    change = store.change_of(session, series_id=series.id, key=key)
+    item = occurrence(store.rule_of(series), key)
+    if change is not None and change.moved_to is not None:
+        item = Occurrence(key, change.moved_to, moved=True)
+    if item is None and starts_at is not None:
+        item = Occurrence(key, starts_at)
+    if item is None:
+        return None
+    ended = series.cancelled_at is not None and item.starts_at >= series.cancelled_at
+    cancelled = ended or (change is not None and change.cancelled_at is not None)
+    return Found(series, community, item, cancelled=cancelled)
 
 
 def _holding(session: Session, series: Series | None, key: str) -> Series | None:

@@ -25,7 +25,7 @@ def _reminder(workspace, channel):
 def test_cancelling_one_session_posts_in_the_reminders_thread_and_stops_its_reminders(
     planner, people, testing, copbot, workspace, clock
 ):
-    """The notice replies to the day-before reminder; the 1 h reminder never comes; the next week stays."""
+    """The notice replies to the day-before reminder, which is redrawn as cancelled; no 1 h reminder."""
     planner.plan(people.alice, "testing")
     copbot.loop.tick()
     copbot.sender.wait_idle()
@@ -37,6 +37,9 @@ def test_cancelling_one_session_posts_in_the_reminders_thread_and_stops_its_remi
     notice = workspace.messages(testing.channel)[-1]
     assert notice["thread_ts"] == reminder["ts"]
     assert "is cancelled" in notice["text"]
+    redrawn = _reminder(workspace, testing.channel)  # no buttons left that would say it no longer exists
+    assert (redrawn["ts"], buttons(redrawn["blocks"])) == (reminder["ts"], [])
+    assert "This session is cancelled." in texts(redrawn["blocks"])
     clock.current = datetime(2026, 3, 3, 8, 30, tzinfo=UTC)
     copbot.loop.tick()
     copbot.sender.wait_idle()

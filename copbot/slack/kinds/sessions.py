@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +10,7 @@ from copbot.services import reminder_updates, session_messages, session_notices,
 from copbot.services.session_messages import SessionMessage
 from copbot.slack.blocks.sessions import (
     build_cancelled_notice,
+    build_changed_notice,
     build_moved_notice,
     build_reminder_message,
     build_takeaway_question,
@@ -144,6 +145,42 @@ class Moved(DeliveryKind):
         return out.post(user_id, build_moved_notice(out.translator_for(user_id), message.view))
 
 
+class CancelledDm(DeliveryKind):
+    """A DM to someone going: their session no longer takes place (the series' rule no longer gives it)."""
+
+    name = session_notices.CANCELLED_DM
+
+    def send(self, out: Outgoing) -> Sent | None:
+        with out.reading() as session:
+            message = session_messages.shown(
+                session, series_id=int(out.payload["series_id"]), key=str(out.payload["key"])
+            )
+        if message is None:
+            return None
+        user_id = str(out.payload["user_id"])
+        notice = build_cancelled_notice(out.translator_for(user_id), message.view, whole_series=False)
+        return out.post(user_id, notice)
+
+
+class Changed(DeliveryKind):
+    """In the channel: an edit of the series dropped dates to come that nobody had answered."""
+
+    name = session_notices.CHANGED
+
+    def send(self, out: Outgoing) -> Sent | None:
+        with out.reading() as session:
+            message = session_messages.shown(
+                session,
+                series_id=int(out.payload["series_id"]),
+                key=str(out.payload["key"]),
+                starts_at=datetime.fromtimestamp(int(out.payload["starts_at"]), UTC),
+            )
+        if message is None:
+            return None
+        notice = build_changed_notice(out.translator_in(message.language), message.view)
+        return out.post(message.channel_id, notice)
+
+
 def _thread(message: SessionMessage) -> dict[str, str]:
     return {"thread_ts": message.thread_ts} if message.thread_ts else {}
 
@@ -154,4 +191,6 @@ KINDS: tuple[DeliveryKind, ...] = (
     Takeaway(),
     Cancelled(),
     Moved(),
+    CancelledDm(),
+    Changed(),
 )
