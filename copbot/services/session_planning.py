@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from copbot.domain import sessions as fields
 from copbot.domain.enums import ActivityKind, Repeat
 from copbot.domain.errors import CopbotError, FieldErrors
-from copbot.domain.recurrence import NO_OVERRIDES, Overrides, SeriesRule, next_occurrence
+from copbot.domain.recurrence import NO_OVERRIDES, Overrides, SeriesRule, next_occurrence, occurrence
 from copbot.domain.sessions import OccurrenceRef, SessionDraft, validate_series_change, validate_session
 from copbot.services.communities import Actor, check_organiser, choose_community
 from copbot.services.lookup import get_community
@@ -189,9 +189,16 @@ def cancel_session(
         session, series=series, community=found.community, key=key, whole_series=whole_series, now=now
     )
     # Reminders already posted lose their buttons: they say the session is cancelled.
-    redrawn = store.keys_in_use(session, series_id=series.id) if whole_series else {key}
-    for one in sorted(k for k in redrawn if k >= key):
+    for one in _to_come(session, series, now=now) if whole_series else [key]:
         refresh_reminders(session, team_id=team_id, series_id=series.id, key=one, now=now)
+
+
+def _to_come(session: Session, series: Series, *, now: datetime) -> list[str]:
+    """The dates people know of (answered or reminded) that had not started."""
+    rule = store.rule_of(series)
+    overrides = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES)
+    known = sorted(store.keys_in_use(session, series_id=series.id))
+    return [key for key in known if (item := occurrence(rule, key, overrides)) and item.starts_at > now]
 
 
 def _move(session: Session, found: Found, starts_at: datetime, *, now: datetime) -> None:

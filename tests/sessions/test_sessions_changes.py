@@ -175,3 +175,22 @@ def test_a_moved_session_is_redrawn_in_french(planner, people, design, copbot, w
     [reminder] = workspace.messages(design.channel)
     assert "Rappel de séance" in texts(reminder["blocks"])
     assert "<!date^1772629200^" in texts(reminder["blocks"])
+
+
+def test_cancelling_the_series_redraws_its_posted_reminder_in_french(
+    planner, people, design, copbot, workspace
+):
+    """Design's 3 March reminder is posted; bruno cancels the series: it says so in French, no buttons."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+
+    assert (
+        planner.cancel(people.bruno, _first_ref(planner, people.bruno, "design"), which="series").text == ""
+    )
+    copbot.sender.wait_idle()
+
+    redrawn = next(m for m in workspace.messages(design.channel) if m["ts"] == reminder["ts"])
+    assert buttons(redrawn["blocks"]) == []
+    assert "Cette séance est annulée." in texts(redrawn["blocks"])
