@@ -49,11 +49,7 @@ def _reminder_of(workspace, channel, stamp):
 def test_ending_a_series_earlier_cancels_the_dates_it_drops(
     planner, people, testing, copbot, workspace, clock, session_factory
 ):
-    """The series now ends on 10 March: 17 March's posted reminder (chen going) is cancelled everywhere.
-
-    The reminder is redrawn as cancelled, a notice replies to it, chen is told by DM; later dates share one
-    notice, and no reminder comes for them. (10 March was moved to the 11th so that it is still to come.)
-    """
+    """Ending on 10 March (moved to the 11th): 17 March's reminder says cancelled, chen is told, and more."""
     with session_factory() as session, session.begin():
         session.get(Community, testing.id).reminder_offsets = [7 * 24 * 60]
     planner.plan(people.alice, "testing")
