@@ -288,7 +288,8 @@ class Session(Base):
 
     Its occurrences are computed (copbot.domain.recurrence): the first starts at `starts_at`, and the rule
     keeps its wall time in `timezone`. Cancelled and moved occurrences are `SessionChange` rows.
-    `cancelled_at` ends the whole series.
+    `cancelled_at` ends the whole series. A series whose rule changed after it met keeps its id for the dates
+    to come; the dates that took place are a part of it, a series of their own naming it in `split_from_id`.
     """
 
     __tablename__ = "sessions"
@@ -309,6 +310,9 @@ class Session(Base):
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    split_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
 
 
 class SessionChange(Base):
