@@ -14,16 +14,14 @@ from copbot.services.helped import helped_count
 from copbot.services.home import joined_communities, refresh_home
 from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
+from copbot.services.story_posting import deliver_post
 from copbot.store import search
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member, PromptPost, Story
 from copbot.store.models import Session as CommunitySession
 
-POST = "stories.post"
-NOT_POSTED_DM = "stories.not_posted"
 SIMILAR = "stories.similar"  # an ephemeral note to the author: earlier stories alike, people to ask
 SIMILAR_SHOWN = 3
-POST_WORTH = timedelta(days=7)  # a story is worth posting late: it is the community's memory
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,7 @@ class SharedStory:
     lesson: str = ""
     helped: int = 0  # how many pressed "This helped me"
     message_ts: str | None = None  # its post, once posted
+    permalink: str | None = None
 
 
 def share_target(session: Session, *, team_id: str, user_id: str, community_name: str | None) -> ShareTarget:
@@ -122,21 +121,6 @@ def share_story(
     return story.id
 
 
-def deliver_post(session: Session, story: Story, community: Community, *, now: datetime) -> None:
-    """The story's post in the community's channel, to be sent after the commit."""
-    deliver(
-        session,
-        team_id=community.team_id,
-        kind=POST,
-        key=f"{POST}:{story.id}",
-        payload={"story_id": story.id},
-        now=now,
-        community_id=community.id,
-        channel_id=community.channel_id,
-        worth=POST_WORTH,
-    )
-
-
 def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
     """The story as its post shows it, when the post is sent (None once deleted, or its community gone)."""
     story = session.get(Story, story_id)
@@ -157,28 +141,7 @@ def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
         lesson=story.lesson,
         helped=helped_count(session, story_id=story.id),
         message_ts=story.message_ts,
-    )
-
-
-def story_posted(session: Session, *, story_id: int, channel_id: str, ts: str, permalink: str) -> None:
-    story = session.get(Story, story_id)
-    if story is not None:
-        story.channel_id, story.message_ts, story.permalink = channel_id, ts, permalink
-
-
-def story_not_posted(session: Session, *, story_id: int, now: datetime) -> None:
-    """Slack refused the post for good: the story stays kept, and its author is told."""
-    story = session.get(Story, story_id)
-    if story is None or story.author_user_id is None:
-        return
-    deliver(
-        session,
-        team_id=story.team_id,
-        kind=NOT_POSTED_DM,
-        key=f"{NOT_POSTED_DM}:{story.id}",
-        payload={"story_id": story.id, "user_id": story.author_user_id},
-        now=now,
-        community_id=story.community_id,
+        permalink=story.permalink,
     )
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from copbot.services import helped, my_stories, stories
+from copbot.i18n import Translator
+from copbot.services import helped, my_stories, stories, story_posting
 from copbot.services.stories import SharedStory
-from copbot.slack.blocks.stories import build_not_posted, build_similar, build_story_message
+from copbot.slack.blocks.stories import (
+    build_delayed,
+    build_not_posted,
+    build_posted_late,
+    build_similar,
+    build_story_message,
+)
 from copbot.slack.outbox.client import Gated
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 from copbot.store.deliveries import Claimed
@@ -21,11 +29,11 @@ def _story(out: Outgoing) -> SharedStory | None:
 
 
 class Post(DeliveryKind):
-    name = stories.POST
+    name = story_posting.POST
 
     def send(self, out: Outgoing) -> Sent | None:
         story = _story(out)
-        if story is None:
+        if story is None or story.message_ts is not None:  # gone, or posted by an earlier try
             return None
         posted = out.post(story.channel_id, build_story_message(out.translator_in(story.language), story))
         assert posted.channel_id is not None
@@ -34,19 +42,31 @@ class Post(DeliveryKind):
             posted.channel_id, posted.ts, {"permalink": _permalink(out, posted.channel_id, posted.ts)}
         )
 
-    def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:  # noqa: ARG002
+    def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
         assert sent.channel_id is not None
         assert sent.ts is not None
-        stories.story_posted(
+        story_posting.story_posted(
             session,
             story_id=int(delivery.payload["story_id"]),
+            work_key=delivery.work_key,
             channel_id=sent.channel_id,
             ts=sent.ts,
             permalink=str(sent.data["permalink"]),
+            now=now,
         )
 
     def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:  # noqa: ARG002
-        stories.story_not_posted(session, story_id=int(delivery.payload["story_id"]), now=now)
+        story_id = int(delivery.payload["story_id"])
+        story_posting.story_not_posted(session, story_id=story_id, work_key=delivery.work_key, now=now)
+
+    def after_delayed(self, session: Session, delivery: Claimed, until: datetime, now: datetime) -> None:
+        story_posting.story_delayed(
+            session,
+            story_id=int(delivery.payload["story_id"]),
+            tries=delivery.attempts,
+            until=until,
+            now=now,
+        )
 
 
 def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
@@ -60,15 +80,47 @@ def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
         return f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
-class NotPosted(DeliveryKind):
-    name = stories.NOT_POSTED_DM
+class _ToAuthor(DeliveryKind):
+    """A DM to a story's author about its post, in their language (nothing once the story is gone)."""
 
     def send(self, out: Outgoing) -> Sent | None:
         story = _story(out)
-        if story is None or story.author_user_id is None:
+        if story is None or story.author_user_id is None or not self.still_news(story):
             return None
-        tr = out.translator_for(story.author_user_id)
-        return out.post(story.author_user_id, build_not_posted(tr, story))
+        message = self.render(out.translator_for(story.author_user_id), story)
+        return out.post(story.author_user_id, message)
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def still_news(self, story: SharedStory) -> bool:  # noqa: ARG002 - most notes always are
+        return True
+
+
+class NotPosted(_ToAuthor):
+    name = story_posting.NOT_POSTED_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_not_posted(tr, story)
+
+
+class Delayed(_ToAuthor):
+    """Slack keeps failing the post: said only while the story is still waiting for it."""
+
+    name = story_posting.DELAYED_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_delayed(tr, story)
+
+    def still_news(self, story: SharedStory) -> bool:
+        return story.message_ts is None
+
+
+class PostedLate(_ToAuthor):
+    name = story_posting.POSTED_LATE_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_posted_late(tr, story)
 
 
 class Similar(DeliveryKind):
@@ -125,4 +177,12 @@ class Unpost(DeliveryKind):
         return Sent(channel, ts)
 
 
-KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar(), Refresh(), Unpost())
+KINDS: tuple[DeliveryKind, ...] = (
+    Post(),
+    NotPosted(),
+    Delayed(),
+    PostedLate(),
+    Similar(),
+    Refresh(),
+    Unpost(),
+)

@@ -27,6 +27,7 @@ from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors
 from copbot.slack.gateways.membership import MembershipGateway
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.lifecycle import copbot_back_in_channel
 from copbot.slack.payloads import button_community_id
 
 ERASE_OPTIONS = ("--erase", "—erase")  # Slack clients may turn a typed "--" into an em dash
@@ -174,7 +175,10 @@ def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltConte
     if not isinstance(user_id, str) or not isinstance(channel_id, str):
         return
     copbot = context.bot_user_id
-    if copbot is not None and copbot in {user_id, event.get("inviter")}:
+    if copbot is not None and user_id == copbot:
+        copbot_back_in_channel(context, channel_id)  # added back to a channel: it may post there again
+        return
+    if copbot is not None and copbot == event.get("inviter"):
         return
     membership.welcome_channel_joiner(
         context["session"],

@@ -140,3 +140,9 @@ class DeliveryKind:
 
     def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:
         """React to a permanent failure, in the transaction that marks it failed."""
+
+    def after_delayed(self, session: Session, delivery: Claimed, until: datetime, now: datetime) -> None:
+        """React to a wait until `until` (a retry, a rate limit), in the transaction that gives it back.
+
+        `delivery.attempts` counts the attempt that ended in this wait.
+        """
