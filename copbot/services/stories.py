@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,12 @@ from copbot.store.models import Community, Member, PromptPost, Story
 from copbot.store.models import Session as CommunitySession
 
 SIMILAR = "stories.similar"  # an ephemeral note to the author: earlier stories alike, people to ask
+SIMILAR_DM = "stories.similar_dm"  # the same note by DM, when the author cannot be shown it in the channel
 SIMILAR_SHOWN = 3
+# Why an ephemeral cannot reach the author in the channel (they are not in it, or copbot cannot post there).
+NOT_SHOWN_IN_CHANNEL = frozenset(
+    {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,25 @@ def similar_note(session: Session, *, story_id: int, similar_ids: list[int]) -> 
     if community is None or not shown:
         return None
     return SimilarNote(story.author_user_id, community.channel_id, community.name, shown)
+
+
+def similar_not_shown(session: Session, *, payload: dict[str, Any], reason: str, now: datetime) -> None:
+    """The channel could not show the author the stories alike: they get them by DM instead."""
+    if reason not in NOT_SHOWN_IN_CHANNEL:
+        return
+    story = session.get(Story, int(payload["story_id"]))
+    if story is None or story.author_user_id is None:
+        return
+    deliver(
+        session,
+        team_id=story.team_id,
+        kind=SIMILAR_DM,
+        key=f"{SIMILAR_DM}:{story.id}",
+        payload=payload,
+        now=now,
+        community_id=story.community_id,
+        worth=timedelta(hours=1),
+    )
 
 
 def _deliver_similar(session: Session, story: Story, community: Community, *, now: datetime) -> None:

@@ -123,23 +123,42 @@ class PostedLate(_ToAuthor):
         return build_posted_late(tr, story)
 
 
+def _similar_note(out: Outgoing) -> stories.SimilarNote | None:
+    with out.reading() as session:
+        return stories.similar_note(
+            session,
+            story_id=int(out.payload["story_id"]),
+            similar_ids=[int(similar_id) for similar_id in out.payload["similar_ids"]],
+        )
+
+
 class Similar(DeliveryKind):
     """Earlier stories alike, shown to the author only, beside their new story in the channel."""
 
     name = stories.SIMILAR
 
     def send(self, out: Outgoing) -> Sent | None:
-        with out.reading() as session:
-            note = stories.similar_note(
-                session,
-                story_id=int(out.payload["story_id"]),
-                similar_ids=[int(similar_id) for similar_id in out.payload["similar_ids"]],
-            )
+        note = _similar_note(out)
         if note is None:
             return None
         message = build_similar(out.translator_for(note.author_user_id), note)
         out.client.chat_postEphemeral(channel=note.channel_id, user=note.author_user_id, **message)
         return Sent(channel_id=note.channel_id)
+
+    def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:
+        stories.similar_not_shown(session, payload=delivery.payload, reason=reason, now=now)
+
+
+class SimilarByDm(DeliveryKind):
+    """The same note by DM, for an author the channel could not show it to (not in the channel…)."""
+
+    name = stories.SIMILAR_DM
+
+    def send(self, out: Outgoing) -> Sent | None:
+        note = _similar_note(out)
+        if note is None:
+            return None
+        return out.post(note.author_user_id, build_similar(out.translator_for(note.author_user_id), note))
 
 
 class Refresh(DeliveryKind):
@@ -183,6 +202,7 @@ KINDS: tuple[DeliveryKind, ...] = (
     Delayed(),
     PostedLate(),
     Similar(),
+    SimilarByDm(),
     Refresh(),
     Unpost(),
 )

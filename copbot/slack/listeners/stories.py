@@ -103,7 +103,7 @@ def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 
 def press_post_again(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """ "Post it again", in the DM saying Slack refused a story's post: a new try, and a word that it is on."""
+    """The button in the DM saying Slack refused a story's post: a new try, and a word that it is on."""
     ack()
     team_id, user_id, now = str(context.team_id), str(context.user_id), context["deps"].clock.now()
     try:
