@@ -39,7 +39,6 @@ class StoriesFound:
     words: str
     stories: list[FoundStory]
     total: int
-    more: bool  # more than `total` match: a word more would narrow the search
     page: int
     pages: int
 
@@ -71,7 +70,6 @@ def _page(session: Session, community: Community, *, user_id: str, words: str, p
         words=clean,
         stories=[_found(story) for story in found.stories],
         total=found.total,
-        more=found.more,
         page=found.page,
         pages=found.pages,
     )

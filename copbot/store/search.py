@@ -9,9 +9,10 @@ so they find the same stories:
   by Snowball (FTS5 has no French stemmer); its ``scope`` column holds ``c<community id>``, so that FTS5
   itself keeps to one community.
 
-A search is every word, stemmed as English and as French (a story matches in either). Work per search is
-bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer)
-and paged through; past that, SearchPage.more says there are more (add a word to narrow the search).
+A search is every word, stemmed as English and as French (a story matches in either). Every match is
+ranked in SQL (PostgreSQL's ts_rank, FTS5's bm25) and one page is read with ORDER BY … LIMIT/OFFSET, so
+paging walks the true ranking; the same statement counts the matches (a window count), so a page costs one
+query (two past the last page).
 The workspace is checked through the story's community (a community belongs to one workspace), which
 keeps PostgreSQL's planner from combining the stories.team_id index into every search.
 Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
@@ -37,7 +38,6 @@ from copbot.domain import search_text
 from copbot.store.models import Story
 
 PAGE_SIZE = 5
-RANK_WINDOW = 300
 # Similar stories: the new story's telling words are weighed against the community's archive; a word
 # in COMMON_CAP other stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are
 # looked for. A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
@@ -66,11 +66,10 @@ _FILTERS = "s.community_id = :community_id AND c.team_id = :team_id AND s.delete
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of stories, best first, and how many match: `total`, or at least that many when `more`."""
+    """One page of stories, best first, and how many match in all."""
 
     stories: list[Story]
     total: int
-    more: bool
     page: int
     page_size: int
 
@@ -107,14 +106,16 @@ def search(
     page = max(page, 1)
     query = _query(session, {"team_id": team_id, "community_id": community_id}, words)
     if query is None:
-        return SearchPage([], 0, more=False, page=page, page_size=page_size)
-    params = query.params | {"window": RANK_WINDOW}
-    count = f"SELECT count(*) FROM ({query.matches} LIMIT :window + 1) AS m"
-    found = session.execute(sql(count), params).scalar_one()
+        return SearchPage([], 0, page=page, page_size=page_size)
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
-    ids = session.execute(sql(query.ranked), params | paging).scalars().all()
-    total = min(found, RANK_WINDOW)
-    return SearchPage(_load(session, list(ids)), total, found > RANK_WINDOW, page, page_size)
+    rows = session.execute(sql(query.ranked), query.params | paging).all()
+    if rows:
+        total = int(rows[0].total)
+    else:  # past the last page, the window count has no row to ride on
+        total = session.execute(
+            sql(f"SELECT count(*) FROM ({query.matches}) AS m"), query.params
+        ).scalar_one()
+    return SearchPage(_load(session, [row.id for row in rows]), total, page=page, page_size=page_size)
 
 
 def similar(
@@ -226,11 +227,15 @@ def _query(session: Session, scope: dict[str, object], words: str) -> _Query | N
 
 
 class _Query(Protocol):
-    """A search as SQL: `matches` selects every match (to count), `ranked` one page of the best."""
+    """A search as SQL: `matches` selects every match, `ranked` one page of the best (with `total`)."""
 
     params: dict[str, object]
     matches: str
     ranked: str
+
+
+_NEWEST = "s.created_at DESC, s.id DESC"
+_TOTAL = "count(*) OVER () AS total"
 
 
 class _Latest:
@@ -240,39 +245,39 @@ class _Latest:
         self.params = scope
         self.matches = f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS}"
         self.ranked = (
-            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
+            f"SELECT s.id, {_TOTAL} FROM {_STORIES} WHERE {_FILTERS}"
+            f" ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
-_NEWEST = "s.created_at DESC, s.id DESC"
-
-
 class _PostgresQuery:
-    """Every word, as English or as French; the newest RANK_WINDOW matches ranked by ts_rank."""
+    """Every word, as English or as French; every match ranked by ts_rank."""
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         self.params = scope | {language: " ".join(words) for language, words in terms.items()}
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
-        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM {_STORIES} WHERE {_FILTERS}"
-        self.matches += f" AND s.search_vector @@ {query}"
+        where = f"FROM {_STORIES} WHERE {_FILTERS} AND s.search_vector @@ {query}"
+        self.matches = f"SELECT 1 {where}"
         self.ranked = (
-            f"SELECT id FROM ({self.matches} ORDER BY {_NEWEST} LIMIT :window) AS s"
+            f"SELECT s.id, {_TOTAL} {where}"
             f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
 class _SqliteQuery:
-    """Every word's stem, as English or as French; the newest RANK_WINDOW matches ranked by bm25."""
+    """Every word's stem, as English or as French; every match ranked by bm25."""
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         either = " OR ".join(f"({_all_stems(words, language)})" for language, words in terms.items() if words)
         self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
-        self.matches = f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-        newest = (
-            f"SELECT s.id AS id, s.created_at AS created_at, {_FTS_RANK} AS rank FROM {_FTS_FROM}"
-            f" WHERE story_search MATCH :match AND {_FILTERS} ORDER BY story_search.rowid DESC LIMIT :window"
+        where = f"FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
+        self.matches = f"SELECT 1 {where}"
+        # bm25() cannot share a SELECT with a window function: it is computed in the one below.
+        scored = f"SELECT s.id, s.created_at, {_FTS_RANK} AS rank {where}"
+        self.ranked = (
+            f"SELECT s.id, {_TOTAL} FROM ({scored}) AS s"
+            f" ORDER BY s.rank, {_NEWEST} LIMIT :limit OFFSET :offset"
         )
-        self.ranked = f"SELECT id FROM ({newest}) AS s ORDER BY rank, {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
 def _all_stems(words: Iterable[str], language: str) -> str:

@@ -28,7 +28,7 @@ LINK = "https://acme.slack.com/archives/C0TEST/p1700000000000100"
 def test_a_full_search_page_of_the_longest_stories_is_valid(language):
     """Five stories with titles and excerpts that escaping grows, on a middle page, pass Slack's checks."""
     stories = [FoundStory(n, "<" * 150, "&" * 280, "U0CHEN", WHEN, LINK) for n in range(5)]
-    found = StoriesFound(1, "<Testing>", "testing", "&" * 200, stories, 300, more=True, page=2, pages=60)
+    found = StoriesFound(1, "<Testing>", "testing", "&" * 200, stories, 300, page=2, pages=60)
     message = build_stories_found(translator(language), found)
     assert check_message_blocks(message["blocks"]) == []
     assert [e["action_id"] for e in message["blocks"][-1]["elements"]] == ["stories_previous", "stories_next"]

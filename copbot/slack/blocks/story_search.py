@@ -46,13 +46,6 @@ def _heading(tr: Translator, found: StoriesFound) -> str:
         return tr.gettext("The latest stories shared in {community}", community=name)
     if not found.total:
         return tr.gettext("No story in {community} matches “{words}”.", community=name, words=words)
-    if found.more:
-        return tr.gettext(
-            "More than {count} stories in {community} match “{words}”: add a word to narrow the search.",
-            count=found.total,
-            community=name,
-            words=words,
-        )
     return tr.ngettext(
         "{count} story in {community} matches “{words}”",
         "{count} stories in {community} match “{words}”",
