@@ -80,6 +80,8 @@ PROMPT_SLOWER: Final = "prompt_slower_apply"
 STORY_EDIT: Final = "story_edit_open"
 STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
+MINE_PREVIOUS: Final = "stories_mine_previous"  # paging `/cop stories mine`: the value is the page wanted
+MINE_NEXT: Final = "stories_mine_next"
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"

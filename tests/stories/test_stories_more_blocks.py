@@ -9,7 +9,7 @@ import pytest
 from copbot.domain.enums import PromptCadence
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
-from copbot.services.my_stories import EditableStory, MyStory
+from copbot.services.my_stories import MINE_SHOWN, EditableStory, MyStoriesPage, MyStory
 from copbot.services.prompt_library import PromptEntry, PromptList
 from copbot.services.prompts import PromptView, SlowerSuggestion
 from copbot.services.stories import SimilarNote, SimilarStory
@@ -60,10 +60,10 @@ def test_a_very_long_prompt_list_is_cut_within_fifty_blocks(language):
 
 @LANGUAGES
 def test_my_stories_and_the_edit_modal_are_valid(language):
-    """Twenty stories with Edit and Delete, and the edit modal filled with the longest story."""
+    """A page of stories with Edit, Delete and paging, and the edit modal filled with the longest story."""
     tr = translator(language)
-    mine = [MyStory(n, "<" * 150, "Testing", WHEN, LINK if n % 2 else None) for n in range(20)]
-    assert check_message_blocks(build_my_stories(tr, mine)["blocks"]) == []
+    stories = [MyStory(n, "<" * 150, "Testing", WHEN, LINK if n % 2 else None) for n in range(MINE_SHOWN)]
+    assert check_message_blocks(build_my_stories(tr, MyStoriesPage(stories, 2, 3))["blocks"]) == []
     story = EditableStory(1, "Testing", "T" * 150, "b" * 3000, "l" * 3000, ("a", "b"), ask_me=False)
     modal = build_edit_modal(tr, metadata="sealed", story=story)
     assert check_view(modal) == []
