@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
-from copbot.domain.errors import NotAllowed
+from copbot.domain.errors import NotAllowed, NotAMember
 from copbot.domain.stories import StoryDraft
 from copbot.services.helped import helped_count
 from copbot.services.home import joined_communities, refresh_home
@@ -252,7 +252,12 @@ def active_member(session: Session, community: Community, user_id: str) -> Membe
     """The person's current membership; NotAllowed offers to join when they are not in the community."""
     member = membership(session, community_id=community.id, user_id=user_id)
     if member is None or member.left_at is not None:
-        raise NotAllowed("Join {name} first: `/cop join {slug}`", name=community.name, slug=community.slug)
+        raise NotAMember(
+            "Join {name} first: `/cop join {slug}`",
+            community_id=community.id,
+            name=community.name,
+            slug=community.slug,
+        )
     return member
 
 
