@@ -218,7 +218,7 @@ def test_a_first_word_naming_a_community_one_is_not_in_is_searched_as_a_word(
 def test_in_a_communitys_channel_its_own_name_or_another_of_ones_own_picks_it(
     driver, workspace, people, testing, design, session_factory, clock
 ):
-    """bruno (in both) in #testing: no name searches Testing; `design …` searches Design, says the other way."""
+    """bruno (in both) in #testing: no name searches Testing; `design …` searches Design and says so."""
     tell(session_factory, clock, testing, people.bruno, "Design reviews", "Patterns we review.")
     tell(session_factory, clock, design, people.bruno, "Patterns de grille", "Des patterns.")
     here = driver.command(workspace, people.bruno, text="stories patterns", channel_id=testing.channel).json
