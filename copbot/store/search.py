@@ -11,10 +11,10 @@ so they find the same stories:
 
 A search is every word, stemmed as English and as French (a story matches in either). Every match is
 ranked in SQL (PostgreSQL's ts_rank, FTS5's bm25) and one page is read with ORDER BY … LIMIT/OFFSET, so
-paging walks the true ranking; the same statement counts the matches (a window count), so a page costs one
-query (two past the last page).
-The workspace is checked through the story's community (a community belongs to one workspace), which
-keeps PostgreSQL's planner from combining the stories.team_id index into every search.
+paging walks the true ranking; a second statement counts the matches.
+The workspace is checked once, on the community (a community belongs to one workspace), not on every
+match: no match is joined to its community, which also keeps PostgreSQL's planner from combining the
+stories.team_id index into every search.
 Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
 table): migration 0004 creates them, `include_in_autogenerate` keeps Alembic off them, and the services
 call `index_story` in the transaction that stores, edits, deletes or anonymises a story. Every query is
@@ -104,18 +104,19 @@ def search(
 ) -> SearchPage:
     """The community's stories holding every word of `words`, best first; no words: the latest first."""
     page = max(page, 1)
-    query = _query(session, {"team_id": team_id, "community_id": community_id}, words)
-    if query is None:
+    query = _query(session, {"community_id": community_id}, words)
+    if query is None or not _in_workspace(session, team_id, community_id):
         return SearchPage([], 0, page=page, page_size=page_size)
+    total = session.execute(sql(query.count), query.params).scalar_one()
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
-    rows = session.execute(sql(query.ranked), query.params | paging).all()
-    if rows:
-        total = int(rows[0].total)
-    else:  # past the last page, the window count has no row to ride on
-        total = session.execute(
-            sql(f"SELECT count(*) FROM ({query.matches}) AS m"), query.params
-        ).scalar_one()
-    return SearchPage(_load(session, [row.id for row in rows]), total, page=page, page_size=page_size)
+    ids = session.execute(sql(query.ranked), query.params | paging).scalars().all()
+    return SearchPage(_load(session, list(ids)), total, page=page, page_size=page_size)
+
+
+def _in_workspace(session: Session, team_id: str, community_id: int) -> bool:
+    """Checked once, so that the search itself need not join every match to its community."""
+    found = "SELECT 1 FROM communities WHERE id = :community_id AND team_id = :team_id"
+    return session.execute(sql(found), {"community_id": community_id, "team_id": team_id}).first() is not None
 
 
 def similar(
@@ -227,27 +228,25 @@ def _query(session: Session, scope: dict[str, object], words: str) -> _Query | N
 
 
 class _Query(Protocol):
-    """A search as SQL: `matches` selects every match, `ranked` one page of the best (with `total`)."""
+    """A search as SQL: `count` counts every match, `ranked` reads one page of the best."""
 
     params: dict[str, object]
-    matches: str
+    count: str
     ranked: str
 
 
 _NEWEST = "s.created_at DESC, s.id DESC"
-_TOTAL = "count(*) OVER () AS total"
+# One community's stories not deleted (the workspace is checked once, by _in_workspace).
+_OWN = "stories s WHERE s.community_id = :community_id AND s.deleted_at IS NULL"
 
 
 class _Latest:
-    """No words: the community's stories, newest first."""
+    """No words: the community's stories, newest first (an index walk: ix_stories_community_created)."""
 
     def __init__(self, scope: dict[str, object]) -> None:
         self.params = scope
-        self.matches = f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS}"
-        self.ranked = (
-            f"SELECT s.id, {_TOTAL} FROM {_STORIES} WHERE {_FILTERS}"
-            f" ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
-        )
+        self.count = f"SELECT count(*) FROM {_OWN}"
+        self.ranked = f"SELECT s.id FROM {_OWN} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
 class _PostgresQuery:
@@ -256,27 +255,28 @@ class _PostgresQuery:
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         self.params = scope | {language: " ".join(words) for language, words in terms.items()}
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
-        where = f"FROM {_STORIES} WHERE {_FILTERS} AND s.search_vector @@ {query}"
-        self.matches = f"SELECT 1 {where}"
+        where = f"{_OWN} AND s.search_vector @@ {query}"
+        self.count = f"SELECT count(*) FROM {where}"
         self.ranked = (
-            f"SELECT s.id, {_TOTAL} {where}"
+            f"SELECT s.id FROM {where}"
             f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
 class _SqliteQuery:
-    """Every word's stem, as English or as French; every match ranked by bm25."""
+    """Every word's stem, as English or as French; every match ranked by bm25.
+
+    FTS5 alone answers: the scope column keeps to the community and a deleted story has left the index,
+    so no match is looked up in stories; ties go to the newest by id.
+    """
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         either = " OR ".join(f"({_all_stems(words, language)})" for language, words in terms.items() if words)
         self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
-        where = f"FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-        self.matches = f"SELECT 1 {where}"
-        # bm25() cannot share a SELECT with a window function: it is computed in the one below.
-        scored = f"SELECT s.id, s.created_at, {_FTS_RANK} AS rank {where}"
+        where = "story_search WHERE story_search MATCH :match"
+        self.count = f"SELECT count(*) FROM {where}"
         self.ranked = (
-            f"SELECT s.id, {_TOTAL} FROM ({scored}) AS s"
-            f" ORDER BY s.rank, {_NEWEST} LIMIT :limit OFFSET :offset"
+            f"SELECT rowid FROM {where} ORDER BY {_FTS_RANK}, rowid DESC LIMIT :limit OFFSET :offset"
         )
 
 
