@@ -55,13 +55,9 @@ _CONFIGS = {"en": "english", "fr": "french"}
 _PARTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
 _FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
 _FTS_WORDS = "{title lesson tags body}"
-# CROSS JOIN makes SQLite walk the FTS5 matches first and look each story up by its id.
-_STORIES = "stories s JOIN communities c ON c.id = s.community_id"
-_FTS_FROM = (
-    "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
-    " CROSS JOIN communities c ON c.id = s.community_id"
-)
-_FILTERS = "s.community_id = :community_id AND c.team_id = :team_id AND s.deleted_at IS NULL"
+_NEWEST = "s.created_at DESC, s.id DESC"
+# One community's stories not deleted (the workspace is checked once, by _in_workspace).
+_OWN = "stories s WHERE s.community_id = :community_id AND s.deleted_at IS NULL"
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,9 @@ def similar(
     exclude_story_id: int | None = None,
 ) -> list[Story]:
     """Up to `limit` stories of the community sharing the rarest telling words of `text`, closest first."""
-    finder = _Similar(session, team_id, community_id, language, exclude_story_id or 0)
+    if not _in_workspace(session, team_id, community_id):
+        return []
+    finder = _Similar(session, community_id, language, exclude_story_id or 0)
     counted = finder.count(search_text.telling_words(text, language, TELLING_WORDS))
     rare = sorted((word for word in counted if 0 < counted[word] < COMMON_CAP), key=counted.__getitem__)
     if not rare:
@@ -235,11 +233,6 @@ class _Query(Protocol):
     ranked: str
 
 
-_NEWEST = "s.created_at DESC, s.id DESC"
-# One community's stories not deleted (the workspace is checked once, by _in_workspace).
-_OWN = "stories s WHERE s.community_id = :community_id AND s.deleted_at IS NULL"
-
-
 class _Latest:
     """No words: the community's stories, newest first (an index walk: ix_stories_community_created)."""
 
@@ -288,11 +281,9 @@ def _all_stems(words: Iterable[str], language: str) -> str:
 class _Similar:
     """Finding the stories closest to a new one: how common its words are, then who shares the rare ones."""
 
-    def __init__(
-        self, session: Session, team_id: str, community_id: int, language: str, exclude: int
-    ) -> None:
+    def __init__(self, session: Session, community_id: int, language: str, exclude: int) -> None:
         self.session, self.language = session, search_text.search_language(language)
-        self.scope = {"team_id": team_id, "community_id": community_id, "exclude": exclude}
+        self.scope = {"community_id": community_id, "exclude": exclude}
         self.postgres = _is_postgres(session)
 
     def count(self, words: list[str]) -> dict[str, int]:
@@ -316,8 +307,8 @@ class _Similar:
         else:
             params["match"] = self._shared_match(words, least)
             query = (
-                f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-                f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, {_NEWEST} LIMIT :limit"
+                "SELECT rowid FROM story_search WHERE story_search MATCH :match AND rowid <> :exclude"
+                f" ORDER BY {_FTS_RANK}, rowid DESC LIMIT :limit"
             )
         return list(self.session.execute(sql(query), params).scalars())
 
@@ -330,7 +321,7 @@ class _Similar:
             for test, word in zip(tests, words, strict=True)
         )
         return (
-            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude"
+            f"SELECT s.id FROM {_OWN} AND s.id <> :exclude"
             f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
             f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
         )
@@ -345,7 +336,7 @@ class _Similar:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
             match = f"s.search_vector @@ {self._tsquery(index)}"
-            return f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude AND {match}"
+            return f"SELECT 1 FROM {_OWN} AND s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
 
     def _tsquery(self, index: int) -> str:
