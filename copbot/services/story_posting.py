@@ -77,7 +77,10 @@ def story_not_posted(session: Session, *, story_id: int, work_key: str, now: dat
 
 
 def story_delayed(session: Session, *, story_id: int, tries: int, until: datetime, now: datetime) -> None:
-    """Slack failed the post and it will be tried again: once it has lasted, the author is told, once."""
+    """The post waits until `until`: once that has lasted, the author is told (once) that the story waits.
+
+    `tries`: how many tries Slack failed so far; 0 when Slack only asked to wait (a rate limit, the pace).
+    """
     if tries < TELL_AFTER_TRIES and until - now < TELL_AFTER_WAIT:
         return
     story = session.get(Story, story_id)

@@ -59,14 +59,11 @@ class Post(DeliveryKind):
         story_id = int(delivery.payload["story_id"])
         story_posting.story_not_posted(session, story_id=story_id, work_key=delivery.work_key, now=now)
 
-    def after_delayed(self, session: Session, delivery: Claimed, until: datetime, now: datetime) -> None:
-        story_posting.story_delayed(
-            session,
-            story_id=int(delivery.payload["story_id"]),
-            tries=delivery.attempts,
-            until=until,
-            now=now,
-        )
+    def after_delayed(
+        self, session: Session, delivery: Claimed, until: datetime, now: datetime, *, failed_tries: int
+    ) -> None:
+        story_id = int(delivery.payload["story_id"])
+        story_posting.story_delayed(session, story_id=story_id, tries=failed_tries, until=until, now=now)
 
 
 def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
