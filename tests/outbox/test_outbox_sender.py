@@ -386,3 +386,22 @@ def test_a_send_recorded_while_the_database_is_away_is_not_sent_again(
     app.loop.tick()
     assert len(_dm_texts(workspace, people.bruno)) == 1
     assert deliveries()[0][1:3] == ("sent", 1)
+
+
+def test_a_short_rate_limit_after_a_takeover_tells_the_author_nothing(
+    app, session_factory, workspace, people, sandbox, clock
+):
+    """A post taken over from a dead sender, then held two seconds by a 429, is news to nobody."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    with unit_of_work(session_factory) as session:
+        deliveries.claim_ids(session, [delivery_id], now=T0, worker="dead", lease=timedelta(seconds=30))
+    sandbox.inject_fault("chat.postMessage", status=429, retry_after=2)
+    clock.advance(seconds=31)
+    app.loop.tick()
+    app.sender.wait_idle()
+    clock.advance(seconds=3)
+    app.loop.tick()
+    app.sender.wait_idle()
+    [post] = workspace.messages(channel)
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+    assert workspace.dm_messages(people.chen) == []
