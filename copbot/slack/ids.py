@@ -10,7 +10,14 @@ INSTALL_PATH: Final = "/slack/install"
 OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
 
 # Events copbot subscribes to (the manifest must list exactly these).
-BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked")
+BOT_EVENTS: Final = (
+    "app_home_opened",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+    "channel_unarchive",  # channels:read; with group_unarchive (groups:read): a story refused there is posted
+    "group_unarchive",
+)
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
 # makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) is asked
@@ -64,6 +71,7 @@ SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its va
 STORIES_PREVIOUS: Final = "stories_previous"
 STORIES_NEXT: Final = "stories_next"
 STORY_HELPED: Final = "story_helped"
+STORY_POST_AGAIN: Final = "story_post_again"  # in the DM saying Slack refused the post; value: the story id
 # Story prompts: the prompt post's "Share your story" (its value is the prompt post's id), and the organisers'
 # "slower rhythm" button (its value is "<community id>:<cadence>").
 PROMPT_SHARE: Final = "prompt_share_open"
@@ -72,6 +80,8 @@ PROMPT_SLOWER: Final = "prompt_slower_apply"
 STORY_EDIT: Final = "story_edit_open"
 STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
+MINE_PREVIOUS: Final = "stories_mine_previous"  # paging `/cop stories mine`: the value is the page wanted
+MINE_NEXT: Final = "stories_mine_next"
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"

@@ -167,7 +167,9 @@ class Sender:
             sent = kind.send(self._outgoing(delivery, token))
         except Gated as gated:
             self._count("gated")
-            self._release(delivery, gated.until, reason=None, counts_as_attempt=False)
+            self._release(
+                delivery, gated.until, reason=None, counts_as_attempt=False, kind=kind, failed=False
+            )
         except SlackApiError as error:
             self._refused(delivery, kind, SlackRefusal(error.response.status_code, api_error_code(error)))
         except Refused as refused:
@@ -226,7 +228,8 @@ class Sender:
             when = self._now() + retry_delay(delivery.attempts, self._rng)
             self._count("retried")
             logger.info("delivery %s: %s, trying again at %s", delivery.work_key, refusal.error, when)
-            self._release(delivery, when, reason=refusal.error or str(refusal.status), counts_as_attempt=True)
+            reason = refusal.error or str(refusal.status)
+            self._release(delivery, when, reason=reason, counts_as_attempt=True, kind=kind, failed=True)
         else:
             self._fail(delivery, kind, refusal.error or f"HTTP {refusal.status}")
 
@@ -244,18 +247,31 @@ class Sender:
         self._in_transaction(record)
 
     def _release(
-        self, delivery: Claimed, when: datetime, *, reason: str | None, counts_as_attempt: bool
+        self,
+        delivery: Claimed,
+        when: datetime,
+        *,
+        reason: str | None,
+        counts_as_attempt: bool,
+        kind: DeliveryKind | None = None,
+        failed: bool = False,
     ) -> None:
+        """Give the delivery back until `when`; its kind hears of the wait (a retry, a rate limit)."""
+
         def record(session: Session) -> None:
-            deliveries.release(
+            now = self._now()
+            released = deliveries.release(
                 session,
                 delivery.id,
                 worker=self.worker,
-                now=self._now(),
+                now=now,
                 due_at=when,
                 reason=reason,
                 counts_as_attempt=counts_as_attempt,
             )
+            if released and kind is not None:
+                failed_tries = delivery.attempts if failed else 0
+                kind.after_delayed(session, delivery, when, now, failed_tries=failed_tries)
 
         self._in_transaction(record)
 
