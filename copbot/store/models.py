@@ -516,7 +516,7 @@ class NameReservation(Base):
 
 HAS_OCCURRENCE = text("occurrence IS NOT NULL")
 OCCURRENCE_INCLUDED = ["user_id", "answer", "occurrence", "id"]
-TURNOUT_INCLUDED = ["occurrence", "user_id", "answer", "attended_at"]
+CAME = text("attended_at IS NOT NULL AND user_id IS NOT NULL")
 PAIRS_INCLUDED = ["group_id", "repeat", "first_member_id", "second_member_id"]
 
 
@@ -566,12 +566,14 @@ class Turnout(Base):
     __tablename__ = "turnout"
     __table_args__ = (
         UniqueConstraint("community_id", "occurrence", "user_id", name="uq_turnout_person"),
-        # the dates of a period, read from the index alone on PostgreSQL
+        # who came to the dates of a period, read from the index alone on PostgreSQL
         Index(
-            "ix_turnout_community_occurs_on",
+            "ix_turnout_came",
             "community_id",
             "occurs_on",
-            postgresql_include=TURNOUT_INCLUDED,
+            "user_id",
+            postgresql_where=CAME,
+            sqlite_where=CAME,
         ),
         Index("ix_turnout_community_user_attended", "community_id", "user_id", "attended_at"),
     )
@@ -585,6 +587,33 @@ class Turnout(Base):
     answer: Mapped[str | None] = mapped_column(String(16))  # the latest RSVP answer, None if none given
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the first ATTENDED logged
+
+
+class TurnoutDate(Base):
+    """One session date of a community that someone answered or came to, with its counts from `turnout`.
+
+    `going`: people whose latest answer is Going; `came`: people who came (erased people left out of both).
+    Counted again from `turnout` whenever one of its rows changes (copbot.store.turnout).
+    """
+
+    __tablename__ = "turnout_dates"
+    __table_args__ = (
+        UniqueConstraint("community_id", "occurrence", name="uq_turnout_dates_occurrence"),
+        Index(
+            "ix_turnout_dates_community_occurs_on",
+            "community_id",
+            "occurs_on",
+            postgresql_include=["going", "came"],
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    occurrence: Mapped[str] = mapped_column(String(64))
+    occurs_on: Mapped[date] = mapped_column(Date)
+    going: Mapped[int] = mapped_column(Integer, default=0)
+    came: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PairingPair(Base):

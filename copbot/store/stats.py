@@ -45,6 +45,7 @@ from copbot.store.models import (
     PromptPost,
     Story,
     Turnout,
+    TurnoutDate,
 )
 
 Column = SQLColumnExpression[Any]  # a mapped attribute or any SQL expression
@@ -225,52 +226,47 @@ class Sessions:
     returning: int  # of those, people who had come to another session before (or came twice)
 
 
-def _dated(community_id: int, days: tuple[date, date]) -> ColumnElement[bool]:
-    """The turnout rows (one per person and date) of the occurrences dated `days`."""
+def _dates(community_id: int, days: tuple[date, date]) -> ColumnElement[bool]:
+    """The community's session dates `days` that someone answered or came to (`turnout_dates`)."""
     return and_(
-        Turnout.community_id == community_id, Turnout.occurs_on >= days[0], Turnout.occurs_on < days[1]
+        TurnoutDate.community_id == community_id,
+        TurnoutDate.occurs_on >= days[0],
+        TurnoutDate.occurs_on < days[1],
     )
-
-
-def _held(community_id: int, days: tuple[date, date]) -> Any:
-    """Distinct occurrences dated `days` that someone answered or attended."""
-    dates = select(Turnout.occurrence).where(
-        _dated(community_id, days), or_(Turnout.answer.is_not(None), Turnout.attended_at.is_not(None))
-    )
-    return _how_many(dates)
 
 
 def sessions_held(session: Session, *, community_id: int, days: tuple[date, date]) -> int:
     """Distinct occurrences dated `days` that someone answered or attended."""
-    return session.scalar(_held(community_id, days)) or 0
+    return session.scalar(select(func.count()).where(_dates(community_id, days))) or 0
 
 
 def sessions(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Sessions:
     """Meetups held between the community's local dates `days` (first included, last excluded).
 
-    From `turnout`, one row per person and date kept as answers and attendances are logged: a person's
-    latest answer is their row's, so planned attendance is a count; attendees and returning ones come
-    from one row per attendee.
+    Kept as answers and attendances are logged (copbot.store.turnout): each date's count of people whose
+    latest answer is Going and of people who came, so held, planned and attendances are sums over the
+    dates; attendees and returning ones come from one `turnout` row per attendee and date.
     """
-    dated = _dated(community_id, days)
-    planned = select(func.count()).where(dated, Turnout.user_id.is_not(None), Turnout.answer == GOING)
+    totals = (func.coalesce(func.sum(column), 0) for column in (TurnoutDate.going, TurnoutDate.came))
+    dates = select(func.count(), *totals).where(_dates(community_id, days))
+    held, planned, attendances = (int(value or 0) for value in session.execute(dates).one())
     people = (
         select(Turnout.user_id, func.count().label("sessions"))
-        .where(dated, Turnout.user_id.is_not(None), Turnout.attended_at.is_not(None))
+        .where(
+            Turnout.community_id == community_id,
+            Turnout.occurs_on >= days[0],
+            Turnout.occurs_on < days[1],
+            Turnout.attended_at.is_not(None),  # the terms of the partial index ix_turnout_came
+            Turnout.user_id.is_not(None),
+        )
         .group_by(Turnout.user_id)
         .subquery()
     )
     query = select(
-        _held(community_id, days).scalar_subquery(),
-        planned.scalar_subquery(),
-        func.coalesce(func.sum(people.c.sessions), 0),
-        func.count(),
-        _count_if(_returning(people, community_id=community_id, window=window)),
+        func.count(), _count_if(_returning(people, community_id=community_id, window=window))
     ).select_from(people)
-    held, planned_count, attendances, attendees, returning = (
-        int(value or 0) for value in session.execute(query).one()
-    )
-    return Sessions(held, planned_count, attendances, attendees, returning)
+    attendees, returning = (int(value or 0) for value in session.execute(query).one())
+    return Sessions(held, planned, attendances, attendees, returning)
 
 
 def _returning(attendees: Any, *, community_id: int, window: Window) -> ColumnElement[bool]:

@@ -1,9 +1,11 @@
-"""`turnout`: each person's latest answer and first attendance per session date, kept as activity is logged.
+"""`turnout` and `turnout_dates`: who answered and came per session date, kept as activity is logged.
 
-record_activity calls `note` for every RSVP and ATTENDED it logs; `forget_attended` and `anonymise` follow
-the activity log when attendance is marked again or a person is erased. `rebuild` writes the same rows
-from the activity log in one statement (what migration 0009 does for the rows logged before it), for
-histories inserted in bulk. The stats read this table (copbot.store.stats.sessions).
+`turnout` has each person's latest answer and first attendance per date; `turnout_dates` each date's
+counts of those rows (people going, people who came). record_activity calls `note` for every RSVP and
+ATTENDED it logs; `forget_attended` and `anonymise` follow the activity log when attendance is marked
+again or a person is erased. `rebuild` writes the same rows from the activity log in two statements (what
+migration 0009 does for the rows logged before it), for histories inserted in bulk. The stats read both
+(copbot.store.stats.sessions).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, se
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import ActivityKind
-from copbot.store.models import Activity, Turnout
+from copbot.domain.enums import ActivityKind, RsvpAnswer
+from copbot.store.models import Activity, Turnout, TurnoutDate
 
 UNIQUE = ["community_id", "occurrence", "user_id"]
 DATED = "%:____-__-__"
+GOING = RsvpAnswer.YES.value
 
 
 def occurs_on(occurrence: str) -> date | None:
@@ -70,6 +73,39 @@ def note(
             where=table.c.attended_at.is_(None) | (table.c.attended_at > statement.excluded.attended_at),
         )
     session.execute(statement)
+    dated = _insert(session, TurnoutDate).values(
+        team_id=team_id, community_id=community_id, occurrence=occurrence, occurs_on=day, going=0, came=0
+    )
+    session.execute(dated.on_conflict_do_nothing(index_elements=["community_id", "occurrence"]))
+    _recount(session, community_id=community_id, occurrences=[occurrence])
+
+
+def _recount(session: Session, *, community_id: int, occurrences: list[str]) -> None:
+    """Count the dates' `going` and `came` again from their turnout rows; a date with none left goes."""
+    if not occurrences:
+        return
+    rows = and_(
+        Turnout.community_id == TurnoutDate.community_id,
+        Turnout.occurrence == TurnoutDate.occurrence,
+        Turnout.user_id.is_not(None),
+    )
+    counted = select(func.count()).where(rows)
+    these = (TurnoutDate.community_id == community_id, TurnoutDate.occurrence.in_(occurrences))
+    session.execute(
+        update(TurnoutDate)
+        .where(*these)
+        .values(
+            going=counted.where(Turnout.answer == GOING).scalar_subquery(),
+            came=counted.where(Turnout.attended_at.is_not(None)).scalar_subquery(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    kept = select(Turnout.id).where(
+        Turnout.community_id == TurnoutDate.community_id, Turnout.occurrence == TurnoutDate.occurrence
+    )
+    session.execute(
+        delete(TurnoutDate).where(*these, ~kept.exists()).execution_options(synchronize_session=False)
+    )
 
 
 def forget_attended(session: Session, *, community_id: int, occurrence: str) -> None:
@@ -81,16 +117,20 @@ def forget_attended(session: Session, *, community_id: int, occurrence: str) -> 
     )
     session.execute(update(Turnout).where(*mine).values(attended_at=None))
     session.execute(delete(Turnout).where(*mine, Turnout.answer.is_(None)))
+    _recount(session, community_id=community_id, occurrences=[occurrence])
 
 
 def anonymise(session: Session, *, community_id: int, user_id: str) -> None:
     """An erased person's dates stay (sessions held still count them), without their id."""
+    theirs = (Turnout.community_id == community_id, Turnout.user_id == user_id)
+    occurrences = list(session.scalars(select(Turnout.occurrence).where(*theirs)))
     session.execute(
         update(Turnout)
         .where(Turnout.community_id == community_id, Turnout.user_id == user_id)
         .values(user_id=None)
         .execution_options(synchronize_session=False)
     )
+    _recount(session, community_id=community_id, occurrences=occurrences)
 
 
 def rebuild(session: Session, *, community_id: int) -> None:
@@ -98,6 +138,7 @@ def rebuild(session: Session, *, community_id: int) -> None:
 
     Rows with no person (erased) are grouped per date: one row each keeps the date counted as held.
     """
+    session.execute(delete(TurnoutDate).where(TurnoutDate.community_id == community_id))
     session.execute(delete(Turnout).where(Turnout.community_id == community_id))
     dialect = session.get_bind().dialect.name
     logged = and_(
@@ -137,12 +178,30 @@ def rebuild(session: Session, *, community_id: int) -> None:
     )
     columns = ["team_id", *UNIQUE[:2], "occurs_on", "user_id", "answer", "answered_at", "attended_at"]
     session.execute(insert(Turnout).from_select(columns, query))
+    people = Turnout.user_id.is_not(None)
+    dates = (
+        select(
+            func.min(Turnout.team_id),
+            Turnout.community_id,
+            Turnout.occurrence,
+            func.min(Turnout.occurs_on),
+            func.count(case((and_(people, Turnout.answer == GOING), 1))),
+            func.count(case((and_(people, Turnout.attended_at.is_not(None)), 1))),
+        )
+        .where(Turnout.community_id == community_id)
+        .group_by(Turnout.community_id, Turnout.occurrence)
+    )
+    session.execute(
+        insert(TurnoutDate).from_select(
+            ["team_id", "community_id", "occurrence", "occurs_on", "going", "came"], dates
+        )
+    )
 
 
 def _sqlite_day(rows: Any) -> Any:
     return func.substr(rows.c.occurrence, func.instr(rows.c.occurrence, literal(":")) + 1)
 
 
-def _insert(session: Session) -> Any:
+def _insert(session: Session, model: type[Turnout | TurnoutDate] = Turnout) -> Any:
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Turnout)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

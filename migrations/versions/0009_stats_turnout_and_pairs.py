@@ -11,6 +11,9 @@ period against every earlier pair. Both become rows kept as things happen:
 - ``turnout``: one row per community, session date (occurrence) and person, with their latest answer and
   when they first came (copbot.store.turnout, called by record_activity). ``occurs_on`` is the date in the
   occurrence key, indexed, so a period's dates are a range rather than a parse of every row.
+- ``turnout_dates``: one row per community and session date that someone answered or came to, with how
+  many people's latest answer is Going and how many came, counted again from ``turnout`` as it changes:
+  sessions held, planned attendance and attendances are sums over a period's dates.
 - ``pairing_pairs``: one row per pair of people a group introduced, with the round's start and whether an
   earlier round had introduced them (copbot.store.pairing_pairs, called when a round's groups are stored).
 
@@ -30,6 +33,8 @@ revision: str = "0009"
 down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+CAME = sa.text("attended_at IS NOT NULL AND user_id IS NOT NULL")
 
 
 def _fk(table: str, column: str, target: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
@@ -60,13 +65,35 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_turnout_team_id"), "turnout", ["team_id"])
     op.create_index(
-        "ix_turnout_community_occurs_on",
+        "ix_turnout_came",
         "turnout",
-        ["community_id", "occurs_on"],
-        postgresql_include=["occurrence", "user_id", "answer", "attended_at"],
+        ["community_id", "occurs_on", "user_id"],
+        postgresql_where=CAME,
+        sqlite_where=CAME,
     )
     op.create_index(
         "ix_turnout_community_user_attended", "turnout", ["community_id", "user_id", "attended_at"]
+    )
+    op.create_table(
+        "turnout_dates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("occurrence", sa.String(length=64), nullable=False),
+        sa.Column("occurs_on", sa.Date(), nullable=False),
+        sa.Column("going", sa.Integer(), nullable=False),
+        sa.Column("came", sa.Integer(), nullable=False),
+        _fk("turnout_dates", "community_id", "communities.id"),
+        _fk("turnout_dates", "team_id", "workspaces.team_id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_turnout_dates")),
+        sa.UniqueConstraint("community_id", "occurrence", name="uq_turnout_dates_occurrence"),
+    )
+    op.create_index(op.f("ix_turnout_dates_team_id"), "turnout_dates", ["team_id"])
+    op.create_index(
+        "ix_turnout_dates_community_occurs_on",
+        "turnout_dates",
+        ["community_id", "occurs_on"],
+        postgresql_include=["going", "came"],
     )
     op.create_table(
         "pairing_pairs",
@@ -131,6 +158,17 @@ def _fill_turnout() -> None:
         )
     )
 
+    op.execute(
+        sa.text("""
+        INSERT INTO turnout_dates (team_id, community_id, occurrence, occurs_on, going, came)
+        SELECT min(team_id), community_id, occurrence, min(occurs_on),
+               count(CASE WHEN user_id IS NOT NULL AND answer = 'yes' THEN 1 END),
+               count(CASE WHEN user_id IS NOT NULL AND attended_at IS NOT NULL THEN 1 END)
+        FROM turnout
+        GROUP BY community_id, occurrence
+        """)
+    )
+
 
 def _fill_pairs() -> None:
     op.execute(
@@ -163,7 +201,10 @@ def downgrade() -> None:
         op.drop_index(name, table_name="pairing_pairs")
     op.drop_index(op.f("ix_pairing_pairs_team_id"), table_name="pairing_pairs")
     op.drop_table("pairing_pairs")
-    for name in ("ix_turnout_community_user_attended", "ix_turnout_community_occurs_on"):
+    op.drop_index("ix_turnout_dates_community_occurs_on", table_name="turnout_dates")
+    op.drop_index(op.f("ix_turnout_dates_team_id"), table_name="turnout_dates")
+    op.drop_table("turnout_dates")
+    for name in ("ix_turnout_community_user_attended", "ix_turnout_came"):
         op.drop_index(name, table_name="turnout")
     op.drop_index(op.f("ix_turnout_team_id"), table_name="turnout")
     op.drop_table("turnout")

@@ -19,6 +19,7 @@ from copbot.store.models import (
     PairingPair,
     PairingRound,
     Turnout,
+    TurnoutDate,
 )
 
 OCCURRENCE = "9:2026-08-20"  # a series the history has no answers for
@@ -33,6 +34,13 @@ def _turnout(session, community_id: int) -> set[tuple]:
         Turnout.answered_at,
         Turnout.attended_at,
     ).where(Turnout.community_id == community_id)
+    return {tuple(row) for row in session.execute(query)}
+
+
+def _dates(session, community_id: int) -> set[tuple]:
+    query = select(TurnoutDate.occurrence, TurnoutDate.going, TurnoutDate.came).where(
+        TurnoutDate.community_id == community_id
+    )
     return {tuple(row) for row in session.execute(query)}
 
 
@@ -63,14 +71,24 @@ def test_turnout_holds_each_persons_latest_answer_and_first_attendance(session_f
         for (occurrence, user), e in expected.items()
     }
     assert any(answer == RsvpAnswer.NO for _, _, _, answer, _, came in rows if came is None)
+    with session_factory() as session:
+        dates = _dates(session, history.community_id)
+    assert dates == {
+        (
+            occurrence,
+            sum(e["answer"] == RsvpAnswer.YES for (o, _), e in expected.items() if o == occurrence),
+            sum(e["came"] is not None for (o, _), e in expected.items() if o == occurrence),
+        )
+        for occurrence, _ in expected
+    }
 
 
 def test_rebuilding_turnout_from_the_log_gives_the_rows_kept_as_it_was_written(session_factory, history):
     """The one-statement fill (for bulk-made histories) and the write-time path keep the same rows."""
     with session_factory() as session, session.begin():
-        kept = _turnout(session, history.community_id)
+        kept = _turnout(session, history.community_id), _dates(session, history.community_id)
         turnout.rebuild(session, community_id=history.community_id)
-        assert _turnout(session, history.community_id) == kept
+        assert (_turnout(session, history.community_id), _dates(session, history.community_id)) == kept
 
 
 def test_an_answer_replaces_an_earlier_one_and_not_a_later_one(session_factory, history):
@@ -94,7 +112,7 @@ def test_an_answer_replaces_an_earlier_one_and_not_a_later_one(session_factory, 
 
 
 def test_attendance_marked_again_forgets_the_previous_marking(session_factory, history):
-    """As the ATTENDED activity of the date is forgotten, so are its attendances; answers stay."""
+    """As the ATTENDED activity of the date is forgotten, so are its attendances; answers stay, erased too."""
     with session_factory() as session, session.begin():
         community = session.get(Community, history.community_id)
         assert community is not None
@@ -106,6 +124,12 @@ def test_attendance_marked_again_forgets_the_previous_marking(session_factory, h
             Turnout.occurrence == OCCURRENCE, Turnout.community_id == community.id
         )
         assert {tuple(row) for row in session.execute(mine)} == {("UX", "yes", None)}
+        counts = select(TurnoutDate.going, TurnoutDate.came).where(TurnoutDate.occurrence == OCCURRENCE)
+        assert session.execute(counts).one() == (1, 0)
+        turnout.anonymise(session, community_id=community.id, user_id="UX")
+        assert session.execute(counts).one() == (0, 0)
+        kept = select(Turnout.user_id, Turnout.answer).where(Turnout.occurrence == OCCURRENCE)
+        assert session.execute(kept).all() == [(None, "yes")]
 
 
 def test_pairs_are_every_two_people_of_each_group_and_repeat_an_earlier_round(session_factory, history):

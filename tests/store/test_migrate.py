@@ -266,10 +266,12 @@ def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(
             text("SELECT user_id, answer, attended_at IS NOT NULL FROM turnout ORDER BY user_id")
         ).all()
         days = connection.execute(text("SELECT DISTINCT occurs_on FROM turnout")).scalars().all()
+        dates = connection.execute(text("SELECT occurrence, going, came FROM turnout_dates")).all()
         pairs = (
             connection.execute(text("SELECT repeat FROM pairing_pairs ORDER BY slot_start")).scalars().all()
         )
     engine.dispose()
     assert [tuple(row) for row in turnout] == [("U1", "no", False), ("U2", "yes", True), ("U3", None, True)]
     assert [str(day) for day in days] == ["2026-03-03"]
+    assert [tuple(row) for row in dates] == [("4:2026-03-03", 1, 2)]
     assert [bool(repeat) for repeat in pairs] == [False, True]
