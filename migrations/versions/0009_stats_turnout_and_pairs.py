@@ -14,6 +14,8 @@ period against every earlier pair. Both become rows kept as things happen:
 - ``turnout_dates``: one row per community and session date that someone answered or came to, with how
   many people's latest answer is Going and how many came, counted again from ``turnout`` as it changes:
   sessions held, planned attendance and attendances are sums over a period's dates.
+- ``ix_activity_actions``: the activity that makes someone active (a partial index, its predicate the
+  text copbot.store.models.acted writes): "who was active in a period" reads only those rows.
 - ``pairing_pairs``: one row per pair of people a group introduced, with the round's start and whether an
   earlier round had introduced them (copbot.store.pairing_pairs, called when a round's groups are stored).
 
@@ -35,6 +37,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CAME = sa.text("attended_at IS NOT NULL AND user_id IS NOT NULL")
+ACTED = sa.text(
+    "kind IN ('story_shared', 'attended', 'pair_met', 'helped') OR (kind = 'rsvp' AND answer = 'yes')"
+)
 
 
 def _fk(table: str, column: str, target: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
@@ -125,6 +130,13 @@ def upgrade() -> None:
         "pairing_pairs",
         ["community_id", "first_member_id", "second_member_id"],
     )
+    op.create_index(
+        "ix_activity_actions",
+        "activity",
+        ["community_id", "at", "user_id", "kind", "answer"],
+        postgresql_where=ACTED,
+        sqlite_where=ACTED,
+    )
     _fill_turnout()
     _fill_pairs()
 
@@ -197,6 +209,7 @@ def _fill_pairs() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_actions", table_name="activity")
     for name in ("ix_pairing_pairs_community_pair", "ix_pairing_pairs_community_slot"):
         op.drop_index(name, table_name="pairing_pairs")
     op.drop_index(op.f("ix_pairing_pairs_team_id"), table_name="pairing_pairs")
