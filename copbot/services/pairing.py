@@ -34,6 +34,7 @@ from copbot.domain.text import N_
 from copbot.services import pairing_end
 from copbot.services.outbox import DAY, deliver, waiting
 from copbot.store import pairing as store
+from copbot.store import pairing_pairs as pairs
 from copbot.store.activity import record_activity
 from copbot.store.members import organiser_ids
 from copbot.store.models import Community, Member, PairingGroup, PairingGroupMember, PairingRound
@@ -168,6 +169,7 @@ def start_round(
         _store_group(
             session, community, pairing_round, group.members, _group_row(pairing_round, group), users
         )
+    pairs.record_round(session, pairing_round)  # who met whom before, for the stats
     for unplaced in plan.unplaced:
         _tell_unplaced(session, community, pairing_round, users.get(unplaced.member_id))
     deliver(
