@@ -31,6 +31,7 @@ from copbot.slack.listeners import (
     attendance,
     commands,
     communities,
+    community_life,
     home,
     lifecycle,
     membership,
@@ -57,6 +58,7 @@ from copbot.store.workspaces import accept_token, first_delivery
 OAUTH_STATE_SECONDS = 600
 FEATURES = (
     communities,
+    community_life,
     membership,
     home,
     sessions,

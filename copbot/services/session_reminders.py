@@ -20,6 +20,7 @@ from copbot.services.outbox import deliver
 from copbot.services.rsvps import refresh_reminders
 from copbot.store import deliveries
 from copbot.store import sessions as store
+from copbot.store.community_life import too_early
 from copbot.store.models import Community, SessionPost
 from copbot.store.models import Session as Series
 
@@ -75,7 +76,7 @@ def _reminder(
     series: Series, community: Community, item: Occurrence, *, now: datetime
 ) -> dict[str, Any] | None:
     reminder = reminder_due(item, community.reminder_offsets or (), now=now)
-    if reminder is None:
+    if reminder is None or too_early(community, reminder.due_at):
         return None
     stamp = int(item.starts_at.timestamp())
     return {
@@ -99,7 +100,7 @@ def _takeaway(
     series: Series, community: Community, item: Occurrence, *, now: datetime
 ) -> dict[str, Any] | None:
     ask = takeaway(item, series.duration_minutes)
-    if not ask.due_at <= now < ask.expires_at:
+    if not ask.due_at <= now < ask.expires_at or too_early(community, ask.due_at):
         return None
     return {
         "team_id": series.team_id,

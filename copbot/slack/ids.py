@@ -10,7 +10,14 @@ INSTALL_PATH: Final = "/slack/install"
 OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
 
 # Events copbot subscribes to (the manifest must list exactly these).
-BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked")
+BOT_EVENTS: Final = (
+    "app_home_opened",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+    "channel_archive",  # a community's public channel archived: the community is paused
+    "group_archive",  # the same, for a private channel
+)
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
 # makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) is asked
@@ -83,3 +90,16 @@ PAIR_EVERY_OTHER: Final = "pairing_every_other"
 PAIR_LEARNED_VIEW: Final = "pairing_learned"
 PAIR_PREFERENCES: Final = "pairing_preferences"  # App Home: opens the introductions modal of one community
 PAIR_PREFERENCES_VIEW: Final = "pairing_preferences_view"
+
+# Community life, from the App Home and elsewhere (value: the community id).
+COMMUNITY_PAUSE_ACTION: Final = "community_pause"
+COMMUNITY_RESUME_ACTION: Final = "community_resume"
+COMMUNITY_ARCHIVE_ACTION: Final = "community_archive"
+COMMUNITY_UNARCHIVE_ACTION: Final = "community_unarchive"
+COMMUNITY_DELETE_ACTION: Final = "community_delete"
+
+# Deleting a community: the modal where its short name is typed to confirm.
+COMMUNITY_DELETE_VIEW: Final = "community_delete_confirm"
+# Adding or removing an organiser asks first: Confirm carries "<add|remove>:<community id>:<user id>".
+ORGANISER_CONFIRM: Final = "organiser_change_confirm"
+ORGANISER_CANCEL: Final = "organiser_change_cancel"

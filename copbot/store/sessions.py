@@ -31,11 +31,11 @@ def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Serie
 
 
 def all_live_series(session: Session) -> list[tuple[Series, Community]]:
-    """Every live series of a live community, with its community (for the reminders planner)."""
+    """Every live series of a running community (not archived, not paused), with it: the reminders planner."""
     query = (
         select(Series, Community)
         .join(Community, Community.id == Series.community_id)
-        .where(Series.cancelled_at.is_(None), Community.archived_at.is_(None))
+        .where(Series.cancelled_at.is_(None), Community.archived_at.is_(None), Community.paused_at.is_(None))
         .order_by(Series.id)
     )
     return [(series, community) for series, community in session.execute(query)]
