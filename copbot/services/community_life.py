@@ -190,10 +190,12 @@ def community_named(
     if name:
         wanted = name.strip().lstrip("#").lower()
         matches = every.where((Community.slug == wanted) | (func.lower(Community.name) == wanted))
-        found = list(session.scalars(matches.order_by(Community.archived_at.is_not(None), Community.id)))
+        found = list(session.scalars(matches.order_by(Community.id)))
         if not found:
             raise NotFound(N_("There is no community called “{name}” here."), name=name[:80])
-        return found[0].id
+        # A name may be both a live community's and an archived one's: the one the command applies to first.
+        wanted_archived = bool(archived)
+        return min(found, key=lambda c: (c.archived_at is not None) != wanted_archived).id
     fitting = [
         community
         for community in session.scalars(every.order_by(Community.slug))
