@@ -269,3 +269,15 @@ def test_archiving_a_private_channel_pauses_its_community_too(
     assert snapshot(session_factory) == before
     driver.event(workspace, {"type": "group_archive", "channel": testing.channel_id})
     assert community(session_factory, testing.id).paused_at is not None
+
+
+def test_a_round_by_hand_waits_until_the_community_is_resumed(
+    driver, workspace, people, place, session_factory
+):
+    """`/cop pair now` in a paused community is refused with the reason, and nothing is asked for."""
+    place("Testing", organisers=(people.chen,), members=(people.dana, people.bruno))
+    driver.command(workspace, people.chen, "pause testing")
+    before = snapshot(session_factory)
+    answer = ephemeral_text(driver.command(workspace, people.chen, "pair now testing"))
+    assert answer == "*Testing* is paused: resume it before starting a round."
+    assert snapshot(session_factory) == before
