@@ -176,8 +176,7 @@ def confirm_organiser(ack: Ack, body: dict[str, Any], client: WebClient, context
         change = OrganiserChange(asked.action, asked.user_id or "", by, context["origin"])
         _apply_organiser_change(session, deps, client, community, change)
     except CopbotError as error:
-        session.rollback()
-        context["rollback"] = True
+        session.rollback()  # before Slack is called; only the note a busy Slack leaves is kept
         _show_refusal(client, body, context, error)
         return
     build = messages.build_organiser_added if asked.action == "add" else messages.build_organiser_removed

@@ -96,7 +96,7 @@ def _pressing(change: Change) -> Callable[..., None]:
         except CopbotError as error:
             _refused(body, client, context, error)
             return
-        _done(body, context, outcome)
+        _after(context, outcome, response_url=body.get("response_url"))
 
     return press
 
@@ -158,18 +158,16 @@ def _sealed_community(context: BoltContext, view: dict[str, Any], team_id: str) 
 
 
 def _refused(body: dict[str, Any], client: WebClient, context: BoltContext, error: CopbotError) -> None:
-    """Nothing is changed; the reason shows in a modal (or after the answer, if Slack won't open one)."""
+    """Nothing is changed; the reason shows in a modal (or after the answer, if Slack won't open one).
+
+    Rolled back here, before Slack is called: only the note `tell` may write afterwards is committed.
+    """
     context["session"].rollback()
-    context["rollback"] = True
     tr: Translator = context["tr"]
     try:
         client.views_open(trigger_id=body["trigger_id"], view=build_life_notice(tr, explain(tr, error)))
     except SlackBusy:
         tell(context, body, error)
-
-
-def _done(body: dict[str, Any], context: BoltContext, outcome: LifeOutcome) -> None:
-    _after(context, outcome, response_url=body.get("response_url"))
 
 
 def _after(context: BoltContext, outcome: LifeOutcome, *, response_url: str | None) -> None:
