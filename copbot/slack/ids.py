@@ -48,6 +48,7 @@ SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
 SESSION_CANCEL_VIEW: Final = "session_cancel"
 SESSION_ATTENDANCE_VIEW: Final = "session_attendance"
+COMMUNITY_DELETE_VIEW: Final = "community_delete_confirm"  # the community's short name typed to confirm
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
@@ -79,6 +80,9 @@ PROMPT_SLOWER: Final = "prompt_slower_apply"
 STORY_EDIT: Final = "story_edit_open"
 STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
+# `/cop organisers add|remove` asks first: Confirm and Cancel carry "<add|remove>:<community id>:<user id>".
+ORGANISER_CONFIRM: Final = "organiser_change_confirm"
+ORGANISER_CANCEL: Final = "organiser_change_cancel"
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"
@@ -97,9 +101,3 @@ COMMUNITY_RESUME_ACTION: Final = "community_resume"
 COMMUNITY_ARCHIVE_ACTION: Final = "community_archive"
 COMMUNITY_UNARCHIVE_ACTION: Final = "community_unarchive"
 COMMUNITY_DELETE_ACTION: Final = "community_delete"
-
-# Deleting a community: the modal where its short name is typed to confirm.
-COMMUNITY_DELETE_VIEW: Final = "community_delete_confirm"
-# Adding or removing an organiser asks first: Confirm carries "<add|remove>:<community id>:<user id>".
-ORGANISER_CONFIRM: Final = "organiser_change_confirm"
-ORGANISER_CANCEL: Final = "organiser_change_cancel"
