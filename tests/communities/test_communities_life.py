@@ -85,11 +85,11 @@ def test_pause_and_resume_in_french(driver, workspace, people, place, session_fa
     assert answer == "*Design* fonctionne de nouveau : son programme reprend à partir de maintenant."
     assert notes(workspace, design.channel_id) == [
         (
-            "*Design* est en pause : ni invitations à raconter, ni rappels de sessions, ni mises en relation "
+            "*Design* est en pause : ni invitations à raconter, ni rappels de séances, ni présentations "
             "jusqu'à ce que ses organisateurs la relancent."
         ),
         (
-            "*Design* reprend : les invitations à raconter, les rappels de sessions et les mises en relation "
+            "*Design* reprend : les invitations à raconter, les rappels de séances et les présentations "
             "recommencent à partir de maintenant."
         ),
     ]
