@@ -14,7 +14,7 @@ from copbot.domain.communities import NAME, CommunityDraft, page_number, validat
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
 from copbot.domain.reminders import REMINDERS, parse_reminder_offsets
 from copbot.i18n import N_
-from copbot.services import notices, organisers
+from copbot.services import organisers
 from copbot.services.communities import (
     Actor,
     check_may_create,
@@ -24,23 +24,18 @@ from copbot.services.communities import (
     list_page,
     update_community,
 )
-from copbot.services.home import refresh_home
-from copbot.services.lookup import get_community
 from copbot.slack.blocks import communities as messages
-from copbot.slack.blocks.community_life import build_life_notice, build_organiser_question
+from copbot.slack.blocks.community_life import build_organiser_question
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
-from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import modal_errors
 from copbot.slack.gateways.communities import SlackCommunities
-from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW, ORGANISER_CANCEL, ORGANISER_CONFIRM
+from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
-from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads_communities import (
     attendance_answer,
     open_edit_metadata,
     parse_community_form,
-    parse_organiser_change,
     parse_organisers,
     reminder_answers,
 )
@@ -126,7 +121,7 @@ def _change_organisers(
     community = _organised(request, name)
     community_id, community_name = community.id, community.name
     change = OrganiserChange(action, user_id, _requester(request), request.origin)
-    _apply_organiser_change(request.session, request.deps, request.client, community, change)
+    apply_organiser_change(request.session, request.deps, request.client, community, change)
     request.session.rollback()
     value = f"{action}:{community_id}:{user_id}"
     return build_organiser_question(
@@ -142,7 +137,7 @@ class OrganiserChange:
     origin: str
 
 
-def _apply_organiser_change(
+def apply_organiser_change(
     session: Session, deps: Deps, client: WebClient, community: Community, change: OrganiserChange
 ) -> None:
     """Slack is asked who the person is before anything is written (no Slack call holds a write lock)."""
@@ -162,55 +157,6 @@ def _apply_organiser_change(
     organisers.add_organiser(
         session, community=community, actor=change.by, target=target, origin=change.origin, now=now
     )
-
-
-def confirm_organiser(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Confirm: the change is made, the person told by DM, and the question replaced by what was done."""
-    ack()
-    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
-    session, tr = context["session"], context["tr"]
-    try:
-        asked = parse_organiser_change(body["actions"][0].get("value"))
-        by = actor(deps, client, team_id, user_id)
-        community = get_community(session, team_id=team_id, community_id=int(asked.community or 0))
-        change = OrganiserChange(asked.action, asked.user_id or "", by, context["origin"])
-        _apply_organiser_change(session, deps, client, community, change)
-    except CopbotError as error:
-        session.rollback()  # before Slack is called; only the note a busy Slack leaves is kept
-        _show_refusal(client, body, context, error)
-        return
-    build = messages.build_organiser_added if asked.action == "add" else messages.build_organiser_removed
-    answer = {"replace_original": True, **build(tr, community.name, change.user_id)}
-    _reply(context, body, answer)
-    for person in {user_id, change.user_id}:
-        refresh_home(session, team_id=team_id, user_id=person, origin=context["origin"], now=deps.clock.now())
-
-
-def cancel_organiser(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """Cancel: the question goes, and nothing changes."""
-    ack()
-    _reply(context, body, {"delete_original": True})
-
-
-def _reply(context: BoltContext, body: dict[str, Any], answer: dict[str, Any]) -> None:
-    url = body.get("response_url")
-    if url:
-        notices.respond(
-            context["session"],
-            team_id=str(context.team_id),
-            response_url=str(url),
-            body=answer,
-            key=context["origin"],
-            now=context["deps"].clock.now(),
-        )
-
-
-def _show_refusal(client: WebClient, body: dict[str, Any], context: BoltContext, error: CopbotError) -> None:
-    tr = context["tr"]
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=build_life_notice(tr, explain(tr, error)))
-    except SlackBusy:
-        tell(context, body, error)
 
 
 def _organised(request: CommandRequest, name: str | None) -> Community:
@@ -325,5 +271,3 @@ def register(app: App) -> None:
     """Register this feature's actions, views and events on `app`."""
     app.view(CREATE_VIEW)(submit_create)
     app.view(EDIT_VIEW)(submit_edit)
-    app.action(ORGANISER_CONFIRM)(confirm_organiser)
-    app.action(ORGANISER_CANCEL)(cancel_organiser)
