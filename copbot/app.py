@@ -33,10 +33,12 @@ from copbot.slack.listeners import (
     attendance,
     commands,
     communities,
+    community_life,
     home,
     lifecycle,
     membership,
     my_stories,
+    organisers,
     pairing,
     prompts,
     sessions,
@@ -59,7 +61,9 @@ from copbot.store.workspaces import accept_token, first_delivery
 OAUTH_STATE_SECONDS = 600
 FEATURES = (
     communities,
+    community_life,
     membership,
+    organisers,
     home,
     sessions,
     attendance,

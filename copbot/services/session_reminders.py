@@ -21,6 +21,7 @@ from copbot.services.outbox import deliver
 from copbot.services.reminder_updates import refresh_reminders
 from copbot.store import deliveries
 from copbot.store import sessions as store
+from copbot.store.community_life import too_early
 from copbot.store.models import Community, SessionPost
 from copbot.store.models import Session as Series
 
@@ -86,7 +87,11 @@ def _reminder(
     posted: set[tuple[int, str, int]],
 ) -> dict[str, Any] | None:
     reminder = reminder_due(item, community.reminder_offsets or (), now=now)
-    if reminder is None or (series.id, item.key, reminder.offset_minutes) in posted:
+    if (
+        reminder is None
+        or (series.id, item.key, reminder.offset_minutes) in posted
+        or too_early(community, reminder.due_at)
+    ):
         return None
     stamp = int(item.starts_at.timestamp())
     return {
@@ -110,7 +115,7 @@ def _takeaway(
     series: Series, community: Community, item: Occurrence, *, now: datetime
 ) -> dict[str, Any] | None:
     ask = takeaway(item, series.duration_minutes)
-    if not ask.due_at <= now < ask.expires_at:
+    if not ask.due_at <= now < ask.expires_at or too_early(community, ask.due_at):
         return None
     return {
         "team_id": series.team_id,

@@ -17,6 +17,8 @@ BOT_EVENTS: Final = (
     "tokens_revoked",
     "channel_unarchive",  # channels:read; with group_unarchive (groups:read): a story refused there is posted
     "group_unarchive",
+    "channel_archive",  # a community's public channel archived: the community is paused
+    "group_archive",  # the same, for a private channel
 )
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
@@ -48,6 +50,7 @@ SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
 SESSION_CANCEL_VIEW: Final = "session_cancel"
 SESSION_ATTENDANCE_VIEW: Final = "session_attendance"
+COMMUNITY_DELETE_VIEW: Final = "community_delete_confirm"  # the community's short name typed to confirm
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
@@ -82,6 +85,9 @@ STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
 MINE_PREVIOUS: Final = "stories_mine_previous"  # paging `/cop stories mine`: the value is the page wanted
 MINE_NEXT: Final = "stories_mine_next"
+# `/cop organisers add|remove` asks first: Confirm and Cancel carry "<add|remove>:<community id>:<user id>".
+ORGANISER_CONFIRM: Final = "organiser_change_confirm"
+ORGANISER_CANCEL: Final = "organiser_change_cancel"
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"
@@ -93,3 +99,10 @@ PAIR_EVERY_OTHER: Final = "pairing_every_other"
 PAIR_LEARNED_VIEW: Final = "pairing_learned"
 PAIR_PREFERENCES: Final = "pairing_preferences"  # App Home: opens the introductions modal of one community
 PAIR_PREFERENCES_VIEW: Final = "pairing_preferences_view"
+
+# Community life, from the App Home and elsewhere (value: the community id).
+COMMUNITY_PAUSE_ACTION: Final = "community_pause"
+COMMUNITY_RESUME_ACTION: Final = "community_resume"
+COMMUNITY_ARCHIVE_ACTION: Final = "community_archive"
+COMMUNITY_UNARCHIVE_ACTION: Final = "community_unarchive"
+COMMUNITY_DELETE_ACTION: Final = "community_delete"

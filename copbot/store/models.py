@@ -135,6 +135,10 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Paused: nothing scheduled (prompts, reminders, rounds) is planned or sent until it is resumed.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it last came back (resumed, unarchived): what fell due before is not caught up afterwards.
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     members: Mapped[list[Member]] = relationship(back_populates="community")
 

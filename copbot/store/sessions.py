@@ -31,7 +31,8 @@ def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Serie
 
 
 def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Series, Community]]:
-    """Every series of a live community with its community, for the planner: live or cancelled lately.
+    """Every series of a running community (not archived, not paused) with it, for the planner: live or
+    cancelled lately.
 
     A series cancelled after `cancelled_since` still has its last session asked about.
     """
@@ -39,7 +40,7 @@ def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tupl
     query = (
         select(Series, Community)
         .join(Community, Community.id == Series.community_id)
-        .where(live, Community.archived_at.is_(None))
+        .where(live, Community.archived_at.is_(None), Community.paused_at.is_(None))
         .order_by(Series.id)
     )
     return [(series, community) for series, community in session.execute(query)]
