@@ -124,3 +124,17 @@ def test_demo_plans_a_weekly_session_and_follows_it(demo):
     unwrapped = " ".join(line.strip(" │") for line in out.splitlines())  # the transcript wraps long lines
     assert "(Europe/Paris)) is cancelled." in unwrapped
     assert "What did you take away from *Bug bash*?" in out
+
+
+def test_demo_ends_with_a_members_and_an_organisers_home(demo):
+    """After every feature ran, Chen's Home (profile, latest stories, search) and Alice's controls show."""
+    out = demo[0].stdout
+    scene = out[out.index("After all that, Chen (a member) and Alice (an organiser) open their App Home") :]
+    assert "Chen Wei sees copbot's App Home tab:" in scene
+    assert "Your profile: Experienced · team Platform · performance, observability" in scene
+    assert "*Latest stories*" in scene
+    assert "[Search stories] [Edit my profile]" in scene
+    assert "Chen Wei sees a modal “Search stories”:" in scene
+    assert "The latest stories shared in Testing Guild" in scene
+    assert "Alice Martin sees copbot's App Home tab:" in scene
+    assert "[Edit] [Plan a session] [Prompts] [Stats] [Pause the community] [Archive]" in scene

@@ -309,6 +309,17 @@ def alice_reads_the_stats(story: Story) -> None:
     story.transcript.note(f"The chart copbot uploaded ({files[0]['name']}) is saved at {CHART_FILE}")
 
 
+def the_homes_after_all_that(story: Story) -> None:
+    story.transcript.step("After all that, Chen (a member) and Alice (an organiser) open their App Home")
+    story.show_home("chen", story.open_home("chen"))
+    story.transcript.note("Chen presses “Search stories” on his Home and searches without a word: the latest")
+    community = story.community(SLUG)
+    modal = story.press_on_home("chen", ids.HOME_SEARCH, str(community.id))
+    story.submit("chen", modal, {}, show=False)
+    story.show_modal("chen", story.workspace.views(user_id("chen"))[-1])
+    story.show_home("alice", story.open_home("alice"))
+
+
 def a_typo(story: Story) -> None:
     story.transcript.step("Sam mistypes a command")
     story.command("sam", "jion")
@@ -334,6 +345,7 @@ STEPS: tuple[Callable[[Story], None], ...] = (
     a_cancellation,
     the_takeaway_question,
     alice_reads_the_stats,
+    the_homes_after_all_that,
     a_typo,
 )
 

@@ -111,6 +111,13 @@ class Story:
             raise DemoError(f"no App Home was published for {handle}")
         return view
 
+    def press_on_home(self, handle: str, action_id: str, value: str) -> dict[str, Any]:
+        """A button on the person's App Home; the modal it opened."""
+        home = self.open_home(handle)
+        response = self.driver.action(self.workspace, user_id(handle), action_id, value=value, view=home)
+        self._expect_ok(response, action_id)
+        return self._last(self.workspace.views(user_id(handle)), f"{action_id} opened no modal for {handle}")
+
     def join_channel_directly(self, handle: str, channel_id: str) -> None:
         self.workspace.join_channel(channel_id, user_id(handle))
         event = {"type": "member_joined_channel", "user": user_id(handle), "channel": channel_id}

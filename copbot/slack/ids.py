@@ -57,6 +57,19 @@ JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the cha
 LEAVE_BUTTON: Final = "community_leave_open"  # App Home
 SHARE_BUTTON: Final = "story_share_open"  # App Home ("share a story"; the share modal comes with its issue)
 JOINER_DISMISS: Final = "channel_joiner_dismiss"
+# App Home buttons (value: the community id, unless said otherwise).
+HOME_CREATE: Final = "home_create"  # opens the create form (value unused)
+HOME_HELP: Final = "home_help"  # a modal listing the commands (value unused)
+HOME_EDIT: Final = "home_edit"  # organisers: the community's edit form
+HOME_PLAN_SESSION: Final = "home_plan_session"  # organisers: the new session form
+HOME_PROMPTS: Final = "home_prompts"  # organisers: the community's prompts, in a modal
+HOME_STATS: Final = "home_stats"  # organisers: the figures, chart and CSV by DM
+HOME_SEARCH: Final = "home_search"  # opens the story search modal of one community
+HOME_SEARCH_VIEW: Final = "home_search_view"
+HOME_SHOW: Final = "home_show"  # a folded community: redraw the Home with it in full
+# Block ids of Join buttons whose message says "Joined ✓" once the join is done.
+JOIN_FROM_LIST: Final = "join_from_list"  # /cop list: "join_from_list:<page>:<index>:<community id>"
+JOIN_FROM_OFFER: Final = "join_from_offer"  # the channel-joiner offer: "join_from_offer:<community id>"
 
 # Session buttons carry an occurrence reference as their value ("<series id>:<local date>", see
 # copbot.domain.sessions.OccurrenceRef); the RSVP buttons appear on the list, the reminders and the App Home.

@@ -31,8 +31,7 @@ def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Serie
 
 
 def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Series, Community]]:
-    """Every series of a running community (not archived, not paused) with it, for the planner: live or
-    cancelled lately.
+    """Every series of a running community (not archived, not paused), for the planner: live or just ended.
 
     A series cancelled after `cancelled_since` still has its last session asked about.
     """

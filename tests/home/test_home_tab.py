@@ -10,6 +10,15 @@ from sqlalchemy import select
 
 from copbot.sandbox import payloads
 from copbot.slack.ids import (
+    COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_PAUSE_ACTION,
+    HOME_CREATE,
+    HOME_EDIT,
+    HOME_HELP,
+    HOME_PLAN_SESSION,
+    HOME_PROMPTS,
+    HOME_SEARCH,
+    HOME_STATS,
     JOIN_BUTTON,
     JOIN_VIEW,
     LEAVE_BUTTON,
@@ -26,10 +35,12 @@ from copbot.store.models import Member
 
 
 def _buttons(view) -> list[tuple[str, str, str]]:
+    """The buttons of the person's communities (the top Create and Help left out)."""
     elements = [
         e for b in view["blocks"] for e in [*b.get("elements", []), b.get("accessory")] if isinstance(e, dict)
     ]
-    return [(e["action_id"], e["value"], e["text"]["text"]) for e in elements if e.get("type") == "button"]
+    found = [(e["action_id"], e["value"], e["text"]["text"]) for e in elements if e.get("type") == "button"]
+    return [button for button in found if button[0] not in {HOME_CREATE, HOME_HELP}]
 
 
 def test_organiser_sees_their_community_health_and_the_others(open_home, people, acme, home_words):
@@ -37,11 +48,18 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
     view = open_home(people.alice)
     assert view["type"] == "home"
     words = home_words(view)
-    assert words.splitlines()[:2] == ["Communities of practice", "Your communities"]
+    assert words.splitlines()[:4] == [
+        "Communities of practice",
+        "Create a community",
+        "Help",
+        "Your communities",
+    ]
     assert (
-        "*Testing*\nGet better at testing together\n"
-        "Next session: *Exploratory testing dojo*, Monday, 9 March 2026 at 18:00" in words
+        "*Testing*\nGet better at testing together\nNext session: *Exploratory testing dojo*, "
+        "<!date^1773075600^{date_long_pretty} {time}|Monday, 9 March 2026 at 18:00>" in words
     )
+    assert "Your profile: Practising · team Quality · exploratory" in words
+    assert "*Latest stories*\n• A story · <!date^1772366400^{date_short}|2026-03-01>" in words
     assert (
         "Community health, last 30 days: 3 members · 1 active · 3 joined · 2 stories shared · 1 left"
     ) in words
@@ -54,10 +72,18 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         (RSVP_MAYBE, dojo, "Maybe"),
         (RSVP_CANT, dojo, "Can't go"),
         (SHARE_BUTTON, str(acme.testing), "Share a story"),
+        (HOME_SEARCH, str(acme.testing), "Search stories"),
+        (JOIN_BUTTON, str(acme.testing), "Edit my profile"),
         (PAIR_PAUSE, str(acme.testing), "Pause introductions"),
         (PAIR_EVERY_OTHER, str(acme.testing), "Every other round only"),
         (PAIR_PREFERENCES, str(acme.testing), "Introductions…"),
         (LEAVE_BUTTON, str(acme.testing), "Leave"),
+        (HOME_EDIT, str(acme.testing), "Edit"),
+        (HOME_PLAN_SESSION, str(acme.testing), "Plan a session"),
+        (HOME_PROMPTS, str(acme.testing), "Prompts"),
+        (HOME_STATS, str(acme.testing), "Stats"),
+        (COMMUNITY_PAUSE_ACTION, str(acme.testing), "Pause the community"),
+        (COMMUNITY_ARCHIVE_ACTION, str(acme.testing), "Archive"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
     ]
@@ -66,7 +92,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
 def test_member_sees_times_in_their_own_zone_and_no_health(open_home, people, acme, home_words):
     """chen, in New York, sees the session at 1 PM local time (after the DST change), and no health line."""
     words = home_words(open_home(people.chen))
-    assert "Exploratory testing dojo*, Monday, March 9, 2026 at 1:00\u202fPM" in words  # CLDR's narrow space
+    assert "{time}|Monday, March 9, 2026 at 1:00\u202fPM>" in words  # the fallback; CLDR's narrow space
     assert "Community health" not in words
 
 
@@ -74,8 +100,16 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     """bruno's Home is in French: his two communities, Paris time, and health only where he organises."""
     view = open_home(people.bruno)
     words = home_words(view)
-    assert words.splitlines()[:2] == ["Communautés de pratique", "Vos communautés"]
-    assert "Prochaine séance : *Exploratory testing dojo*, lundi 9 mars 2026 à 18:00" in words
+    assert words.splitlines()[:4] == [
+        "Communautés de pratique",
+        "Créer une communauté",
+        "Aide",
+        "Vos communautés",
+    ]
+    assert (
+        "Prochaine séance : *Exploratory testing dojo*, "
+        "<!date^1773075600^{date_long_pretty} {time}|lundi 9 mars 2026 à 18:00>" in words
+    )
     assert "*Design*\nConcevoir &lt;mieux&gt; &amp; ensemble\nAucune séance prévue pour l'instant." in words
     assert (
         "Santé de la communauté sur les 30 derniers jours : "
@@ -85,9 +119,25 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
     assert "Autres communautés" in words
     rsvp = ["J'y vais", "Peut-être", "Je ne peux pas"]
     pause, fewer, more = "Mettre les présentations en pause", "Un tour sur deux seulement", "Présentations…"
-    design = ["Partager une histoire", pause, fewer, more, "Quitter"]
-    testing = [*rsvp, "Partager une histoire", pause, fewer, more, "Quitter"]
-    assert [text for _, _, text in _buttons(view)] == [*design, *testing, "Rejoindre"]
+    mine = [
+        "Partager une histoire",
+        "Chercher des histoires",
+        "Modifier mon profil",
+        pause,
+        fewer,
+        more,
+        "Quitter",
+    ]
+    organise = [
+        "Modifier",
+        "Prévoir une séance",
+        "Invitations",
+        "Statistiques",
+        "Mettre en pause",
+        "Archiver",
+    ]
+    testing = [*rsvp, *mine]
+    assert [text for _, _, text in _buttons(view)] == [*mine, *organise, *testing, "Rejoindre"]
 
 
 def test_join_and_leave_buttons_open_the_membership_modals(driver, open_home, workspace, people, acme):

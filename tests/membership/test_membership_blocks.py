@@ -125,10 +125,9 @@ def test_the_welcome_shows_the_session_in_the_given_time_zone():
     welcome = Welcome(CARD, JoinOutcome.NEW, session)
     english = build_welcome(translator("en"), welcome, tz="America/New_York")
     french = build_welcome(translator("fr"), welcome, tz="Europe/Paris")
-    assert "*Next session:* Lean coffee, Thursday 12 March, 13:00 (America/New_York)" in str(
-        english["blocks"]
-    )
-    assert "*Prochaine séance :* Lean coffee, jeudi 12 mars, 18:00 (Europe/Paris)" in str(french["blocks"])
+    assert "|Thursday 12 March, 13:00 (America/New_York)>" in str(english["blocks"])
+    assert "*Prochaine séance :* Lean coffee, <!date^" in str(french["blocks"])
+    assert "|jeudi 12 mars, 18:00 (Europe/Paris)>" in str(french["blocks"])
 
 
 def test_the_joiner_offer_has_one_join_button_per_community_and_one_dismiss():

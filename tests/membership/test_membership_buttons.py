@@ -90,13 +90,14 @@ def test_a_join_button_naming_no_community_here(
     assert store.snapshot() == before
 
 
-def test_a_stale_join_button_in_the_app_home_is_answered_by_dm(driver, workspace, people, store):
-    """The App Home has no response_url: Bruno is told by DM, in French, that the community is gone."""
+def test_a_stale_join_button_in_the_app_home_is_answered_in_a_modal(driver, workspace, people, store):
+    """The App Home has no message to answer beside: Bruno is told in a modal, in French, not by DM."""
     before = store.snapshot()
     driver.action(workspace, people.bruno, JOIN_BUTTON, view=_home(JOIN_BUTTON, "4242"))
-    assert [message["text"] for message in workspace.dm_messages(people.bruno)] == [
-        "Cette communauté n'existe plus."
-    ]
+    [notice] = workspace.views(people.bruno)
+    assert notice["title"]["text"] == "Action impossible"
+    assert notice["blocks"][0]["text"]["text"] == "Cette communauté n'existe plus."
+    assert workspace.dm_messages(people.bruno) == []
     assert store.snapshot() == before
 
 
@@ -114,14 +115,13 @@ def test_the_leave_button_opens_the_leave_confirmation(driver, workspace, people
 
 
 def test_the_leave_button_for_a_non_member(driver, workspace, people, place, store):
-    """Someone who is not a member is told so by DM; no modal opens and nothing changes."""
+    """Someone who is not a member is told so in a small modal (not by DM); nothing changes."""
     testing = place("Testing")
     before = store.snapshot()
     driver.action(workspace, people.dana, LEAVE_BUTTON, view=_home(LEAVE_BUTTON, str(testing.id)))
-    assert workspace.views(people.dana) == []
-    assert [message["text"] for message in workspace.dm_messages(people.dana)] == [
-        "You are not a member of “Testing”."
-    ]
+    [notice] = workspace.views(people.dana)
+    assert notice["blocks"][0]["text"]["text"] == "You are not a member of “Testing”."
+    assert workspace.dm_messages(people.dana) == []
     assert store.snapshot() == before
 
 

@@ -93,7 +93,8 @@ def test_the_welcome_names_the_next_session_in_the_members_time_zone(
     driver.command(workspace, people.chen, text="join testing")
     forms.submit_join(workspace, people.chen, experience="practising", team="Quality")
     text = read(workspace.dm_messages(people.chen)[0])
-    assert "*Next session:* Lean coffee, Thursday 12 March, 13:00 (America/New_York)" in text
+    assert "*Next session:* Lean coffee, <!date^" in text
+    assert "|Thursday 12 March, 13:00 (America/New_York)>" in text  # the token's fallback
 
 
 def test_no_argument_and_one_community_opens_its_modal(driver, workspace, people, place, forms, store):

@@ -111,7 +111,7 @@ def test_an_archived_community_of_the_channel_is_not_offered(
 
 
 def test_join_from_the_offer_then_not_now(driver, workspace, people, place, forms, store):
-    """The offer's Join opens the join modal; "Not now" deletes the offer through its response_url."""
+    """The offer's Join opens the join modal (the offer then says "Joined ✓"); "Not now" deletes the offer."""
     testing = place("Testing", in_channel=(people.chen,))
     driver.event(workspace, _joined(workspace, people.chen, testing.channel_id))
     [offer] = workspace.ephemerals(people.chen)
@@ -121,7 +121,9 @@ def test_join_from_the_offer_then_not_now(driver, workspace, people, place, form
     assert [member["user_id"] for member in store.members(testing.id)] == [people.chen]
 
     driver.action(workspace, people.chen, JOINER_DISMISS, message=offer)
-    [deleted] = workspace.responses(people.chen)
+    joined, deleted = workspace.responses(people.chen)
+    assert joined["replace_original"] is True
+    assert "Joined ✓" in joined["text"]
     assert deleted["delete_original"] is True
 
 

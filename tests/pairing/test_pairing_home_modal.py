@@ -189,7 +189,7 @@ def test_refusals_are_inline_and_change_nothing(
 
 
 def test_a_forged_community_opens_nothing(driver, workspace, people, testing):
-    """An Introductions… click for a community the person is not in is refused, without a modal."""
+    """An Introductions… click for a community the person is not in is refused, in a small modal."""
     event = {
         "type": "app_home_opened",
         "user": people.chen,
@@ -200,5 +200,6 @@ def test_a_forged_community_opens_nothing(driver, workspace, people, testing):
     driver.action(
         workspace, people.chen, PAIR_PREFERENCES, value="999", view=workspace.home_view(people.chen)
     )
-    assert workspace.views(people.chen) == []
-    assert "That community no longer exists." in str(workspace.dm_messages(people.chen)[-1])
+    [notice] = workspace.views(people.chen)
+    assert notice["blocks"][0]["text"]["text"] == "That community no longer exists."
+    assert workspace.dm_messages(people.chen) == []

@@ -7,7 +7,8 @@ from dataclasses import replace
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
 from copbot.services.stories import CommunityChoice, SharedStory
-from copbot.slack.blocks.stories import build_not_posted, build_notice, build_share_modal, build_story_message
+from copbot.slack.blocks.common import build_notice
+from copbot.slack.blocks.stories import build_not_posted, build_share_modal, build_story_message
 
 EN, FR = translator("en"), translator("fr")
 

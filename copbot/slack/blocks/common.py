@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from copbot.i18n import Translator
 
 Block = dict[str, Any]
 
@@ -44,6 +48,21 @@ def actions(*elements: Block) -> Block:
 def escape(text: str) -> str:
     """Escape user-provided text for mrkdwn, as Slack asks (&, < and >)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Slack's date token formats: each reader sees the moment in their own zone and locale.
+DATE_AND_TIME = "{date_long_pretty} {time}"
+DAY = "{date_long_pretty}"
+SHORT_DAY = "{date_short}"
+
+
+def slack_date(moment: datetime, fallback: str, *, token: str = DATE_AND_TIME) -> str:
+    """A moment as Slack's `<!date^…>` token (the reader's zone and locale); `fallback` where it is not read.
+
+    The one way copbot writes a date or time in a message: callers give the fallback in the community's
+    zone and language (or a plain ISO date).
+    """
+    return f"<!date^{int(moment.timestamp())}^{token}|{escape(fallback)}>"
 
 
 def escaped_chunks(text: str, limit: int) -> list[str]:
@@ -148,3 +167,12 @@ def _choice(kind: str, action_id: str, options: Sequence[Block], initial: str | 
     element: Block = {"type": kind, "action_id": action_id, "options": list(options)}
     chosen = next((choice for choice in options if choice["value"] == initial), None)
     return element | ({"initial_option": chosen} if chosen is not None else {})
+
+
+def build_notice(tr: Translator, text: str, *, title: str | None = None) -> dict[str, Any]:
+    """A small modal that only says something: how an App Home button answers (why it could not go on).
+
+    The Home tab has no message to answer beside, so every Home button answers this one way.
+    """
+    shown = title or tr.gettext("That didn't work")
+    return modal(shown[:MODAL_TEXT_MAX], [section(text)], close=tr.gettext("Got it"))

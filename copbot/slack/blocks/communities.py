@@ -9,7 +9,7 @@ from copbot.i18n import Translator
 from copbot.services.communities import CommunityPage
 from copbot.services.lookup import NO_COMMUNITIES, CommunityCard
 from copbot.slack.blocks.common import Block, button, context, escape, header, section
-from copbot.slack.ids import COMMAND, JOIN_BUTTON
+from copbot.slack.ids import COMMAND, JOIN_BUTTON, JOIN_FROM_LIST
 
 SECTION_MAX = 3000
 LIST_PURPOSE_MAX = 300
@@ -31,13 +31,16 @@ def build_welcome(tr: Translator, card: CommunityCard) -> dict[str, Any]:
     return {"text": text, "blocks": blocks}
 
 
-def build_list(tr: Translator, page: CommunityPage) -> dict[str, Any]:
-    """The ephemeral `/cop list` answer: one entry per community, with a Join button each."""
+def build_list(tr: Translator, page: CommunityPage, *, joined: int | None = None) -> dict[str, Any]:
+    """The ephemeral `/cop list` answer: one entry per community, with a Join button each.
+
+    `joined`: the community the reader just joined from this list, marked "Joined ✓" in place of its button.
+    """
     if not page.cards:
         return _ephemeral(tr.gettext(NO_COMMUNITIES))
     blocks: list[Block] = [header(tr.gettext("Communities here"))]
-    for card in page.cards:
-        blocks += _list_entry(tr, card)
+    for index, card in enumerate(page.cards):
+        blocks += _list_entry(tr, card, where=f"{page.page}:{index}", joined=card.id == joined)
     if page.remaining:
         more = tr.ngettext(
             "…and {count} more: `{command} list {page}`",
@@ -105,17 +108,19 @@ def build_channel_problem(tr: Translator, card: CommunityCard, why: str) -> dict
     return {"text": text.replace("*", ""), "blocks": [section(text)]}
 
 
-def _list_entry(tr: Translator, card: CommunityCard) -> list[Block]:
+def _list_entry(tr: Translator, card: CommunityCard, *, where: str, joined: bool) -> list[Block]:
     # Line breaks would split the list's compact layout (and its italics).
     purpose = _fit(one_line(card.purpose), LIST_PURPOSE_MAX)
     audience = _fit(one_line(card.audience), LIST_AUDIENCE_MAX)
     for_whom = tr.gettext("For: {audience}", audience=audience)
     text = f"*{escape(card.name)}* · `{card.slug}`\n{purpose}\n_{for_whom}_"
     members = tr.ngettext("{count} member", "{count} members", card.members)
-    return [
-        section(text, accessory=_join_button(tr, card)),
-        context(f"{members} · <#{card.channel_id}>"),
-    ]
+    facts = f"{members} · <#{card.channel_id}>"
+    if joined:
+        done = tr.gettext("Joined ✓")
+        return [section(text), context(f"*{done}* · {facts}")]
+    block_id = f"{JOIN_FROM_LIST}:{where}:{card.id}"  # where "Joined ✓" goes once the join is done
+    return [section(text, accessory=_join_button(tr, card), block_id=block_id), context(facts)]
 
 
 def _join_button(tr: Translator, card: CommunityCard) -> Block:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from copbot.i18n import Translator
-from copbot.slack.blocks.common import context, escape, section
+from copbot.slack.blocks.common import context, escape, modal, section
 from copbot.slack.ids import COMMAND
 
 
@@ -29,6 +29,17 @@ def build_help(
     blocks.append(context(tr.gettext("Type `{command} help` to see this again.", command=COMMAND)))
     fallback = tr.gettext("copbot commands:") + "\n" + "\n".join(lines)
     return {"response_type": "ephemeral", "text": fallback, "blocks": blocks}
+
+
+def build_help_modal(tr: Translator, entries: list[HelpEntry]) -> dict[str, Any]:
+    """The App Home's Help: the same list as `/cop help`, in a modal."""
+    lines = [f"`{COMMAND} {tr.gettext(entry.usage)}` — {tr.gettext(entry.summary)}" for entry in entries]
+    blocks = [
+        section(tr.gettext("*copbot* runs this workspace's communities of practice. You can:")),
+        section("\n".join(lines)),
+        context(tr.gettext("Type `{command} help` to see this again.", command=COMMAND)),
+    ]
+    return modal(tr.gettext("Help"), blocks, close=tr.gettext("Close"))
 
 
 def _unknown_text(tr: Translator, unknown: str, suggestion: str | None) -> str:

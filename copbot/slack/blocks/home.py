@@ -1,4 +1,4 @@
-"""The App Home tab: the person's communities and what is next in each, then the ones they could join."""
+"""The App Home tab: the person's communities, the ones they could join, Create and Help."""
 
 from __future__ import annotations
 
@@ -9,12 +9,43 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
-from copbot.i18n import Translator
-from copbot.services.home import HomeContent, Introductions, JoinedCommunity, OpenCommunity
+from copbot.domain.enums import RsvpAnswer
+from copbot.i18n import N_, Translator
+from copbot.services.home import (
+    SHOWN_IN_FULL,
+    Attention,
+    HomeContent,
+    Introductions,
+    JoinedCommunity,
+    OpenCommunity,
+)
 from copbot.services.stats import Health
-from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
+from copbot.slack.blocks.common import (
+    SHORT_DAY,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+    slack_date,
+)
+from copbot.slack.blocks.membership import EXPERIENCE_LABELS
 from copbot.slack.ids import (
     COMMAND,
+    COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_PAUSE_ACTION,
+    COMMUNITY_RESUME_ACTION,
+    HOME_CREATE,
+    HOME_EDIT,
+    HOME_HELP,
+    HOME_PLAN_SESSION,
+    HOME_PROMPTS,
+    HOME_SEARCH,
+    HOME_SHOW,
+    HOME_STATS,
     JOIN_BUTTON,
     LEAVE_BUTTON,
     PAIR_EVERY_OTHER,
@@ -28,15 +59,26 @@ from copbot.slack.ids import (
     SHARE_BUTTON,
 )
 
-# A Home view holds at most 100 blocks: a joined community takes up to 4, another one takes 1.
-MAX_JOINED = 15
-MAX_OTHERS = 25
+# A Home view holds at most 100 blocks. A community in full takes up to 7 (services.home.SHOWN_IN_FULL of
+# them: 35); a folded one or one to join takes 1; the headings, the top buttons and the "more" lines 8.
+MAX_FOLDED = 25
+MAX_OTHERS = 20
 PURPOSE_SHOWN = 500
+TITLE_SHOWN = 80  # a story title in the latest stories
+ANSWERS = {
+    RsvpAnswer.YES: N_("you are going"),
+    RsvpAnswer.MAYBE: N_("you might go"),
+    RsvpAnswer.NO: N_("you can't go"),
+}
 
 
 def build_home(tr: Translator, content: HomeContent, *, tz: str | None, locale: str | None) -> dict[str, Any]:
-    """The Home view in the reader's language; session times in their time zone (else the community's)."""
-    blocks = [header(tr.gettext("Communities of practice"))]
+    """The Home view in the reader's language; dates as Slack tokens, with a fallback in their zone."""
+    top = actions(
+        button(tr.gettext("Create a community"), HOME_CREATE, "create"),
+        button(tr.gettext("Help"), HOME_HELP, "help"),
+    )
+    blocks = [header(tr.gettext("Communities of practice")), top]
     if not content.joined and not content.others:
         blocks.append(section(_nothing_yet(tr)))
     else:
@@ -57,20 +99,60 @@ def _joined_part(tr: Translator, joined: list[JoinedCommunity], when: _DateForma
     if not joined:
         return [section(tr.gettext("You are not in a community yet: join one below to take part."))]
     blocks = [header(tr.gettext("Your communities"))]
-    for community in joined[:MAX_JOINED]:
+    full = [community for community in joined if community.full][:SHOWN_IN_FULL]
+    for community in full:
         blocks += _joined(tr, community, when)
-    return blocks + _more(tr, len(joined) - MAX_JOINED)
+    folded = [community for community in joined if community not in full]
+    if folded:
+        blocks.append(context(tr.gettext("Your other communities: open one to see it in full here.")))
+        blocks += [_folded(tr, community) for community in folded[:MAX_FOLDED]]
+        blocks += _more(tr, len(folded) - MAX_FOLDED)
+    return blocks
+
+
+def _folded(tr: Translator, community: JoinedCommunity) -> Block:
+    show = button(tr.gettext("Open"), HOME_SHOW, str(community.id))
+    return section(f"*{escape(community.name)}*", accessory=show)
 
 
 def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> list[Block]:
-    blocks = [
-        section(f"*{escape(community.name)}*\n{_purpose(community.purpose)}\n{_next(tr, community, when)}")
+    text = f"*{escape(community.name)}*\n{_purpose(community.purpose)}\n{_next(tr, community, when)}"
+    notes = [_pairing(tr, community, when), _profile(tr, community)]
+    notes += [_health(tr, community.health)] if community.health else []
+    blocks = [section(text), context(*(note for note in notes if note))]
+    if community.stories:
+        blocks.append(section(_stories(tr, community)))
+    blocks.append(actions(*_member_buttons(tr, community)))
+    if community.organiser:
+        if community.attention:
+            blocks.append(context(_attention(tr, community.attention)))
+        blocks.append(actions(*_organiser_buttons(tr, community)))
+    return [*blocks, divider()]
+
+
+def _member_buttons(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    value = str(community.id)
+    share = button(tr.gettext("Share a story"), SHARE_BUTTON, value, style="primary")
+    search = button(tr.gettext("Search stories"), HOME_SEARCH, value)
+    profile = button(tr.gettext("Edit my profile"), JOIN_BUTTON, value)
+    leave = button(tr.gettext("Leave"), LEAVE_BUTTON, value)
+    return [*_rsvp(tr, community), share, search, profile, *_introductions(tr, community), leave]
+
+
+def _organiser_buttons(tr: Translator, community: JoinedCommunity) -> list[Block]:
+    value = str(community.id)
+    if community.paused:
+        pause = button(tr.gettext("Resume the community"), COMMUNITY_RESUME_ACTION, value)
+    else:
+        pause = button(tr.gettext("Pause the community"), COMMUNITY_PAUSE_ACTION, value)
+    return [
+        button(tr.gettext("Edit"), HOME_EDIT, value),
+        button(tr.gettext("Plan a session"), HOME_PLAN_SESSION, value),
+        button(tr.gettext("Prompts"), HOME_PROMPTS, value),
+        button(tr.gettext("Stats"), HOME_STATS, value),
+        pause,
+        button(tr.gettext("Archive"), COMMUNITY_ARCHIVE_ACTION, value, style="danger"),
     ]
-    notes = [_pairing(tr, community, when)] + ([_health(tr, community.health)] if community.health else [])
-    blocks.append(context(*notes))
-    share = button(tr.gettext("Share a story"), SHARE_BUTTON, str(community.id), style="primary")
-    leave = button(tr.gettext("Leave"), LEAVE_BUTTON, str(community.id))
-    return [*blocks, actions(*_rsvp(tr, community), share, *_introductions(tr, community), leave), divider()]
 
 
 def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
@@ -105,6 +187,7 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
     if community.introductions is Introductions.OFF:
         state = tr.gettext("not taking part")
     elif community.introductions is Introductions.PAUSED and community.paused_until is not None:
+        # A day, not a moment: the pause ends at midnight in the community's zone, wherever the reader is.
         state = tr.gettext("paused until {day}", day=when.day(community.paused_until, community.timezone))
     elif community.introductions is Introductions.PAUSED:
         state = tr.gettext("paused until you resume")
@@ -114,17 +197,42 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
             state += " · " + tr.gettext("rounds when the organisers start one")
         else:
             state += " · " + tr.gettext(
-                "next round {when}", when=when.format(community.next_round, community.timezone)
+                "next round {when}", when=when.token(community.next_round, community.timezone)
             )
     return tr.gettext("Introductions: {state}", state=state)
+
+
+def _profile(tr: Translator, community: JoinedCommunity) -> str:
+    profile = community.profile
+    if profile is None:
+        return ""
+    parts = [tr.gettext(EXPERIENCE_LABELS[profile.experience])]
+    if profile.team_name:
+        parts.append(tr.gettext("team {team}", team=escape(profile.team_name)))
+    if profile.interests:
+        parts.append(escape(", ".join(profile.interests)))
+    return tr.gettext("Your profile: {profile}", profile=" · ".join(parts))
 
 
 def _next(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> str:
     upcoming = community.next_session
     if upcoming is None:
         return tr.gettext("No session planned yet.")
-    starts = when.format(upcoming.starts_at, community.timezone)
-    return tr.gettext("Next session: *{title}*, {when}", title=escape(upcoming.title), when=starts)
+    starts = when.token(upcoming.starts_at, community.timezone)
+    line = tr.gettext("Next session: *{title}*, {when}", title=escape(upcoming.title), when=starts)
+    if community.rsvp is not None:
+        line += " · " + tr.gettext(ANSWERS[community.rsvp])
+    return line
+
+
+def _stories(tr: Translator, community: JoinedCommunity) -> str:
+    lines = [tr.gettext("*Latest stories*")]
+    for story in community.stories:
+        title = escape(story.title[:TITLE_SHOWN])
+        linked = f"<{story.permalink}|{title}>" if story.permalink else title
+        day = slack_date(story.created_at, story.created_at.date().isoformat(), token=SHORT_DAY)
+        lines.append(f"• {linked} · {day}")
+    return "\n".join(lines)
 
 
 def _health(tr: Translator, health: Health) -> str:
@@ -136,6 +244,36 @@ def _health(tr: Translator, health: Health) -> str:
         tr.ngettext("{count} left", "{count} left", health.left),
     ]
     return tr.gettext("Community health, last 30 days: {figures}", figures=" · ".join(figures))
+
+
+def _attention(tr: Translator, attention: Attention) -> str:
+    """What needs the organisers: a lost channel first, then refused deliveries and silent prompts."""
+    needs = []
+    if attention.channel_error:
+        needs.append(
+            tr.gettext(
+                "copbot can no longer post in the channel (Slack says `{error}`): invite it back, or pick "
+                "another channel with Edit",
+                error=escape(attention.channel_error),
+            )
+        )
+    if attention.failed:
+        needs.append(
+            tr.ngettext(
+                "{count} message could not be delivered in the last 30 days",
+                "{count} messages could not be delivered in the last 30 days",
+                attention.failed,
+            )
+        )
+    if attention.silent_prompts:
+        needs.append(
+            tr.ngettext(
+                "{count} prompt drew no story",
+                "{count} prompts drew no story",
+                attention.silent_prompts,
+            )
+        )
+    return tr.gettext(":warning: Needs attention: {needs}", needs="; ".join(needs))
 
 
 def _others_part(tr: Translator, others: list[OpenCommunity]) -> list[Block]:
@@ -163,12 +301,16 @@ def _purpose(purpose: str) -> str:
 
 
 class _DateFormat:
-    """Dates as the reader writes them, in their time zone when Slack told us it."""
+    """Dates as the reader writes them, in their time zone when Slack told us it (the tokens' fallback)."""
 
     def __init__(self, tr: Translator, tz: str | None, locale: str | None) -> None:
         self._tr = tr
         self._tz = tz
         self._locale = _babel_locale(locale, tr.language)
+
+    def token(self, moment: datetime, fallback_tz: str) -> str:
+        """Slack's date token: Slack writes it in the reader's zone and locale; the fallback is ours."""
+        return slack_date(moment, self.format(moment, fallback_tz))
 
     def format(self, moment: datetime, fallback_tz: str) -> str:
         local = moment.astimezone(_zone(self._tz) or _zone(fallback_tz) or ZoneInfo("UTC"))

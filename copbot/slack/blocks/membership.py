@@ -35,10 +35,11 @@ from copbot.slack.blocks.common import (
     option,
     radio_buttons,
     section,
+    slack_date,
     static_select,
     text_input,
 )
-from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, JOINER_DISMISS, LEAVE_VIEW
+from copbot.slack.ids import JOIN_BUTTON, JOIN_FROM_OFFER, JOIN_VIEW, JOINER_DISMISS, LEAVE_VIEW
 
 PAIRING_YES = "yes"
 PURPOSE_SHOWN_MAX = 1000  # keeps every section well under Slack's 3000 characters
@@ -112,7 +113,8 @@ def build_welcome(tr: Translator, welcome: Welcome, *, tz: str) -> dict[str, Any
         greeting = tr.gettext("Welcome to *{name}*!", name=name)
     blocks = [section(greeting), section(_what_and_who(tr, community))]
     if welcome.next_session is not None:
-        when = _when(welcome.next_session.starts_at, tz, tr.language)
+        starts_at = welcome.next_session.starts_at
+        when = slack_date(starts_at, _when(starts_at, tz, tr.language))
         title = escape(welcome.next_session.title)
         blocks.append(section(tr.gettext("*Next session:* {title}, {when}", title=title, when=when)))
     blocks.append(section(tr.gettext("The community talks in <#{channel}>.", channel=community.channel_id)))
@@ -153,11 +155,21 @@ def build_joiner_offer(tr: Translator, channel_id: str, communities: list[Commun
         for community in communities
     ]
     blocks: list[Block] = [
-        section(text, accessory=button(tr.gettext("Join"), JOIN_BUTTON, str(community.id), style="primary"))
+        section(
+            text,
+            accessory=button(tr.gettext("Join"), JOIN_BUTTON, str(community.id), style="primary"),
+            block_id=f"{JOIN_FROM_OFFER}:{community.id}",  # where "Joined ✓" goes once the join is done
+        )
         for text, community in zip(texts, communities, strict=True)
     ]
     blocks.append(actions(button(tr.gettext("Not now"), JOINER_DISMISS, "dismiss")))
     return {"text": texts[0].replace("*", ""), "blocks": blocks}
+
+
+def build_offer_joined(tr: Translator, name: str) -> dict[str, Any]:
+    """What the channel-joiner offer becomes once the person joined from it."""
+    text = tr.gettext("*Joined ✓* You are a member of *{name}*.", name=escape(name))
+    return {"replace_original": True, "text": text.replace("*", ""), "blocks": [section(text)]}
 
 
 def _introduction(tr: Translator, community: CommunityCard, *, updating: bool) -> list[Block]:

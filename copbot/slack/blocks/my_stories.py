@@ -6,7 +6,18 @@ from typing import Any
 
 from copbot.i18n import Translator
 from copbot.services.my_stories import EditableStory, MyStoriesPage, MyStory
-from copbot.slack.blocks.common import Block, actions, button, context, escape, modal, plain, section
+from copbot.slack.blocks.common import (
+    SHORT_DAY,
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    modal,
+    plain,
+    section,
+    slack_date,
+)
 from copbot.slack.blocks.stories import story_inputs
 from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 
@@ -21,8 +32,7 @@ def build_my_stories(tr: Translator, mine: MyStoriesPage) -> dict[str, Any]:
     for story in mine.stories:
         title = escape(story.title)
         linked = f"<{story.permalink}|{title}>" if story.permalink else title
-        stamp = int(story.created_at.timestamp())
-        when = f"<!date^{stamp}^{{date_short}}|{story.created_at.date().isoformat()}>"
+        when = slack_date(story.created_at, story.created_at.date().isoformat(), token=SHORT_DAY)
         blocks.append(section(f"*{linked}*\n{escape(story.community_name)}, {when}"))
         blocks.append(actions(button(tr.gettext("Edit"), STORY_EDIT, str(story.id)), _delete(tr, story)))
     if mine.pages > 1:

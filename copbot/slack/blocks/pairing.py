@@ -20,6 +20,7 @@ from copbot.services.pairing_controls import (
 from copbot.services.pairing_groups import Intro, Person, RoundSummary
 from copbot.slack import ids
 from copbot.slack.blocks.common import (
+    DAY,
     Block,
     actions,
     context,
@@ -30,6 +31,7 @@ from copbot.slack.blocks.common import (
     plain,
     radio_buttons,
     section,
+    slack_date,
 )
 
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
@@ -130,7 +132,8 @@ def _reason(tr: Translator, reason: dict[str, Any], users: dict[int, str]) -> st
     if code == "first_meeting":
         return tr.gettext("You have not been introduced before.")
     if code == "met_before" and reason.get("last_met"):
-        day = datetime.fromisoformat(reason["last_met"]).date()
+        met = datetime.fromisoformat(reason["last_met"])
+        day = slack_date(met, met.date().isoformat(), token=DAY)
         return tr.gettext("You met on {day}; no grouping without a repeat was found.", day=day)
     if code == "newcomer_with_experienced" and reason.get("newcomer") in users:
         newcomer = users[reason["newcomer"]]

@@ -26,6 +26,7 @@ from copbot.slack.blocks.common import (
     escaped_chunks,
     header,
     section,
+    slack_date,
 )
 from copbot.slack.ids import (
     COMMAND,
@@ -154,8 +155,7 @@ def occurrence_blocks(tr: Translator, view: OccurrenceView, *, manage: bool) -> 
 
 def when_token(tr: Translator, view: OccurrenceView) -> str:
     """Slack's date token: each reader sees the date and time in their zone; others see the fallback text."""
-    epoch = int(view.starts_at.timestamp())
-    return f"<!date^{epoch}^{{date_long_pretty}} {{time}}|{escape(fallback_time(tr, view))}>"
+    return slack_date(view.starts_at, fallback_time(tr, view))
 
 
 def fallback_time(tr: Translator, view: OccurrenceView) -> str:

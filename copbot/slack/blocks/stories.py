@@ -114,11 +114,6 @@ def story_inputs(tr: Translator, was: EditableStory | None = None) -> list[Block
     ]
 
 
-def build_notice(tr: Translator, text: str) -> dict[str, Any]:
-    """A small modal that only says something: how a Home button explains why it cannot go on."""
-    return modal(tr.gettext("Share a story"), [section(text)], close=tr.gettext("Got it"))
-
-
 def build_story_message(tr: Translator, story: SharedStory) -> dict[str, Any]:
     """The channel post, in the community's language: who shared it, the title, the story, its tags."""
     author = f"<@{story.author_user_id}>" if story.author_user_id else tr.gettext("A former member")

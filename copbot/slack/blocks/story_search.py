@@ -7,7 +7,17 @@ from typing import Any
 
 from copbot.i18n import Translator
 from copbot.services.story_search import FoundStory, OtherReading, StoriesFound
-from copbot.slack.blocks.common import Block, actions, button, context, divider, escape, section
+from copbot.slack.blocks.common import (
+    SHORT_DAY,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    section,
+    slack_date,
+)
 from copbot.slack.ids import STORIES_NEXT, STORIES_PREVIOUS
 
 
@@ -30,10 +40,9 @@ def page_value(community_id: int, words: str, page: int) -> str:
     return json.dumps({"community_id": community_id, "words": words, "page": page}, ensure_ascii=False)
 
 
-def slack_date(story: FoundStory) -> str:
+def story_date(story: FoundStory) -> str:
     """The story's date as a Slack date token: each reader sees it their way; the fallback is ISO."""
-    stamp = int(story.created_at.timestamp())
-    return f"<!date^{stamp}^{{date_short}}|{story.created_at.date().isoformat()}>"
+    return slack_date(story.created_at, story.created_at.date().isoformat(), token=SHORT_DAY)
 
 
 def _heading(tr: Translator, found: StoriesFound) -> str:
@@ -63,7 +72,7 @@ def _story(tr: Translator, story: FoundStory) -> list[Block]:
     author = f"<@{story.author_user_id}>" if story.author_user_id else tr.gettext("A former member")
     return [
         section(f"*{linked}*\n{escape(story.excerpt)}"),
-        context(tr.gettext("{author}, {date}", author=author, date=slack_date(story))),
+        context(tr.gettext("{author}, {date}", author=author, date=story_date(story))),
     ]
 
 

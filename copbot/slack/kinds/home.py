@@ -20,11 +20,16 @@ class Publish(DeliveryKind):
                 user_id=user_id,
                 is_workspace_admin=person is not None and person.is_admin,
                 now=out.now,
+                focus=_focus(out.payload.get("focus")),
             )
         tz, locale = (person.tz, person.locale) if person is not None else (None, None)
         view = build_home(out.translator_for(user_id), content, tz=tz, locale=locale)
         out.client.views_publish(user_id=user_id, view=view)
         return Sent()
+
+
+def _focus(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 KINDS: tuple[DeliveryKind, ...] = (Publish(),)

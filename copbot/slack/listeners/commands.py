@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.errors import CopbotError
 from copbot.i18n import N_, Translator
-from copbot.slack.blocks.help import HelpEntry, build_help
+from copbot.slack.blocks.help import HelpEntry, build_help, build_help_modal
 from copbot.slack.deps import Deps
 from copbot.slack.errors import refusal
-from copbot.slack.ids import COMMAND
+from copbot.slack.ids import COMMAND, HOME_HELP
 from copbot.slack.payloads import CommandText, parse_command_text
 
 
@@ -89,6 +89,13 @@ def register(app: App, subcommands: Sequence[Subcommand] = ()) -> None:
             ack(**build_help(request.tr, entries, unknown=name, suggestion=close[0] if close else None))
 
     app.command(COMMAND)(handle_cop)
+
+    def open_help(ack: Ack, body: dict[str, Any], client: WebClient, context: Any) -> None:
+        """The App Home's Help button: the same list, in a modal."""
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=build_help_modal(context["tr"], entries))
+
+    app.action(HOME_HELP)(open_help)
 
 
 def _request(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from copbot.domain.communities import NAME, CommunityDraft, page_number, validate_draft
 from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput
 from copbot.domain.reminders import REMINDERS, parse_reminder_offsets
-from copbot.i18n import N_
+from copbot.i18n import N_, Translator
 from copbot.services import organisers
 from copbot.services.communities import (
     Actor,
@@ -24,6 +24,7 @@ from copbot.services.communities import (
     list_page,
     update_community,
 )
+from copbot.services.home import refresh_home
 from copbot.slack.blocks import communities as messages
 from copbot.slack.blocks.community_life import build_organiser_question
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
@@ -65,23 +66,38 @@ def _requester(request: CommandRequest) -> Actor:
 
 
 def _create(request: CommandRequest) -> None:
-    def view() -> dict[str, Any]:
-        person = request.deps.people.get(request.client, request.team_id, request.user_id)
-        actor = _as_actor(request.user_id, person)
-        check_may_create(actor, admins_only=request.deps.settings.create_requires_admin)
-        values = ModalValues(language=request.tr.language, timezone=(person and person.tz) or "UTC")
-        return build_create_modal(request.tr, values)
+    request.open_modal(
+        lambda: create_view(request.tr, request.deps, request.client, request.team_id, request.user_id)
+    )
 
-    request.open_modal(view)
+
+def create_view(tr: Translator, deps: Deps, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
+    """The create form (`/cop create`, the App Home's Create), once the person may create one."""
+    person = deps.people.get(client, team_id, user_id)
+    check_may_create(_as_actor(user_id, person), admins_only=deps.settings.create_requires_admin)
+    values = ModalValues(language=tr.language, timezone=(person and person.tz) or "UTC")
+    return build_create_modal(tr, values)
 
 
 def _edit(request: CommandRequest) -> None:
     def view() -> dict[str, Any]:
         community = _organised(request, " ".join(request.text.args) or None)
-        sealed = request.deps.seal.seal({"community_id": community.id, "team_id": request.team_id})
-        return build_edit_modal(request.tr, _prefilled(community), private_metadata=sealed)
+        return _edit_modal(request.tr, request.deps, community)
 
     request.open_modal(view)
+
+
+def edit_view(
+    tr: Translator, deps: Deps, session: Session, by: Actor, community: Community
+) -> dict[str, Any]:
+    """The App Home's Edit: the same form as `/cop edit`, for an organiser of `community`."""
+    check_organiser(session, community, by)
+    return _edit_modal(tr, deps, community)
+
+
+def _edit_modal(tr: Translator, deps: Deps, community: Community) -> dict[str, Any]:
+    sealed = deps.seal.seal({"community_id": community.id, "team_id": community.team_id})
+    return build_edit_modal(tr, _prefilled(community), private_metadata=sealed)
 
 
 def _list(request: CommandRequest) -> None:
@@ -204,6 +220,7 @@ def submit_create(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
             slack=SlackCommunities(client),
             holds=deps.holds,
         )
+        _refresh_home(context)
 
     _save(ack, context, create)
 
@@ -223,8 +240,20 @@ def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
             slack=SlackCommunities(client),
             holds=deps.holds,
         )
+        _refresh_home(context)
 
     _save(ack, context, update)
+
+
+def _refresh_home(context: BoltContext) -> None:
+    """Whoever used the form from the App Home sees the change there."""
+    refresh_home(
+        context["session"],
+        team_id=str(context.team_id),
+        user_id=str(context.user_id),
+        origin=context["origin"],
+        now=context["deps"].clock.now(),
+    )
 
 
 def _draft(view: dict[str, Any]) -> CommunityDraft:

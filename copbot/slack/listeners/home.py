@@ -1,28 +1,182 @@
-"""The App Home tab, published afresh each time a person opens it."""
+"""The App Home tab, published afresh each time a person opens it, and the buttons only it has.
+
+Every Home button answers the same way: what it opens in a modal, or why it cannot in a small modal
+(copbot.slack.listeners.membership.tell); what it changes shows on the Home, drawn again after.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
-from copbot.services.home import refresh_home
+from copbot.domain.errors import CopbotError
+from copbot.domain.search_text import validate_search_text
+from copbot.domain.stats import EXPORT_PERIOD
+from copbot.services import lookup, prompt_library, session_planning, stats, story_search
+from copbot.services.home import home_community, refresh_home
+from copbot.slack import ids
+from copbot.slack.blocks.common import build_notice
+from copbot.slack.blocks.home_modals import SEARCH_FIELD, build_prompts_modal, build_search_modal
+from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.commands import Subcommand
+from copbot.slack.listeners.communities import actor, create_view, edit_view
+from copbot.slack.listeners.membership import tell
+from copbot.slack.listeners.session_forms import session_modal
+from copbot.slack.payloads import button_community_id
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
+
+Opener = Callable[[BoltContext, WebClient, int], dict[str, Any]]
 
 
 def register(app: App) -> None:
     app.event("app_home_opened")(on_home_opened)
+    app.action(ids.HOME_CREATE)(open_create)
+    app.action(ids.HOME_EDIT)(_opening(_edit))
+    app.action(ids.HOME_PLAN_SESSION)(_opening(_plan))
+    app.action(ids.HOME_PROMPTS)(_opening(_prompts))
+    app.action(ids.HOME_STATS)(_opening(_stats))
+    app.action(ids.HOME_SEARCH)(_opening(_search))
+    app.action(ids.HOME_SHOW)(show)
+    app.view(ids.HOME_SEARCH_VIEW)(submit_search)
 
 
 def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
     """Only the Home tab is ours to draw; opening the Messages tab sends this event too."""
     if event.get("tab") == "home" and isinstance(event.get("user"), str):
-        refresh_home(
+        _redraw(context, event["user"])
+
+
+def show(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """A folded community's Open: the Home is drawn again with it in full, first."""
+    ack()
+    try:
+        community_id = button_community_id(body["actions"][0].get("value"))
+    except CopbotError as error:
+        tell(context, body, error)
+        return
+    _redraw(context, str(context.user_id), focus=community_id)
+
+
+def open_create(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Create: the same form as `/cop create`."""
+    ack()
+    team_id, user_id = str(context.team_id), str(context.user_id)
+    try:
+        view = create_view(context["tr"], context["deps"], client, team_id, user_id)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def _opening(opener: Opener) -> Callable[..., None]:
+    """A Home button naming a community: the modal `opener` makes for it, or why there is none."""
+
+    def open_modal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        try:
+            view = opener(context, client, button_community_id(body["actions"][0].get("value")))
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except CopbotError as error:
+            tell(context, body, error)
+
+    return open_modal
+
+
+def _edit(context: BoltContext, client: WebClient, community_id: int) -> dict[str, Any]:
+    session, team_id = context["session"], str(context.team_id)
+    community = lookup.get_community(session, team_id=team_id, community_id=community_id)
+    by = actor(context["deps"], client, team_id, str(context.user_id))
+    return edit_view(context["tr"], context["deps"], session, by, community)
+
+
+def _plan(context: BoltContext, client: WebClient, community_id: int) -> dict[str, Any]:
+    session, team_id = context["session"], str(context.team_id)
+    named = home_community(session, team_id=team_id, community_id=community_id)
+    by = actor(context["deps"], client, team_id, str(context.user_id))
+    form = session_planning.new_session_form(session, team_id=team_id, actor=by, name=named.slug)
+    return session_modal(context["tr"], context["deps"], form)
+
+
+def _prompts(context: BoltContext, client: WebClient, community_id: int) -> dict[str, Any]:
+    session, team_id, user_id = context["session"], str(context.team_id), str(context.user_id)
+    named = home_community(session, team_id=team_id, community_id=community_id)
+    person = context["deps"].people.get(client, team_id, user_id)
+    organiser = prompt_library.Organiser(user_id, person is not None and person.is_admin)
+    listing = prompt_library.list_prompts(session, team_id=team_id, organiser=organiser, words=[named.slug])
+    return build_prompts_modal(context["tr"], listing)
+
+
+def _stats(context: BoltContext, client: WebClient, community_id: int) -> dict[str, Any]:
+    """The figures of the last year, the chart and the CSVs, by DM (as `/cop stats export`)."""
+    session, team_id, user_id = context["session"], str(context.team_id), str(context.user_id)
+    named = home_community(session, team_id=team_id, community_id=community_id)
+    by = actor(context["deps"], client, team_id, user_id)
+    community = stats.viewable_community(session, team_id=team_id, actor=by, name=named.slug)
+    stats.ask(
+        session,
+        kind=stats.EXPORT,
+        community=community,
+        user_id=user_id,
+        period=EXPORT_PERIOD,
+        origin=context["origin"],
+        now=context["deps"].clock.now(),
+    )
+    tr = context["tr"]
+    text = tr.gettext(
+        "The figures of *{name}* are being counted: the chart and the CSV files come by DM in a moment. "
+        "`/cop stats {slug}` shows them here in Slack.",
+        name=named.name,
+        slug=named.slug,
+    )
+    return build_notice(tr, text, title=tr.gettext("Stats"))
+
+
+def _search(context: BoltContext, _client: WebClient, community_id: int) -> dict[str, Any]:
+    named = home_community(context["session"], team_id=str(context.team_id), community_id=community_id)
+    metadata = context["deps"].seal.seal({"community_id": named.id})
+    return build_search_modal(context["tr"], named.name, metadata=metadata)
+
+
+def submit_search(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The search modal shows what it found in place of the question (the words stay, to search again)."""
+    tr = context["tr"]
+    try:
+        sealed = context["deps"].seal.open(view.get("private_metadata", ""))
+        words = _typed(view)
+        found = story_search.stories_page(
             context["session"],
             team_id=str(context.team_id),
-            user_id=event["user"],
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            user_id=str(context.user_id),
+            community_id=button_community_id(sealed.get("community_id")),
+            words=validate_search_text(words),
+            page=1,
         )
+    except CopbotError as error:
+        ack(**modal_errors(tr, error, context, default_block=SEARCH_FIELD))
+        return
+    metadata = str(view.get("private_metadata", ""))
+    ack(
+        response_action="update",
+        view=build_search_modal(tr, found.community_name, metadata=metadata, found=found),
+    )
+
+
+def _typed(view: dict[str, Any]) -> str:
+    answers = view.get("state", {}).get("values", {}).get(SEARCH_FIELD) or {}
+    answer: dict[str, Any] = next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
+    return str(answer.get("value") or "")
+
+
+def _redraw(context: BoltContext, user_id: str, *, focus: int | None = None) -> None:
+    refresh_home(
+        context["session"],
+        team_id=str(context.team_id),
+        user_id=user_id,
+        origin=context["origin"],
+        now=context["deps"].clock.now(),
+        focus=focus,
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotAMember, NotFound
 from copbot.domain.membership import (
@@ -19,10 +20,17 @@ from copbot.domain.membership import (
     parse_join,
 )
 from copbot.i18n import N_, Translator
-from copbot.services import membership, notices
+from copbot.services import communities, lookup, membership, notices
 from copbot.services.membership import JoinForm, LeaveForm
 from copbot.slack import ids
-from copbot.slack.blocks.membership import build_join_modal, build_leave_modal, build_problem_modal
+from copbot.slack.blocks.common import build_notice
+from copbot.slack.blocks.communities import build_list
+from copbot.slack.blocks.membership import (
+    build_join_modal,
+    build_leave_modal,
+    build_offer_joined,
+    build_problem_modal,
+)
 from copbot.slack.deps import Deps
 from copbot.slack.errors import explain, modal_errors, refusal
 from copbot.slack.gateways.membership import MembershipGateway
@@ -84,12 +92,33 @@ def _from_button(view: Callable[[BoltContext, int], dict[str, Any]]) -> Callable
     return open_modal
 
 
-def _join_from_button(context: BoltContext, community_id: int) -> dict[str, Any]:
-    """A Join button (in /cop list, the welcome post, the App Home, the channel-joiner offer)."""
-    form = membership.join_form(
-        context["session"], team_id=_team(context), user_id=_user(context), community_id=community_id
-    )
-    return _join_modal(context["tr"], context["deps"], form)
+def open_join_modal(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A Join button (in /cop list, the welcome post, the App Home, the channel-joiner offer).
+
+    From /cop list or the offer, the modal keeps where the button was, to say "Joined ✓" there after.
+    """
+    ack()
+    try:
+        form = membership.join_form(
+            context["session"],
+            team_id=_team(context),
+            user_id=_user(context),
+            community_id=button_community_id(action.get("value")),
+        )
+        modal = _join_modal(context["tr"], context["deps"], form, reply=_reply_to(body, action))
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+    except CopbotError as error:
+        tell(context, body, error)
+
+
+def _reply_to(body: dict[str, Any], action: dict[str, Any]) -> dict[str, str] | None:
+    """The message whose Join button becomes "Joined ✓": only /cop list and the offer are the person's own."""
+    block_id, url = str(action.get("block_id") or ""), body.get("response_url")
+    if not url or not block_id.startswith((f"{ids.JOIN_FROM_LIST}:", f"{ids.JOIN_FROM_OFFER}:")):
+        return None
+    return {"url": str(url), "block": block_id}
 
 
 def _leave_from_button(context: BoltContext, community_id: int) -> dict[str, Any]:
@@ -104,7 +133,6 @@ def _leave_from_button(context: BoltContext, community_id: int) -> dict[str, Any
     return _leave_modal(context["tr"], context["deps"], form)
 
 
-open_join_modal = _from_button(_join_from_button)
 open_leave_modal = _from_button(_leave_from_button)
 
 
@@ -141,7 +169,29 @@ def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: Bolt
         fallback = COMMUNITY_FIELD if _has_block(view, COMMUNITY_FIELD) else TEAM_FIELD
         ack(**modal_errors(context["tr"], error, context, default_block=fallback))
         return
+    if isinstance(sealed.get("reply"), dict):
+        _say_joined(context, sealed["reply"], answers.community_id)
     ack()
+
+
+def _say_joined(context: BoltContext, reply: dict[str, Any], community_id: int) -> None:
+    """The /cop list or offer the person joined from shows "Joined ✓" in place of that Join button."""
+    session, tr, team_id = context["session"], context["tr"], _team(context)
+    source, *rest = str(reply.get("block", "")).split(":")
+    if source == ids.JOIN_FROM_LIST and rest and rest[0].isdigit():
+        shown = communities.list_page(session, team_id=team_id, page=int(rest[0]))
+        body = {"replace_original": True, **build_list(tr, shown, joined=community_id)}
+    else:
+        card = lookup.community_card(session, community_id=community_id)
+        body = build_offer_joined(tr, card.name if card else "")
+    notices.respond(
+        session,
+        team_id=team_id,
+        response_url=str(reply.get("url", "")),
+        body=body,
+        key=f"{context['origin']}:joined",
+        now=context["deps"].clock.now(),
+    )
 
 
 def submit_leave(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
@@ -201,8 +251,11 @@ def register(app: App) -> None:
     app.event("member_joined_channel")(offer_to_joiner)
 
 
-def _join_modal(tr: Translator, deps: Deps, form: JoinForm) -> dict[str, Any]:
-    metadata = deps.seal.seal({"community_id": form.community.id if form.community else None})
+def _join_modal(
+    tr: Translator, deps: Deps, form: JoinForm, *, reply: dict[str, str] | None = None
+) -> dict[str, Any]:
+    sealed: dict[str, Any] = {"community_id": form.community.id if form.community else None}
+    metadata = deps.seal.seal(sealed | ({"reply": reply} if reply else {}))
     return build_join_modal(tr, form, metadata=metadata)
 
 
@@ -264,7 +317,7 @@ def _gateway(client: WebClient, context: BoltContext) -> MembershipGateway:
 
 
 def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None:
-    """Why a click did nothing, after the answer: beside the message clicked, or by DM from the App Home.
+    """Why a click did nothing: beside the message clicked; from the App Home, in a modal (else by DM).
 
     Beside a message, someone not in the community gets a Join button with it.
     """
@@ -278,6 +331,8 @@ def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None
             now=context["deps"].clock.now(),
         )
         return
+    if not body.get("response_url") and _in_a_modal(context, body, explain(context["tr"], error)):
+        return
     notices.explain_error(
         context["session"],
         error,
@@ -287,6 +342,18 @@ def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None
         now=context["deps"].clock.now(),
         response_url=body.get("response_url"),
     )
+
+
+def _in_a_modal(context: BoltContext, body: dict[str, Any], text: str) -> bool:
+    """The Home tab has no message to answer beside: a small modal says it, while the trigger lasts."""
+    trigger_id = body.get("trigger_id")
+    if not trigger_id or context.client is None:
+        return False
+    try:
+        context.client.views_open(trigger_id=trigger_id, view=build_notice(context["tr"], text))
+    except (CopbotError, SlackApiError):  # the trigger was used or expired, or Slack is busy
+        return False
+    return True
 
 
 def _team(context: BoltContext) -> str:

@@ -14,6 +14,7 @@ from copbot.domain.errors import CopbotError, NotFound
 from copbot.i18n import Translator
 from copbot.services import session_planning, sessions, stories
 from copbot.services.communities import Actor
+from copbot.services.home import refresh_home
 from copbot.services.session_planning import SessionForm
 from copbot.slack import ids
 from copbot.slack.blocks.session_modal import (
@@ -103,6 +104,14 @@ def submit_new(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltC
             actor=acting(context, client),
             community_id=_sealed_community(sealed),
             values=values,
+            now=context["deps"].clock.now(),
+        )
+        # An organiser who planned it from the App Home sees it there.
+        refresh_home(
+            context["session"],
+            team_id=team_of(context),
+            user_id=user_of(context),
+            origin=context["origin"],
             now=context["deps"].clock.now(),
         )
 

@@ -29,12 +29,10 @@ from copbot.slack.blocks.stories import (
     LESSON_INPUT,
     TAGS_INPUT,
     TITLE_INPUT,
-    build_notice,
     build_share_modal,
 )
-from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import modal_errors
 from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED, STORY_POST_AGAIN
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
@@ -168,13 +166,8 @@ def _open_share(
         target = stories.ShareTarget(fixed=community, choices=[])
         view = share_modal(tr, deps.seal, target, prompt_post_id=post_id)
         client.views_open(trigger_id=body["trigger_id"], view=view)
-    except SlackBusy as error:
-        tell(context, body, error)  # Slack would not open a modal: say so after the answer
-    except CopbotError as error:
-        if body.get("response_url"):
-            tell(context, body, error)
-        else:  # the Home tab has nowhere to answer but a modal
-            client.views_open(trigger_id=body["trigger_id"], view=build_notice(tr, explain(tr, error)))
+    except CopbotError as error:  # SlackBusy too: `tell` falls back to a DM when no modal opens
+        tell(context, body, error)
 
 
 def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
