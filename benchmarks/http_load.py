@@ -1,13 +1,16 @@
 """copbot under a steady request rate, side by side with a bare Bolt app under the same gunicorn settings.
 
-Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL) and benchmarks/bare_bolt.py under gunicorn with
-the same settings, both talking to the bundled Slack sandbox, which runs in a process of its own. From this
-process it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and 200 per
-second (open loop: a request leaves at its time whether or not earlier ones were answered), for --seconds
-each, to each server in turn, and reports throughput, p50/p99 latency, errors (non-200 or no answer within
-10 s), the servers' peak memory (resident set of gunicorn's master and workers) and their CPU time per
-answered request (steadier than latency on a busy machine; PostgreSQL's own not counted). Writes
-benchmarks/results/http_load.json.
+Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL, the scheduler off as in the compose file's web
+replicas) and benchmarks/bare_bolt.py under gunicorn with the same settings (gthread, workers, threads,
+timeout), both talking to the bundled Slack sandbox, which runs in a process of its own. From this process
+it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and 200 per second
+(open loop: a request leaves at its time whether or not earlier ones were answered), --seconds per rate,
+kind and server. The two servers take turns in quarters of that (A B B A B A A B), so that whatever else
+the machine does weighs on both alike. It reports throughput, p50/p99 latency, errors (non-200 or no
+answer within 10 s), the servers' peak memory (resident set of gunicorn's master and workers), their CPU
+time per answered request (steadier than latency on a busy machine; PostgreSQL's own not counted), the
+load average when the row started and this generator's own CPU use (near 100 % it would be the
+bottleneck). Writes benchmarks/results/http_load.json.
 
     v/bin/python benchmarks/http_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
         [--seconds 20] [--rates 25,50,100,200]
@@ -65,7 +68,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("COPBOT_BENCH_DATABASE_URL"))
-    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per rate and kind")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per rate, kind and server")
     parser.add_argument("--rates", default="25,50,100,200", help="requests per second, comma-separated")
     options = parser.parse_args()
     if not options.database_url or not options.database_url.startswith("postgresql"):
@@ -78,13 +81,29 @@ def main() -> int:
             views = _join_views(slack, copbot.url)
             for rate in rates:
                 for kind, make in _kinds(slack, views).items():
-                    figures = {
-                        server.name: _load(server, make, rate, options.seconds) for server in (copbot, bare)
-                    }
-                    rows.append({"rate": rate, "kind": kind, **figures})
+                    load = os.getloadavg()[0]
+                    figures = _interleaved((copbot, bare), make, rate, options.seconds)
+                    rows.append({"rate": rate, "kind": kind, "load_average": load, **figures})
                     print(f"  {rate}/s {kind}: done", file=sys.stderr)
     _report(rows, options)
     return 0
+
+
+def _interleaved(servers: tuple[Server, Server], make: Make, rate: int, seconds: float) -> dict[str, Any]:
+    """Each server loaded for `seconds` in all, in quarters: A B B A B A A B.
+
+    So what else the machine is doing meanwhile weighs on both alike.
+    """
+    first, second = servers
+    order = [first, second, second, first, second, first, first, second]
+    tallies = {server.name: Slice() for server in servers}
+    made = 0
+    for server in order:
+        count = max(int(rate * seconds / 4), 1)
+        bodies = [make(made + i) for i in range(count)]
+        made += count
+        tallies[server.name].add(_load(server, bodies, rate))
+    return {name: tally.figures() for name, tally in tallies.items()}
 
 
 # --- the servers -----------------------------------------------------------------------------------
@@ -104,7 +123,12 @@ class Server:
     def copbot(cls, slack: SandboxProcess, url: str) -> Server:
         port = _free_port()
         command = [sys.executable, "-m", "copbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        env = _env(slack) | {"COPBOT_DATABASE_URL": url, "COPBOT_LOG_LEVEL": "WARNING"}
+        # As the compose file's web replicas: the scheduler loop is `copbot worker`'s job, not theirs.
+        env = _env(slack) | {
+            "COPBOT_DATABASE_URL": url,
+            "COPBOT_LOG_LEVEL": "WARNING",
+            "COPBOT_SCHEDULER": "off",
+        }
         return cls("copbot", [*command, "--workers", "2", "--threads", "8"], env, port)
 
     @classmethod
@@ -385,12 +409,48 @@ class Tally:
                 self.errors += 1
 
 
-def _load(server: Server, make: Make, rate: int, seconds: float) -> dict[str, float]:
-    """Send `rate` requests a second for `seconds`, each at its scheduled time; measure the answers."""
-    signer, tally, total = Signer(server.url), Tally(), int(rate * seconds)
-    bodies = [make(i) for i in range(total)]
+@dataclass
+class Slice:
+    """What one server's share of a row added up to, over its slices."""
+
+    latencies: list[float] = field(default_factory=list)
+    sent: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    server_cpu: float = 0.0
+    generator_cpu: float = 0.0
+    memory_mb: float = 0.0
+
+    def add(self, other: Slice) -> None:
+        self.latencies += other.latencies
+        self.sent += other.sent
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.server_cpu += other.server_cpu
+        self.generator_cpu += other.generator_cpu
+        self.memory_mb = max(self.memory_mb, other.memory_mb)
+
+    def figures(self) -> dict[str, float]:
+        latencies = sorted(self.latencies) or [float("nan")]
+        cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
+        answered = len(self.latencies)
+        return {
+            "sent": self.sent,
+            "answered_per_s": answered / self.seconds if self.seconds else 0.0,
+            "p50_ms": cuts[49],
+            "p99_ms": cuts[98],
+            "errors": self.errors,
+            "memory_mb": self.memory_mb,
+            "cpu_ms_per_request": self.server_cpu * 1000 / max(answered, 1),
+            "generator_cpu_percent": 100 * self.generator_cpu / self.seconds if self.seconds else 0.0,
+        }
+
+
+def _load(server: Server, bodies: list[bytes], rate: int) -> Slice:
+    """Send the bodies at `rate` a second, each at its scheduled time; measure the answers."""
+    signer, tally, total = Signer(server.url), Tally(), len(bodies)
     peak = [server.memory_mb()]
-    cpu_before = server.cpu_seconds()
+    cpu_before, generator_before = server.cpu_seconds(), time.process_time()
     started = time.perf_counter()
 
     def one(i: int) -> None:
@@ -408,37 +468,35 @@ def _load(server: Server, make: Make, rate: int, seconds: float) -> dict[str, fl
 
     with ThreadPoolExecutor(max_workers=min(256, rate * 2)) as pool:
         list(pool.map(one, range(total)))
-    elapsed = time.perf_counter() - started
-    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(len(tally.latencies), 1)
-    return _figures(tally, total, elapsed, peak[0]) | {"cpu_ms_per_request": cpu_ms}
-
-
-def _figures(tally: Tally, total: int, elapsed: float, memory_mb: float) -> dict[str, float]:
-    latencies = sorted(tally.latencies) or [float("nan")]
-    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
-    return {
-        "sent": total,
-        "answered_per_s": len(tally.latencies) / elapsed,
-        "p50_ms": cuts[49],
-        "p99_ms": cuts[98],
-        "errors": tally.errors,
-        "memory_mb": memory_mb,
-    }
+    return Slice(
+        latencies=tally.latencies,
+        sent=total,
+        errors=tally.errors,
+        seconds=time.perf_counter() - started,
+        server_cpu=server.cpu_seconds() - cpu_before,
+        generator_cpu=time.process_time() - generator_before,
+        memory_mb=peak[0],
+    )
 
 
 def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
-    print(f"{options.seconds:g} s per rate and kind; gunicorn 2 workers x 8 threads; PostgreSQL; loopback")
-    head = f"{'rate':>5} {'request':16}"
+    print(
+        f"{options.seconds:g} s per rate, kind and server, interleaved; gunicorn 2 workers x 8 threads"
+        " (gthread); PostgreSQL; loopback"
+    )
+    head = f"{'rate':>5} {'request':16} {'load':>5}"
     side = f"{'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'err':>4} {'MB':>5} {'cpu ms':>6}"
-    print(f"{'':22} {'copbot':^40} | {'bare Bolt':^40}")
-    print(f"{head} {side} | {side}")
+    print(f"{'':28} {'copbot':^40} | {'bare Bolt':^40} | generator")
+    print(f"{head} {side} | {side} | {'cpu %':>9}")
     for row in rows:
         cells = [
             f"{r['answered_per_s']:6.1f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:4d}"
             f" {r['memory_mb']:5.0f} {r['cpu_ms_per_request']:6.2f}"
             for r in (row["copbot"], row["bare Bolt"])
         ]
-        print(f"{row['rate']:5d} {row['kind']:16} {cells[0]} | {cells[1]}")
+        generator = max(row["copbot"]["generator_cpu_percent"], row["bare Bolt"]["generator_cpu_percent"])
+        line = f"{row['rate']:5d} {row['kind']:16} {row['load_average']:5.1f}"
+        print(f"{line} {cells[0]} | {cells[1]} | {generator:9.0f}")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"seconds": options.seconds, "rows": rows}, indent=2))
     print(f"written to {RESULTS}")

@@ -39,6 +39,7 @@ from copbot.domain import stats as rules
 from copbot.domain.enums import ActivityKind, Experience, PairingOutcome, Role, RsvpAnswer
 from copbot.domain.stats import Period
 from copbot.services import stats
+from copbot.store import pairing_pairs, turnout
 from copbot.store.db import make_engine, make_session_factory
 from copbot.store.migrate import upgrade
 from copbot.store.models import (
@@ -190,6 +191,8 @@ def _seed(engine: Engine, options: argparse.Namespace, rng: random.Random) -> in
     measured_rows = int(options.activity * MEASURED_SHARE)
     for community_id, count in ((ids[0], measured_rows), (ids[1], options.activity - measured_rows)):
         _activity(engine, community_id, members[community_id], count, rng)
+        with Session(engine) as session, session.begin():  # what record_activity keeps beside each row
+            turnout.rebuild(session, community_id=community_id)
         _stories(engine, community_id, members[community_id], count // 20, rng)
         _pairing(engine, community_id, members[community_id], rng)
     return ids[0]
@@ -366,6 +369,7 @@ def _pairing(engine: Engine, community_id: int, members: list[dict[str, Any]], r
             ]
             if rows:
                 session.execute(insert(PairingGroupMember), rows)
+                pairing_pairs.record_round(session, pairing_round)  # as copbot.services.pairing does
         slot += timedelta(days=28)
 
 

@@ -37,8 +37,14 @@ _SHARED: list[Any] = [
 
 # structlog hands its events to the standard logging module, whose handlers (configure_logging, or pytest's)
 # decide where they go; without configure_logging they are plain records.
+# filter_by_level first: a line below the logger's level is dropped before the processors time-stamp it and
+# copy the request's fields into it (each request logs one line at INFO).
 structlog.configure(
-    processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_SHARED,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
     logger_factory=structlog.stdlib.LoggerFactory(),
     wrapper_class=structlog.stdlib.BoundLogger,
     cache_logger_on_first_use=True,

@@ -22,6 +22,11 @@ HINTED = [
     "stats",
     "organisers",
     "edit",
+    "pause",
+    "resume",
+    "archive",
+    "unarchive",
+    "delete",
     "help",
 ]
 USAGE_HINT = f"[{'|'.join(HINTED)}] [community]"

@@ -11,12 +11,14 @@ from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy import text
 
 from copbot import metrics
 from copbot.slack.ids import EVENTS_PATH
-from copbot.webguard import SlackGate
+from copbot.webguard import BOLT_REQUEST, SlackGate
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -44,6 +46,9 @@ def build_wsgi(copbot: Copbot) -> WSGIApplication:
         if path == "/metrics":
             body, content_type = metrics.render()
             return _plain(start_response, "200 OK", body, content_type)
+        request = environ.get(BOLT_REQUEST)
+        if isinstance(request, BoltRequest) and str(environ.get("SERVER_PROTOCOL", "")).startswith("HTTP"):
+            return _bolt_answer(copbot.bolt.dispatch(request), start_response)  # what the handler would do
         return slack(environ, start_response)
 
     return SlackGate(
@@ -81,6 +86,13 @@ def _healthz(copbot: Copbot, start_response: StartResponse) -> Iterable[bytes]:
         body = json.dumps({"status": "error", "loop": "stalled"})
         return _plain(start_response, "503 Service Unavailable", body.encode(), "application/json")
     return _plain(start_response, "200 OK", json.dumps({"status": "ok"}).encode(), "application/json")
+
+
+def _bolt_answer(response: BoltResponse, start_response: StartResponse) -> Iterable[bytes]:
+    """Bolt's answer as its WSGI handler writes it."""
+    answer = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+    start_response(answer.status, answer.get_headers())
+    return answer.get_body()
 
 
 def _plain(start_response: StartResponse, status: str, data: bytes, content_type: str) -> Iterable[bytes]:

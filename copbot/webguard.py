@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 from slack_bolt import BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import parse_body
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +42,7 @@ PRUNE_EVERY = 500  # requests between two clean-ups of old signatures, per proce
 ONCE_ONLY = frozenset(
     {"command", "block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
 )
+BOLT_REQUEST = "copbot.bolt_request"  # environ: the admitted request as Bolt reads it, parsed once here
 log = logs.get_logger("copbot.http")
 
 
@@ -53,6 +55,7 @@ class Refusal(Exception):
 @dataclass(frozen=True)
 class Accepted:
     body: bytes
+    request: BoltRequest  # what Bolt dispatches (copbot.web), so that the body is parsed only once
     fields: dict[str, str]  # what the request log line says about it: kind, team, user, name, event_id
 
 
@@ -103,6 +106,7 @@ class SlackGate:
         structlog.contextvars.bind_contextvars(**accepted.fields)
         environ["wsgi.input"] = io.BytesIO(accepted.body)
         environ["CONTENT_LENGTH"] = str(len(accepted.body))
+        environ[BOLT_REQUEST] = accepted.request
         return self._slack(environ, start_response)
 
     def _admit(self, environ: WSGIEnvironment) -> Accepted:
@@ -112,11 +116,11 @@ class SlackGate:
         problem = signature_problem(self._secret, timestamp, signature, body, self._clock())
         if problem is not None:
             raise Refusal(401, problem)
-        parsed = _parse(body, environ.get("CONTENT_TYPE"), timestamp, signature)
-        fields = _describe(parsed)
+        request = _parse(body, environ)
+        fields = _describe(request.body)
         if fields["kind"] in ONCE_ONLY:
             self._once(str(signature))
-        return Accepted(body, fields)
+        return Accepted(body, request, fields)
 
     def _once(self, signature: str) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
@@ -161,23 +165,27 @@ def _read_body(environ: WSGIEnvironment) -> bytes:
     return body
 
 
-def _parse(body: bytes, content_type: str | None, timestamp: Any, signature: Any) -> dict[str, Any]:
-    """The body as Bolt will read it, checked for the shape copbot and Bolt rely on."""
+def _parse(body: bytes, environ: WSGIEnvironment) -> BoltRequest:
+    """The request as Bolt reads it (headers, query, parsed body), checked for the shape copbot relies on."""
+    http = WsgiHttpRequest(environ)
     try:
         text = body.decode("utf-8")
-        parsed = parse_body(text, content_type)
-        if not isinstance(parsed, dict):
-            raise Refusal(400, "not an object")
-        request = BoltRequest(
-            body=text,
-            headers={"x-slack-request-timestamp": [timestamp], "x-slack-signature": [signature]},
-        )
+        request = BoltRequest(body=text, query=http.query_string, headers=http.get_headers())
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-        raise Refusal(400, "unreadable body") from None
-    problem = shape_problem(parsed) or bolt_problem(request)
+        raise Refusal(400, _unreadable(body, environ.get("CONTENT_TYPE"))) from None
+    problem = shape_problem(request.body) or bolt_problem(request)
     if problem is not None:
         raise Refusal(400, problem)
-    return parsed
+    return request
+
+
+def _unreadable(body: bytes, content_type: str | None) -> str:
+    """Why Bolt could not read the body: JSON that is not an object, or no readable body at all."""
+    try:
+        parsed = parse_body(body.decode("utf-8"), content_type)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return "unreadable body"
+    return "unreadable body" if isinstance(parsed, dict) else "not an object"
 
 
 def _describe(body: dict[str, Any]) -> dict[str, str]:

@@ -18,7 +18,9 @@ KEYWORDS = {
     "gettext": None,
     "ngettext": (1, 2),
     "N_": None,
-    **dict.fromkeys(("CopbotError", "InvalidInput", "NotAllowed", "NotFound", "Conflict"), (1,)),
+    **dict.fromkeys(
+        ("CopbotError", "InvalidInput", "NotAllowed", "NotAMember", "NotFound", "Conflict"), (1,)
+    ),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -26,6 +26,16 @@ class NotAllowed(CopbotError):
     """The user may not do this (not an organiser, not an admin, another workspace…)."""
 
 
+class NotAMember(NotAllowed):
+    """The person is not in the community they act in: the answer offers to join it (`community_id`)."""
+
+    def __init__(
+        self, message: str, *, community_id: int, field: str | None = None, **params: object
+    ) -> None:
+        super().__init__(message, field=field, **params)
+        self.community_id = community_id
+
+
 class NotFound(CopbotError):
     """What the user named does not exist (a community, a channel, a person)."""
 

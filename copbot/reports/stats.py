@@ -9,10 +9,6 @@ import csv
 import io
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from copbot.i18n import Translator
 from copbot.services.stats import WeeklySeries
 from copbot.store.stats import GroupOutcome
@@ -36,7 +32,15 @@ PAIRING_COLUMNS = ("round_start", "group_id", "people", "outcome", "teams", "lea
 
 
 def chart_png(tr: Translator, name: str, series: WeeklySeries) -> bytes:
-    """Members at each week's end above, what happened each week below."""
+    """Members at each week's end above, what happened each week below.
+
+    matplotlib (and numpy) are imported on the first chart, not with copbot: about 50 MB and a few seconds
+    that each `copbot serve` worker would otherwise carry for a chart organisers ask for now and then.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
     figure = Figure(figsize=CHART_INCHES, dpi=CHART_DPI)
     FigureCanvasAgg(figure)
     members, weekly = figure.subplots(2, 1, sharex=True)

@@ -134,6 +134,18 @@ class Workspace:
         with self.lock:
             self.state.channels[channel_id].is_archived = True
 
+    def unarchive_channel(self, channel_id: str) -> None:
+        """Someone unarchives the channel (the app hears of it through channel_unarchive)."""
+        with self.lock:
+            self.state.channels[channel_id].is_archived = False
+
+    def remove_from_channel(self, channel_id: str, user_id: str) -> None:
+        """Someone removes a member (copbot too) from the channel."""
+        with self.lock:
+            members = self.state.channels[channel_id].members
+            if user_id in members:
+                members.remove(user_id)
+
     def add_reaction(self, channel_id: str, ts: str, name: str, user_id: str) -> None:
         """Seed a reaction on a message, for reactions.get (the app never adds reactions itself)."""
         with self.lock:

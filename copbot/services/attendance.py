@@ -71,7 +71,7 @@ def mark_attendance(
     # Two organisers marking at once: one after the other, so the last marking is the one kept.
     series_store.lock_series(session, series_id=series.id)
     store.put_attended(session, series=series, key=key, came=came, now=now)
-    occurrence = str(OccurrenceRef(series.id, key))
+    occurrence = str(OccurrenceRef(series_store.ref_id(series), key))
     store.forget_attended(session, community_id=found.community.id, occurrence=occurrence)
     for user_id in came:
         record_activity(
@@ -80,7 +80,7 @@ def mark_attendance(
             user_id,
             ActivityKind.ATTENDED,
             found.occurrence.starts_at,
-            session_id=series.id,
+            session_id=series_store.ref_id(series),
             occurrence=occurrence,
         )
     return len(came)
@@ -96,7 +96,7 @@ def _markable(
     community_id: int | None = None,
 ) -> Found:
     """The occurrence, if its community marks attendance, the actor organises it, and it has started."""
-    found = find(session, team_id=team_id, ref=ref, community_id=community_id)
+    found = find(session, team_id=team_id, ref=ref, community_id=community_id, held=True)
     community = found.community
     if not community.mark_attendance:
         raise NotAllowed(NOT_MARKED_HERE, name=community.name)

@@ -26,6 +26,7 @@ from copbot.services.lookup import (
     membership,
     next_session,
 )
+from copbot.store import turnout
 from copbot.store.activity import record_activity
 from copbot.store.models import Activity, Community, Member, Rsvp, Story, StoryHelped
 from copbot.store.models import Session as CommunitySession
@@ -373,6 +374,7 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
     session.expire_all()  # the anonymised stories are read again before their posts are redrawn
     for story in redrawn:  # the channel posts name "a former member" from now on
         refresh_post(session, story, key=f"{REFRESH}:{story.id}:erased", now=now)
+    turnout.anonymise(session, community_id=community.id, user_id=user_id)
     _forget_as_actor(session, community, user_id)
     record_activity(session, community, None, ActivityKind.ERASED, now)
 

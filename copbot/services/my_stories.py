@@ -6,10 +6,11 @@ migration 0004) and deletes the post.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from copbot.domain.errors import NotAllowed, NotFound
@@ -20,7 +21,7 @@ from copbot.store import search
 from copbot.store.models import Community, Story
 
 UNPOST = "stories.unpost"  # chat.delete of a deleted story's channel post
-MINE_SHOWN = 20
+MINE_SHOWN = 10  # stories per page
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,34 @@ class EditableStory:
     ask_me: bool
 
 
-def my_stories(session: Session, *, team_id: str, user_id: str) -> list[MyStory]:
-    """The person's latest stories in the workspace, newest first."""
+@dataclass(frozen=True)
+class MyStoriesPage:
+    """One page of the person's stories, newest first."""
+
+    stories: list[MyStory]
+    page: int
+    pages: int
+
+
+def my_stories(session: Session, *, team_id: str, user_id: str, page: int = 1) -> MyStoriesPage:
+    """A page of the person's stories in the workspace, newest first (past the last: the last)."""
+    mine = (Story.team_id == team_id, Story.author_user_id == user_id, Story.deleted_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(Story).where(*mine)) or 0
+    pages = max(1, math.ceil(total / MINE_SHOWN))
+    page = min(max(page, 1), pages)
     query = (
         select(Story, Community.name)
         .join(Community, Community.id == Story.community_id)
-        .where(Story.team_id == team_id, Story.author_user_id == user_id, Story.deleted_at.is_(None))
+        .where(*mine)
         .order_by(Story.created_at.desc(), Story.id.desc())
         .limit(MINE_SHOWN)
+        .offset((page - 1) * MINE_SHOWN)
     )
-    return [
+    stories = [
         MyStory(story.id, story.title, name, story.created_at, story.permalink)
         for story, name in session.execute(query)
     ]
+    return MyStoriesPage(stories, page, pages)
 
 
 def editable_story(session: Session, *, team_id: str, user_id: str, story_id: int) -> EditableStory:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from copbot.domain.enums import ActivityKind, Role
 from copbot.domain.errors import Conflict, InvalidInput, NotFound
 from copbot.domain.text import N_
-from copbot.services import channels
+from copbot.services import channels, notices
 from copbot.services.communities import Actor, check_organiser, new_organiser
 from copbot.services.lookup import membership
 from copbot.store import members
@@ -22,6 +22,8 @@ UNKNOWN_PERSON = N_("I can't find that person in this workspace.")
 NOT_A_PERSON = N_("Bots and deactivated accounts can't organise a community.")
 ALREADY_ORGANISER = N_("<@{user}> already organises “{name}”.")
 NOT_ORGANISER = N_("<@{user}> isn't an organiser of “{name}”.")
+ADDED_DM = N_("<@{by}> made you an organiser of *{name}*. `/cop help` shows what organisers can do.")
+REMOVED_DM = N_("<@{by}> removed you from the organisers of *{name}*. You are still a member.")
 LAST_ORGANISER = N_("A community needs at least one organiser: add another before removing <@{user}>.")
 
 
@@ -54,10 +56,11 @@ def add_organiser(
     channels.invite(
         session, community=community, user_id=target.user_id, origin=origin, now=now, tell_if_refused=True
     )
+    _tell(session, community, target.user_id, ADDED_DM, by=actor.user_id, origin=origin, now=now)
 
 
 def remove_organiser(
-    session: Session, *, community: Community, actor: Actor, target_user_id: str, now: datetime
+    session: Session, *, community: Community, actor: Actor, target_user_id: str, origin: str, now: datetime
 ) -> None:
     """Turn an organiser back into a member, unless they are the community's last organiser."""
     check_organiser(session, community, actor)
@@ -70,6 +73,23 @@ def remove_organiser(
         raise Conflict(LAST_ORGANISER, user=target_user_id)
     leaving.role = Role.MEMBER
     record_activity(session, community, target_user_id, ActivityKind.ORGANISER_REMOVED, now, by=actor.user_id)
+    if target_user_id != actor.user_id:  # stepping down needs no note to oneself
+        _tell(session, community, target_user_id, REMOVED_DM, by=actor.user_id, origin=origin, now=now)
+
+
+def _tell(
+    session: Session, community: Community, user_id: str, message: str, *, by: str, origin: str, now: datetime
+) -> None:
+    """The person added or removed learns it by DM, in their own language."""
+    notices.notify(
+        session,
+        team_id=community.team_id,
+        user_id=user_id,
+        message=message,
+        params={"by": by, "name": community.name},
+        key=f"organiser:{community.id}:{user_id}:{origin}",
+        now=now,
+    )
 
 
 def _organisers_query(community: Community) -> Select[Member]:

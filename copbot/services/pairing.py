@@ -34,7 +34,9 @@ from copbot.domain.text import N_
 from copbot.services import pairing_end
 from copbot.services.outbox import DAY, deliver, waiting
 from copbot.store import pairing as store
+from copbot.store import pairing_pairs as pairs
 from copbot.store.activity import record_activity
+from copbot.store.community_life import too_early
 from copbot.store.members import organiser_ids
 from copbot.store.models import Community, Member, PairingGroup, PairingGroupMember, PairingRound
 
@@ -45,6 +47,7 @@ ANNOUNCE = "pairing.announce"
 FOLLOW_UP = "pairing.follow_up"
 UNPLACED_DM = "pairing.unplaced"  # nobody eligible is left out silently
 NO_ROUND = N_("No round: in *{community}*, {eligible} member(s) can be introduced now; two are needed.")
+PAUSED = N_("*{community}* is paused: resume it before starting a round.")
 
 
 class TooFew(Conflict):
@@ -63,6 +66,8 @@ def request_round(
     With fewer than two, nothing is asked for: a `pair now` is refused (Conflict), a planned round tells the
     organisers why.
     """
+    if requested_by is not None and community.paused_at is not None:
+        raise Conflict(PAUSED, community=community.name)
     verdicts = _store_verdicts(session, community=community, now=now)
     eligible = sum(verdict is None for verdict in verdicts.values())
     if eligible < 2:  # noqa: PLR2004 - a group needs two people
@@ -96,7 +101,7 @@ def plan_rounds(session: Session, *, now: datetime) -> None:
             weekday=community.pairing_weekday,
             timezone=community.timezone,
         )
-        if slot is None or _already_had(session, community, slot):
+        if slot is None or too_early(community, slot) or _already_had(session, community, slot):
             continue
         if waiting(session, kind=ROUND_START, community_id=community.id):
             continue  # a round asked for earlier has not started yet (Slack held it back): one at a time
@@ -136,7 +141,7 @@ def start_round(
 ) -> PairingRound | None:
     """Plan and store the round among `time_zones`' members (those Slack says are around); None if none."""
     community = session.get(Community, community_id)
-    if community is None or community.archived_at is not None:
+    if community is None or community.archived_at is not None or community.paused_at is not None:
         return None
     members = _members(session, list(time_zones))
     inputs = _inputs(session, community, members, time_zones, slot_start, now)
@@ -168,6 +173,7 @@ def start_round(
         _store_group(
             session, community, pairing_round, group.members, _group_row(pairing_round, group), users
         )
+    pairs.record_round(session, pairing_round)  # who met whom before, for the stats
     for unplaced in plan.unplaced:
         _tell_unplaced(session, community, pairing_round, users.get(unplaced.member_id))
     deliver(

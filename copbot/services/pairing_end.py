@@ -37,8 +37,11 @@ def _close(session: Session, pairing_round: PairingRound, now: datetime) -> None
     community = session.get(Community, pairing_round.community_id)
     if community is None:
         return
+    held = community.paused_at is not None or community.archived_at is not None  # its follow-ups never went
     for part in store.round_parts(session, round_id=pairing_round.id):
-        if part.intro_sent:  # an introduction that never went out (a partner left) was not ignored
+        if (
+            part.intro_sent and not held
+        ):  # an introduction that never went out (a partner left) was not ignored
             ignored = not part.answered and not part.met
             _count_ignored(session, community, part.member, ignored=ignored, now=now)
     deliver(

@@ -31,6 +31,7 @@ from copbot.domain.prompts import (
 from copbot.prompts.library import builtin_library
 from copbot.services.lookup import get_community, is_organiser
 from copbot.services.outbox import deliver
+from copbot.store.community_life import running, too_early
 from copbot.store.members import organiser_ids
 from copbot.store.models import Community, HiddenPrompt, Prompt, PromptPost, Story
 from copbot.store.upsert import insert_returning_id
@@ -63,9 +64,7 @@ class SlowerSuggestion:
 
 def plan_prompts(session: Session, now: datetime) -> None:
     """Plan the prompt due now in every community with a rhythm (a planner of the loop)."""
-    live = select(Community).where(
-        Community.prompt_cadence != PromptCadence.OFF, Community.archived_at.is_(None)
-    )
+    live = select(Community).where(Community.prompt_cadence != PromptCadence.OFF, running())
     for community in session.scalars(live.order_by(Community.id)):
         _plan(session, community, now)
 
@@ -82,7 +81,7 @@ def _plan(session: Session, community: Community, now: datetime) -> None:
         now=now,
         last_slot=last_slot,
     )
-    if slot is None:  # most ticks: nothing is due, and the history is not read
+    if slot is None or too_early(community, slot):  # most ticks: nothing is due, the history is not read
         return
     history = prompt_history(session, community_id=community.id)
     chosen = choose_prompt(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +47,27 @@ def live_occurrence(session: Session, *, team_id: str, series_id: int, key: str)
     return _message(session, found, thread_ts=None)
 
 
+def held_occurrence(session: Session, *, team_id: str, series_id: int, key: str) -> SessionMessage | None:
+    """A session that took place (even if its series was cancelled since), in its last reminder's thread."""
+    try:
+        found = find(session, team_id=team_id, ref=str(OccurrenceRef(series_id, key)), held=True)
+    except CopbotError:
+        return None
+    return _message(
+        session,
+        found,
+        thread_ts=_thread_of(found, store.last_post(session, series_id=series_id, key=key)),
+    )
+
+
+def shown(
+    session: Session, *, series_id: int, key: str, starts_at: datetime | None = None
+) -> SessionMessage | None:
+    """An occurrence's message, cancelled or not, for a DM or a notice in the channel itself."""
+    found = shown_occurrence(session, series_id=series_id, key=key, starts_at=starts_at)
+    return None if found is None else _message(session, found, thread_ts=None)
+
+
 def in_reminder_thread(
     session: Session, *, series_id: int, key: str, whole_series: bool = False
 ) -> SessionMessage | None:
@@ -58,8 +80,7 @@ def in_reminder_thread(
         if whole_series
         else store.last_post(session, series_id=series_id, key=key)
     )
-    thread = post.message_ts if post is not None and post.channel_id == found.community.channel_id else None
-    return _message(session, found, thread_ts=thread)
+    return _message(session, found, thread_ts=_thread_of(found, post))
 
 
 def reminder_update(session: Session, *, team_id: str, post_id: int) -> ReminderUpdate | None:
@@ -81,6 +102,11 @@ def _message(session: Session, found: Found, *, thread_ts: str | None) -> Sessio
     return SessionMessage(
         community.channel_id, thread_ts, community.language, view, answers, community.mark_attendance
     )
+
+
+def _thread_of(found: Found, post: SessionPost | None) -> str | None:
+    """The post's thread, if it is in the community's channel (the channel may have changed since)."""
+    return post.message_ts if post is not None and post.channel_id == found.community.channel_id else None
 
 
 def _last_of_series(session: Session, series_id: int) -> SessionPost | None:

@@ -1,8 +1,9 @@
 """What the loop plans for sessions: reminders at the community's offsets, and the takeaway question after.
 
 Only what is due is planned, under a work key per occurrence, offset and start time: a second loop adds
-nothing, a cancelled occurrence is no longer planned, and a moved one gets its reminders again at its new
-time. A reminder is worth sending until its session starts (copbot.domain.reminders), never after.
+nothing, a cancelled occurrence is no longer planned, and a moved one gets the reminders it has not had yet
+at its new time (one already posted was redrawn with that time: it is never posted twice). A reminder is
+worth sending until its session starts (copbot.domain.reminders), never after.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from copbot.domain.recurrence import NO_OVERRIDES, Occurrence, occurrences_betwe
 from copbot.domain.reminders import TAKEAWAY_DELAY, TAKEAWAY_WORTH, reminder_due, takeaway
 from copbot.domain.sessions import DURATION_MAX
 from copbot.services.outbox import deliver
-from copbot.services.rsvps import refresh_reminders
+from copbot.services.reminder_updates import refresh_reminders
 from copbot.store import deliveries
 from copbot.store import sessions as store
+from copbot.store.community_life import too_early
 from copbot.store.models import Community, SessionPost
 from copbot.store.models import Session as Series
 
@@ -28,6 +30,7 @@ TAKEAWAY = "sessions.takeaway"
 EVERY = timedelta(seconds=30)
 # The takeaway question of a session that ended this long ago may still be due.
 LOOKBACK = timedelta(minutes=DURATION_MAX) + TAKEAWAY_DELAY + TAKEAWAY_WORTH
+ZONES_APART = timedelta(days=1)  # a date's key is local: it may be a day before its UTC date
 
 
 class SessionPlanner:
@@ -61,27 +64,40 @@ def plan_sessions(session: Session, now: datetime) -> None:
 
 
 def _due_work(session: Session, now: datetime) -> Iterator[dict[str, Any] | None]:
-    everything = store.all_live_series(session)
+    everything = store.all_live_series(session, cancelled_since=now - LOOKBACK)
     overrides = store.overrides_of(session, [series.id for series, _ in everything])
+    ids = [series.id for series, _ in everything]
+    posted = store.posted_reminders(session, series_ids=ids, since=(now - LOOKBACK - ZONES_APART).date())
     for series, community in everything:
         ahead = timedelta(minutes=max(community.reminder_offsets or [0]), seconds=1)
         exceptions = overrides.get(series.id, NO_OVERRIDES)
         for item in occurrences_between(store.rule_of(series), now - LOOKBACK, now + ahead, exceptions):
-            yield _reminder(series, community, item, now=now)
+            if series.cancelled_at is not None and item.starts_at >= series.cancelled_at:
+                break  # the series was cancelled before this one
+            yield _reminder(series, community, item, now=now, posted=posted)
             yield _takeaway(series, community, item, now=now)
 
 
 def _reminder(
-    series: Series, community: Community, item: Occurrence, *, now: datetime
+    series: Series,
+    community: Community,
+    item: Occurrence,
+    *,
+    now: datetime,
+    posted: set[tuple[int, str, int]],
 ) -> dict[str, Any] | None:
     reminder = reminder_due(item, community.reminder_offsets or (), now=now)
-    if reminder is None:
+    if (
+        reminder is None
+        or (series.id, item.key, reminder.offset_minutes) in posted
+        or too_early(community, reminder.due_at)
+    ):
         return None
     stamp = int(item.starts_at.timestamp())
     return {
         "team_id": series.team_id,
         "kind": REMINDER,
-        "key": f"reminder:{series.id}:{item.key}:{reminder.offset_minutes}:{stamp}",
+        "key": f"reminder:{store.ref_id(series)}:{item.key}:{reminder.offset_minutes}:{stamp}",
         "payload": {
             "series_id": series.id,
             "key": item.key,
@@ -99,12 +115,12 @@ def _takeaway(
     series: Series, community: Community, item: Occurrence, *, now: datetime
 ) -> dict[str, Any] | None:
     ask = takeaway(item, series.duration_minutes)
-    if not ask.due_at <= now < ask.expires_at:
+    if not ask.due_at <= now < ask.expires_at or too_early(community, ask.due_at):
         return None
     return {
         "team_id": series.team_id,
         "kind": TAKEAWAY,
-        "key": f"takeaway:{series.id}:{item.key}",
+        "key": f"takeaway:{store.ref_id(series)}:{item.key}",
         "payload": {"series_id": series.id, "key": item.key},
         "community_id": community.id,
         "channel_id": community.channel_id,

@@ -1,27 +1,27 @@
-"""A community's new time zone moves its sessions still to come, never those that took place."""
+"""A community's new time zone moves its sessions still to come, never those that took place.
+
+A series that already met has its past cut off as a part of it (`copbot.services.session_parts`); the series
+keeps its id, so the buttons people have keep working. Each date to come keeps its local date and wall time,
+now in the new zone: when that moves its start, its posted reminders are redrawn and those going are told.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from copbot.domain.recurrence import next_occurrence, split
+from copbot.domain.recurrence import next_occurrence
 from copbot.domain.wallclock import to_utc
+from copbot.services.session_notices import starts_moved
+from copbot.services.session_parts import cut_past
 from copbot.store import sessions as store
-from copbot.store.models import Community, Rsvp, SessionChange, SessionPost
+from copbot.store.models import Community
 from copbot.store.models import Session as Series
-
-FOLLOWING_ROWS = (Rsvp, SessionChange, SessionPost)  # what belongs to one date of a series
 
 
 def rezone(session: Session, *, community: Community, zone: str, now: datetime) -> None:
-    """Each live series keeps its dates and wall time from its next session on, now in `zone`.
-
-    A series that already met is cut there: the past stays a series of its own (its instants unchanged),
-    and a new series takes the dates to come with their answers, changes and reminders.
-    """
+    """Each live series keeps its dates and wall time from its next session on, now in `zone`."""
     for series in store.live_series(session, community_ids=[community.id]):
         if series.timezone != zone:
             _rezone(session, series, zone, now)
@@ -32,32 +32,9 @@ def _rezone(session: Session, series: Series, zone: str, now: datetime) -> None:
     upcoming = next_occurrence(rule, now)
     if upcoming is None:
         return  # the series is over: its dates stay where they were
-    before, after = split(rule, upcoming.key, zone=zone)
-    starts_at = to_utc(after.first_day, after.at, zone)
-    if before is None:
-        series.timezone, series.starts_at = zone, starts_at
-        return
-    series.repeat_until = before.until
-    rest = Series(
-        team_id=series.team_id,
-        community_id=series.community_id,
-        title=series.title,
-        description=series.description,
-        location=series.location,
-        starts_at=starts_at,
-        duration_minutes=series.duration_minutes,
-        repeat=series.repeat,
-        timezone=zone,
-        repeat_until=after.until,
-        created_by=series.created_by,
-        created_at=now,
+    cut_past(session, series, upcoming.key, now=now)
+    series.timezone = zone
+    series.starts_at = to_utc(date.fromisoformat(upcoming.key), rule.at, zone)
+    starts_moved(
+        session, series=series, before=rule, after=store.rule_of(series), since=upcoming.key, now=now
     )
-    session.add(rest)
-    session.flush()
-    for model in FOLLOWING_ROWS:
-        session.execute(
-            update(model)
-            .where(model.session_id == series.id, model.occurrence_key >= upcoming.key)
-            .values(session_id=rest.id)
-            .execution_options(synchronize_session=False)
-        )

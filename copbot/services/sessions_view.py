@@ -31,6 +31,7 @@ class OccurrenceView:
     going_count: int = 0
     maybe_count: int = 0
     cant_count: int = 0
+    cancelled: bool = False  # a reminder drawn again after its session was cancelled: no buttons
 
 
 @dataclass(frozen=True)

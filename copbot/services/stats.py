@@ -157,9 +157,7 @@ def community_stats(
         top_prompts=_top_prompts(session, community, window),
         top_themes=figures.top_themes(session, **where, window=window),
         sessions=figures.sessions(session, **where, window=window, days=_local_days(community, window)),
-        sessions_held_before=figures.sessions_held(
-            session, **where, window=before, days=_local_days(community, before)
-        ),
+        sessions_held_before=figures.sessions_held(session, **where, days=_local_days(community, before)),
         pairing=_pairing(session, community.id, window),
         learned=figures.learned(session, **where, window=window),
     )

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
-from copbot.domain.errors import NotAllowed
+from copbot.domain.errors import NotAllowed, NotAMember
 from copbot.domain.stories import StoryDraft
 from copbot.services.helped import helped_count
 from copbot.services.home import joined_communities, refresh_home
 from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
+from copbot.services.story_posting import deliver_post
 from copbot.store import search
 from copbot.store.activity import record_activity
 from copbot.store.models import Community, Member, PromptPost, Story
 from copbot.store.models import Session as CommunitySession
 
-POST = "stories.post"
-NOT_POSTED_DM = "stories.not_posted"
 SIMILAR = "stories.similar"  # an ephemeral note to the author: earlier stories alike, people to ask
+SIMILAR_DM = "stories.similar_dm"  # the same note by DM, when the author cannot be shown it in the channel
 SIMILAR_SHOWN = 3
-POST_WORTH = timedelta(days=7)  # a story is worth posting late: it is the community's memory
+# Why an ephemeral cannot reach the author in the channel (they are not in it, or copbot cannot post there).
+NOT_SHOWN_IN_CHANNEL = frozenset(
+    {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class SharedStory:
     lesson: str = ""
     helped: int = 0  # how many pressed "This helped me"
     message_ts: str | None = None  # its post, once posted
+    permalink: str | None = None
 
 
 def share_target(session: Session, *, team_id: str, user_id: str, community_name: str | None) -> ShareTarget:
@@ -122,21 +127,6 @@ def share_story(
     return story.id
 
 
-def deliver_post(session: Session, story: Story, community: Community, *, now: datetime) -> None:
-    """The story's post in the community's channel, to be sent after the commit."""
-    deliver(
-        session,
-        team_id=community.team_id,
-        kind=POST,
-        key=f"{POST}:{story.id}",
-        payload={"story_id": story.id},
-        now=now,
-        community_id=community.id,
-        channel_id=community.channel_id,
-        worth=POST_WORTH,
-    )
-
-
 def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
     """The story as its post shows it, when the post is sent (None once deleted, or its community gone)."""
     story = session.get(Story, story_id)
@@ -157,28 +147,7 @@ def shared_story(session: Session, *, story_id: int) -> SharedStory | None:
         lesson=story.lesson,
         helped=helped_count(session, story_id=story.id),
         message_ts=story.message_ts,
-    )
-
-
-def story_posted(session: Session, *, story_id: int, channel_id: str, ts: str, permalink: str) -> None:
-    story = session.get(Story, story_id)
-    if story is not None:
-        story.channel_id, story.message_ts, story.permalink = channel_id, ts, permalink
-
-
-def story_not_posted(session: Session, *, story_id: int, now: datetime) -> None:
-    """Slack refused the post for good: the story stays kept, and its author is told."""
-    story = session.get(Story, story_id)
-    if story is None or story.author_user_id is None:
-        return
-    deliver(
-        session,
-        team_id=story.team_id,
-        kind=NOT_POSTED_DM,
-        key=f"{NOT_POSTED_DM}:{story.id}",
-        payload={"story_id": story.id, "user_id": story.author_user_id},
-        now=now,
-        community_id=story.community_id,
+        permalink=story.permalink,
     )
 
 
@@ -193,6 +162,25 @@ def similar_note(session: Session, *, story_id: int, similar_ids: list[int]) -> 
     if community is None or not shown:
         return None
     return SimilarNote(story.author_user_id, community.channel_id, community.name, shown)
+
+
+def similar_not_shown(session: Session, *, payload: dict[str, Any], reason: str, now: datetime) -> None:
+    """The channel could not show the author the stories alike: they get them by DM instead."""
+    if reason not in NOT_SHOWN_IN_CHANNEL:
+        return
+    story = session.get(Story, int(payload["story_id"]))
+    if story is None or story.author_user_id is None:
+        return
+    deliver(
+        session,
+        team_id=story.team_id,
+        kind=SIMILAR_DM,
+        key=f"{SIMILAR_DM}:{story.id}",
+        payload=payload,
+        now=now,
+        community_id=story.community_id,
+        worth=timedelta(hours=1),
+    )
 
 
 def _deliver_similar(session: Session, story: Story, community: Community, *, now: datetime) -> None:
@@ -264,7 +252,12 @@ def active_member(session: Session, community: Community, user_id: str) -> Membe
     """The person's current membership; NotAllowed offers to join when they are not in the community."""
     member = membership(session, community_id=community.id, user_id=user_id)
     if member is None or member.left_at is not None:
-        raise NotAllowed("Join {name} first: `/cop join {slug}`", name=community.name, slug=community.slug)
+        raise NotAMember(
+            "Join {name} first: `/cop join {slug}`",
+            community_id=community.id,
+            name=community.name,
+            slug=community.slug,
+        )
     return member
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -39,15 +39,31 @@ class StoriesFound:
     words: str
     stories: list[FoundStory]
     total: int
-    more: bool  # more than `total` match: a word more would narrow the search
     page: int
     pages: int
+    other: OtherReading | None = None  # how to ask for the other reading of the command
 
 
-def find_stories(session: Session, *, team_id: str, user_id: str, args: list[str]) -> StoriesFound:
-    """The first page for `/cop stories [community] [words]`: a first word naming a community picks it."""
-    community, words = _community_and_words(session, team_id=team_id, user_id=user_id, args=args)
-    return _page(session, community, user_id=user_id, words=" ".join(words), page=1)
+@dataclass(frozen=True)
+class OtherReading:
+    """The other reading of a command: all its `words` searched in this community (the person's).
+
+    When `named_is_member` is False, `words` is the first word, naming a community the person is not in.
+    """
+
+    community_name: str
+    community_slug: str
+    words: str
+    named_is_member: bool  # False: the first word names a community the person is not in
+
+
+def find_stories(
+    session: Session, *, team_id: str, user_id: str, channel_id: str, args: list[str]
+) -> StoriesFound:
+    """The first page for `/cop stories [community] [words]` (see `_choose` for which community)."""
+    choice = _choose(session, team_id=team_id, user_id=user_id, channel_id=channel_id, args=args)
+    found = _page(session, choice.community, user_id=user_id, words=" ".join(choice.words), page=1)
+    return replace(found, other=choice.other)
 
 
 def stories_page(
@@ -71,31 +87,50 @@ def _page(session: Session, community: Community, *, user_id: str, words: str, p
         words=clean,
         stories=[_found(story) for story in found.stories],
         total=found.total,
-        more=found.more,
         page=found.page,
         pages=found.pages,
     )
 
 
-def _community_and_words(
-    session: Session, *, team_id: str, user_id: str, args: list[str]
-) -> tuple[Community, list[str]]:
-    if args:
-        wanted = args[0].lstrip("#").lower()
-        for community in communities_in(session, team_id=team_id):
-            if wanted in {community.slug, community.name.lower()}:
-                return community, args[1:]
+@dataclass(frozen=True)
+class Choice:
+    """Where a search goes, and the other reading of the same command, to say how to ask for it."""
+
+    community: Community
+    words: list[str]
+    other: OtherReading | None = None
+
+
+def _choose(session: Session, *, team_id: str, user_id: str, channel_id: str, args: list[str]) -> Choice:
+    """Where to search: the first word is the community when it names one the person is in.
+
+    Otherwise every word is searched, in the channel's community if they are in it, else in their only one;
+    with neither, a first word naming a community is taken as that community (they are offered to join).
+    """
     joined = joined_communities(session, team_id=team_id, user_id=user_id)
-    if not joined:
-        raise NotAllowed(
-            "You are not in a community yet. Join one first: `/cop join` (`/cop list` shows them all)."
-        )
-    if len(joined) > 1:
+    named = _named(communities_in(session, team_id=team_id), args[0]) if args else None
+    default = next((c for c in joined if c.channel_id == channel_id), joined[0] if len(joined) == 1 else None)
+    if named is not None and (named in joined or default is None):  # else nowhere: offer to join it
+        other = None
+        if named in joined and default is not None and default != named and args[1:]:
+            other = OtherReading(default.name, default.slug, " ".join(args), named_is_member=True)
+        return Choice(named, args[1:], other)
+    if default is None:
+        if not joined:
+            raise NotAllowed(
+                "You are not in a community yet. Join one first: `/cop join` (`/cop list` shows them all)."
+            )
         raise InvalidInput(
             "You are in several communities: say which one to search, e.g. `/cop stories {slug} …`.",
             slug=joined[0].slug,
         )
-    return joined[0], args
+    other = OtherReading(named.name, named.slug, args[0], named_is_member=False) if named else None
+    return Choice(default, args, other)
+
+
+def _named(communities: list[Community], word: str) -> Community | None:
+    wanted = word.lstrip("#").lower()
+    return next((c for c in communities if wanted in {c.slug, c.name.lower()}), None)
 
 
 def _found(story: Story) -> FoundStory:

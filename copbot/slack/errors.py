@@ -8,10 +8,11 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from copbot.domain.errors import CopbotError, FieldErrors
+from copbot.domain.errors import CopbotError, FieldErrors, NotAMember
 from copbot.i18n import N_, Translator, translator
 from copbot.logs import note
 from copbot.slack.blocks.common import escape
+from copbot.slack.blocks.membership import build_join_offer
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,14 @@ def explain(tr: Translator, error: CopbotError) -> str:
     """The error in the user's language; user-typed values are escaped for mrkdwn."""
     params = {key: escape(value) if isinstance(value, str) else value for key, value in error.params.items()}
     return tr.gettext(error.message, **params)
+
+
+def refusal(tr: Translator, error: CopbotError) -> dict[str, Any]:
+    """The explanation as a message: its text and, to someone not in the community, a Join button."""
+    text = explain(tr, error)
+    if isinstance(error, NotAMember):
+        return build_join_offer(tr, text, error.community_id)
+    return {"text": text}
 
 
 def ephemeral_error(tr: Translator, error: CopbotError, context: BoltContext) -> dict[str, Any]:

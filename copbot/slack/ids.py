@@ -10,7 +10,16 @@ INSTALL_PATH: Final = "/slack/install"
 OAUTH_REDIRECT_PATH: Final = "/slack/oauth_redirect"
 
 # Events copbot subscribes to (the manifest must list exactly these).
-BOT_EVENTS: Final = ("app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked")
+BOT_EVENTS: Final = (
+    "app_home_opened",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+    "channel_unarchive",  # channels:read; with group_unarchive (groups:read): a story refused there is posted
+    "group_unarchive",
+    "channel_archive",  # a community's public channel archived: the community is paused
+    "group_archive",  # the same, for a private channel
+)
 
 # Bot scopes copbot asks for (the manifest must list exactly these): each is needed by a Web API call the code
 # makes, which the sandbox proves by refusing calls without it. files:write (the stats CSV and chart) is asked
@@ -41,6 +50,7 @@ SESSION_NEW_VIEW: Final = "session_new"
 SESSION_EDIT_VIEW: Final = "session_edit"
 SESSION_CANCEL_VIEW: Final = "session_cancel"
 SESSION_ATTENDANCE_VIEW: Final = "session_attendance"
+COMMUNITY_DELETE_VIEW: Final = "community_delete_confirm"  # the community's short name typed to confirm
 
 # Buttons and other interactive elements (action_id). A button's `value` carries the community id.
 JOIN_BUTTON: Final = "community_join_open"  # in /cop list, App Home and the channel-joiner offer
@@ -77,6 +87,7 @@ SESSIONS_MORE: Final = "sessions_more"  # the next page of /cop sessions; its va
 STORIES_PREVIOUS: Final = "stories_previous"
 STORIES_NEXT: Final = "stories_next"
 STORY_HELPED: Final = "story_helped"
+STORY_POST_AGAIN: Final = "story_post_again"  # in the DM saying Slack refused the post; value: the story id
 # Story prompts: the prompt post's "Share your story" (its value is the prompt post's id), and the organisers'
 # "slower rhythm" button (its value is "<community id>:<cadence>").
 PROMPT_SHARE: Final = "prompt_share_open"
@@ -85,6 +96,11 @@ PROMPT_SLOWER: Final = "prompt_slower_apply"
 STORY_EDIT: Final = "story_edit_open"
 STORY_DELETE: Final = "story_delete"
 STORY_EDIT_VIEW: Final = "story_edit"
+MINE_PREVIOUS: Final = "stories_mine_previous"  # paging `/cop stories mine`: the value is the page wanted
+MINE_NEXT: Final = "stories_mine_next"
+# `/cop organisers add|remove` asks first: Confirm and Cancel carry "<add|remove>:<community id>:<user id>".
+ORGANISER_CONFIRM: Final = "organiser_change_confirm"
+ORGANISER_CANCEL: Final = "organiser_change_cancel"
 # Pairing introductions: the answer buttons carry the group id, the Resume button the community id.
 PAIR_MET: Final = "pairing_met"
 PAIR_NOT_YET: Final = "pairing_not_yet"

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from copbot.domain.attendance import MARK_ATTENDANCE
 from copbot.domain.communities import NOT_AN_OPTION
-from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllowed
+from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllowed, NotFound
 from copbot.domain.reminders import REMINDERS
 from copbot.domain.text import N_
 from copbot.slack.metadata import MetadataSeal
@@ -111,6 +111,18 @@ def parse_organisers(args: list[str]) -> OrganisersCommand:
         raise InvalidInput(ORGANISERS_USAGE)
     action: Literal["add", "remove"] = "add" if args[0].lower() == "add" else "remove"
     return OrganisersCommand(action=action, community=" ".join(args[2:]) or None, user_id=mention.group(1))
+
+
+CHANGE = re.compile(r"(add|remove):(\d{1,18}):([UW][A-Z0-9]{1,30})")
+
+
+def parse_organiser_change(value: object) -> OrganisersCommand:
+    """What a Confirm button carries: "<add|remove>:<community id>:<user id>" (the community is its id)."""
+    found = CHANGE.fullmatch(str(value or ""))
+    if found is None:
+        raise NotFound(N_("That community no longer exists."))
+    action: Literal["add", "remove"] = "add" if found.group(1) == "add" else "remove"
+    return OrganisersCommand(action=action, community=found.group(2), user_id=found.group(3))
 
 
 def _answer(elements: dict[str, Any]) -> Any:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
+from copbot.store import turnout
 from copbot.store.models import Activity, Community
 
 
@@ -20,7 +21,8 @@ def record_activity(
 ) -> None:
     """Log `kind` for the person (None once they are erased), with any details as `data`.
 
-    An RSVP's `answer` and an `occurrence` are also kept in columns of their own, which the stats index.
+    An RSVP's `answer` and an `occurrence` are also kept in columns of their own, which the stats index,
+    and in the person's row of that date in `turnout` (copbot.store.turnout).
     """
     answer, occurrence = data.get("answer"), data.get("occurrence")
     session.add(
@@ -35,3 +37,14 @@ def record_activity(
             occurrence=None if occurrence is None else str(occurrence),
         )
     )
+    if occurrence is not None:
+        turnout.note(
+            session,
+            team_id=community.team_id,
+            community_id=community.id,
+            user_id=user_id,
+            kind=kind,
+            at=now,
+            occurrence=str(occurrence),
+            answer=None if answer is None else str(answer),
+        )

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
+from copbot.store import turnout
 from copbot.store.models import Activity, Rsvp
 from copbot.store.models import Session as Series
 
@@ -62,6 +63,7 @@ def put_attended(
 
 def forget_attended(session: Session, *, community_id: int, occurrence: str) -> None:
     """The ATTENDED activity of one occurrence, before it is recorded again (erased people's stays)."""
+    turnout.forget_attended(session, community_id=community_id, occurrence=occurrence)
     session.execute(
         delete(Activity).where(
             Activity.community_id == community_id,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -19,7 +22,50 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(database_url, **kwargs)
+    _ping_when_in_doubt(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+_IDLE_SINCE = "copbot.idle_since"
+
+
+def _ping_when_in_doubt(engine: Engine) -> None:
+    """Check a pooled connection before handing it out when it sat unused a while or the server spoke.
+
+    A connection the database dropped meanwhile (a restart, an idle timeout, a terminated backend) is
+    replaced instead of failing the statement that uses it: the server's goodbye (an error, then the closed
+    socket) makes the idle connection readable, which costs a local poll to see, not a round trip. Only
+    then, or after PING_AFTER_IDLE_SECONDS unused, is the server asked. pool_pre_ping asked on every
+    checkout: under load, two round trips per request.
+    """
+
+    def idle_from_now(_dbapi_connection: Any, record: ConnectionPoolEntry, *_: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def ping_if_in_doubt(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        recent = idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS
+        if recent and not _readable(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(str(error)) from error  # the pool retries with a new connection
+
+    event.listen(engine, "connect", idle_from_now)
+    event.listen(engine, "checkin", idle_from_now)
+    event.listen(engine, "checkout", ping_if_in_doubt)
+
+
+def _readable(dbapi_connection: Any) -> bool:
+    """Whether the server sent something to a connection nobody is using (or closed it): then ask."""
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except Exception:  # noqa: BLE001 - closed already (each driver says so its own way): ask, and see
+        return True
+    return bool(readable)
 
 
 def _begin_before_savepoint(connection: Connection, _name: str) -> None:

@@ -123,6 +123,14 @@ def status_of(session: Session, work_key: str) -> DeliveryStatus | None:
     return session.scalar(select(Delivery.status).where(Delivery.work_key == work_key))
 
 
+def statuses_under(session: Session, work_key: str) -> dict[str, DeliveryStatus]:
+    """The deliveries of this work key and of the keys made from it (`<key>:<more>`), with their status."""
+    query = select(Delivery.work_key, Delivery.status).where(
+        or_(Delivery.work_key == work_key, Delivery.work_key.like(f"{work_key}:%"))
+    )
+    return {key: status for key, status in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
+
+
 def claim_due(session: Session, *, now: datetime, worker: str, lease: timedelta, limit: int) -> list[Claimed]:
     """Claim up to `limit` deliveries that are due, or whose claimer's lease ran out, oldest first."""
     due = and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now, Delivery.expires_at > now)

@@ -135,6 +135,10 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Paused: nothing scheduled (prompts, reminders, rounds) is planned or sent until it is resumed.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it last came back (resumed, unarchived): what fell due before is not caught up afterwards.
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     members: Mapped[list[Member]] = relationship(back_populates="community")
 
@@ -288,7 +292,8 @@ class Session(Base):
 
     Its occurrences are computed (copbot.domain.recurrence): the first starts at `starts_at`, and the rule
     keeps its wall time in `timezone`. Cancelled and moved occurrences are `SessionChange` rows.
-    `cancelled_at` ends the whole series.
+    `cancelled_at` ends the whole series. A series whose rule changed after it met keeps its id for the dates
+    to come; the dates that took place are a part of it, a series of their own naming it in `split_from_id`.
     """
 
     __tablename__ = "sessions"
@@ -309,6 +314,9 @@ class Session(Base):
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    split_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
 
 
 class SessionChange(Base):
@@ -516,6 +524,23 @@ class NameReservation(Base):
 
 HAS_OCCURRENCE = text("occurrence IS NOT NULL")
 OCCURRENCE_INCLUDED = ["user_id", "answer", "occurrence", "id"]
+CAME = text("attended_at IS NOT NULL AND user_id IS NOT NULL")
+ACTION_KINDS = (ActivityKind.STORY_SHARED, ActivityKind.ATTENDED, ActivityKind.PAIR_MET, ActivityKind.HELPED)
+
+
+def acted(table: str = "") -> str:
+    """What makes someone an active member, as SQL with its values inline (a partial index's predicate).
+
+    Shared a story, came, met their pair, pressed "This helped me", or answered Going. The statistics
+    filter with the same text (`table` qualifies the columns), so that both databases use the index.
+    """
+    column = f"{table}." if table else ""
+    kinds = ", ".join(f"'{kind.value}'" for kind in ACTION_KINDS)
+    going = f"{column}kind = '{ActivityKind.RSVP.value}' AND {column}answer = '{RsvpAnswer.YES.value}'"
+    return f"{column}kind IN ({kinds}) OR ({going})"
+
+
+PAIRS_INCLUDED = ["group_id", "repeat", "first_member_id", "second_member_id"]
 
 
 class Activity(Base):
@@ -527,6 +552,18 @@ class Activity(Base):
         # from the index alone on PostgreSQL (an index-only scan)
         Index("ix_activity_community_kind_at_user_answer", "community_id", "kind", "at", "user_id", "answer"),
         Index("ix_activity_community_user_at", "community_id", "user_id", "at"),
+        # who was active in a period: read from the index alone, without the other kinds (SQLite reads
+        # the kind and answer again to check the predicate: they are in the index too)
+        Index(
+            "ix_activity_actions",
+            "community_id",
+            "at",
+            "user_id",
+            "kind",
+            "answer",
+            postgresql_where=text(acted()),
+            sqlite_where=text(acted()),
+        ),
         # the answers and attendances of sessions: read from the index alone on PostgreSQL
         Index(
             "ix_activity_occurrences",
@@ -550,6 +587,97 @@ class Activity(Base):
     # stats filter and group on: plain columns, indexed, where reading them out of JSON was slow.
     answer: Mapped[str | None] = mapped_column(String(16))
     occurrence: Mapped[str | None] = mapped_column(String(64))
+
+
+class Turnout(Base):
+    """One person's part in one session date: their latest answer and when they first came.
+
+    Kept as the activity is logged (copbot.store.turnout, from copbot.store.activity.record_activity), so
+    that "the latest answer for each person and date" is a row, not a pick among every answer ever given:
+    the stats count sessions held, planned attendance and returning attendees from here. `occurs_on` is
+    the date in the occurrence key. An erased person's rows keep their dates without their id.
+    """
+
+    __tablename__ = "turnout"
+    __table_args__ = (
+        UniqueConstraint("community_id", "occurrence", "user_id", name="uq_turnout_person"),
+        # who came to the dates of a period, read from the index alone on PostgreSQL
+        Index(
+            "ix_turnout_came",
+            "community_id",
+            "occurs_on",
+            "user_id",
+            postgresql_where=CAME,
+            sqlite_where=CAME,
+        ),
+        Index("ix_turnout_community_user_attended", "community_id", "user_id", "attended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    occurrence: Mapped[str] = mapped_column(String(64))
+    occurs_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    answer: Mapped[str | None] = mapped_column(String(16))  # the latest RSVP answer, None if none given
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the first ATTENDED logged
+
+
+class TurnoutDate(Base):
+    """One session date of a community that someone answered or came to, with its counts from `turnout`.
+
+    `going`: people whose latest answer is Going; `came`: people who came (erased people left out of both).
+    Counted again from `turnout` whenever one of its rows changes (copbot.store.turnout).
+    """
+
+    __tablename__ = "turnout_dates"
+    __table_args__ = (
+        UniqueConstraint("community_id", "occurrence", name="uq_turnout_dates_occurrence"),
+        Index(
+            "ix_turnout_dates_community_occurs_on",
+            "community_id",
+            "occurs_on",
+            postgresql_include=["going", "came"],
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    occurrence: Mapped[str] = mapped_column(String(64))
+    occurs_on: Mapped[date] = mapped_column(Date)
+    going: Mapped[int] = mapped_column(Integer, default=0)
+    came: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PairingPair(Base):
+    """Two people a group of a round introduced, and whether an earlier round had introduced them already.
+
+    Written with the round's groups (copbot.store.pairing_pairs): the stats count repeats and the team pairs
+    reached from here instead of matching every pair against every earlier one.
+    """
+
+    __tablename__ = "pairing_pairs"
+    __table_args__ = (
+        UniqueConstraint("group_id", "first_member_id", "second_member_id", name="uq_pairing_pairs_group"),
+        Index(
+            "ix_pairing_pairs_community_slot",
+            "community_id",
+            "slot_start",
+            postgresql_include=PAIRS_INCLUDED,
+        ),
+        Index("ix_pairing_pairs_community_pair", "community_id", "first_member_id", "second_member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = _team_fk()
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("pairing_groups.id", ondelete="CASCADE"))
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime())  # the round's
+    first_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))  # the lower id
+    second_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    repeat: Mapped[bool] = mapped_column(Boolean, default=False)  # introduced in an earlier round too
 
 
 class ProcessedEvent(Base):

@@ -160,5 +160,8 @@ def is_planned(session: Session, *, work_keys: list[str]) -> bool:
 
 
 def communities_with_rounds(session: Session) -> list[Community]:
-    query = select(Community).where(Community.archived_at.is_(None), Community.pairing_every_weeks > 0)
+    """Communities with a rhythm of rounds whose schedule runs (not archived, not paused)."""
+    query = select(Community).where(
+        Community.archived_at.is_(None), Community.paused_at.is_(None), Community.pairing_every_weeks > 0
+    )
     return list(session.scalars(query.order_by(Community.id)))

@@ -9,11 +9,12 @@ so they find the same stories:
   by Snowball (FTS5 has no French stemmer); its ``scope`` column holds ``c<community id>``, so that FTS5
   itself keeps to one community.
 
-A search is every word, stemmed as English and as French (a story matches in either). Work per search is
-bounded however common the words: the newest RANK_WINDOW matches are ranked (all of them, when fewer)
-and paged through; past that, SearchPage.more says there are more (add a word to narrow the search).
-The workspace is checked through the story's community (a community belongs to one workspace), which
-keeps PostgreSQL's planner from combining the stories.team_id index into every search.
+A search is every word, stemmed as English and as French (a story matches in either). Every match is
+ranked in SQL (PostgreSQL's ts_rank, FTS5's bm25) and one page is read with ORDER BY … LIMIT/OFFSET, so
+paging walks the true ranking; a second statement counts the matches.
+The workspace is checked once, on the community (a community belongs to one workspace), not on every
+match: no match is joined to its community, which also keeps PostgreSQL's planner from combining the
+stories.team_id index into every search.
 Neither index is mapped in copbot.store.models (SQLite cannot hold a tsvector, PostgreSQL needs no FTS5
 table): migration 0004 creates them, `include_in_autogenerate` keeps Alembic off them, and the services
 call `index_story` in the transaction that stores, edits, deletes or anonymises a story. Every query is
@@ -37,7 +38,6 @@ from copbot.domain import search_text
 from copbot.store.models import Story
 
 PAGE_SIZE = 5
-RANK_WINDOW = 300
 # Similar stories: the new story's telling words are weighed against the community's archive; a word
 # in COMMON_CAP other stories or more says nothing about likeness, and the rarest SIMILAR_WORDS are
 # looked for. A story alike shares SHARED_WORDS of them: one word in common ("fixed") is a coincidence.
@@ -55,22 +55,17 @@ _CONFIGS = {"en": "english", "fr": "french"}
 _PARTS = {"title": "A", "lesson": "B", "tags": "B", "body": "C"}
 _FTS_RANK = "bm25(story_search, 0.0, 5.0, 2.0, 2.0, 1.0)"  # scope first: it never counts
 _FTS_WORDS = "{title lesson tags body}"
-# CROSS JOIN makes SQLite walk the FTS5 matches first and look each story up by its id.
-_STORIES = "stories s JOIN communities c ON c.id = s.community_id"
-_FTS_FROM = (
-    "story_search CROSS JOIN stories s ON s.id = story_search.rowid"
-    " CROSS JOIN communities c ON c.id = s.community_id"
-)
-_FILTERS = "s.community_id = :community_id AND c.team_id = :team_id AND s.deleted_at IS NULL"
+_NEWEST = "s.created_at DESC, s.id DESC"
+# One community's stories not deleted (the workspace is checked once, by _in_workspace).
+_OWN = "stories s WHERE s.community_id = :community_id AND s.deleted_at IS NULL"
 
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of stories, best first, and how many match: `total`, or at least that many when `more`."""
+    """One page of stories, best first, and how many match in all."""
 
     stories: list[Story]
     total: int
-    more: bool
     page: int
     page_size: int
 
@@ -105,16 +100,19 @@ def search(
 ) -> SearchPage:
     """The community's stories holding every word of `words`, best first; no words: the latest first."""
     page = max(page, 1)
-    query = _query(session, {"team_id": team_id, "community_id": community_id}, words)
-    if query is None:
-        return SearchPage([], 0, more=False, page=page, page_size=page_size)
-    params = query.params | {"window": RANK_WINDOW}
-    count = f"SELECT count(*) FROM ({query.matches} LIMIT :window + 1) AS m"
-    found = session.execute(sql(count), params).scalar_one()
+    query = _query(session, {"community_id": community_id}, words)
+    if query is None or not _in_workspace(session, team_id, community_id):
+        return SearchPage([], 0, page=page, page_size=page_size)
+    total = session.execute(sql(query.count), query.params).scalar_one()
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
-    ids = session.execute(sql(query.ranked), params | paging).scalars().all()
-    total = min(found, RANK_WINDOW)
-    return SearchPage(_load(session, list(ids)), total, found > RANK_WINDOW, page, page_size)
+    ids = session.execute(sql(query.ranked), query.params | paging).scalars().all()
+    return SearchPage(_load(session, list(ids)), total, page=page, page_size=page_size)
+
+
+def _in_workspace(session: Session, team_id: str, community_id: int) -> bool:
+    """Checked once, so that the search itself need not join every match to its community."""
+    found = "SELECT 1 FROM communities WHERE id = :community_id AND team_id = :team_id"
+    return session.execute(sql(found), {"community_id": community_id, "team_id": team_id}).first() is not None
 
 
 def similar(
@@ -128,7 +126,9 @@ def similar(
     exclude_story_id: int | None = None,
 ) -> list[Story]:
     """Up to `limit` stories of the community sharing the rarest telling words of `text`, closest first."""
-    finder = _Similar(session, team_id, community_id, language, exclude_story_id or 0)
+    if not _in_workspace(session, team_id, community_id):
+        return []
+    finder = _Similar(session, community_id, language, exclude_story_id or 0)
     counted = finder.count(search_text.telling_words(text, language, TELLING_WORDS))
     rare = sorted((word for word in counted if 0 < counted[word] < COMMON_CAP), key=counted.__getitem__)
     if not rare:
@@ -226,53 +226,51 @@ def _query(session: Session, scope: dict[str, object], words: str) -> _Query | N
 
 
 class _Query(Protocol):
-    """A search as SQL: `matches` selects every match (to count), `ranked` one page of the best."""
+    """A search as SQL: `count` counts every match, `ranked` reads one page of the best."""
 
     params: dict[str, object]
-    matches: str
+    count: str
     ranked: str
 
 
 class _Latest:
-    """No words: the community's stories, newest first."""
+    """No words: the community's stories, newest first (an index walk: ix_stories_community_created)."""
 
     def __init__(self, scope: dict[str, object]) -> None:
         self.params = scope
-        self.matches = f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS}"
-        self.ranked = (
-            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
-        )
-
-
-_NEWEST = "s.created_at DESC, s.id DESC"
+        self.count = f"SELECT count(*) FROM {_OWN}"
+        self.ranked = f"SELECT s.id FROM {_OWN} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
 class _PostgresQuery:
-    """Every word, as English or as French; the newest RANK_WINDOW matches ranked by ts_rank."""
+    """Every word, as English or as French; every match ranked by ts_rank."""
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         self.params = scope | {language: " ".join(words) for language, words in terms.items()}
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
-        self.matches = f"SELECT s.id, s.created_at, s.search_vector FROM {_STORIES} WHERE {_FILTERS}"
-        self.matches += f" AND s.search_vector @@ {query}"
+        where = f"{_OWN} AND s.search_vector @@ {query}"
+        self.count = f"SELECT count(*) FROM {where}"
         self.ranked = (
-            f"SELECT id FROM ({self.matches} ORDER BY {_NEWEST} LIMIT :window) AS s"
+            f"SELECT s.id FROM {where}"
             f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
         )
 
 
 class _SqliteQuery:
-    """Every word's stem, as English or as French; the newest RANK_WINDOW matches ranked by bm25."""
+    """Every word's stem, as English or as French; every match ranked by bm25.
+
+    FTS5 alone answers: the scope column keeps to the community and a deleted story has left the index,
+    so no match is looked up in stories; ties go to the newest by id.
+    """
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         either = " OR ".join(f"({_all_stems(words, language)})" for language, words in terms.items() if words)
         self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
-        self.matches = f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-        newest = (
-            f"SELECT s.id AS id, s.created_at AS created_at, {_FTS_RANK} AS rank FROM {_FTS_FROM}"
-            f" WHERE story_search MATCH :match AND {_FILTERS} ORDER BY story_search.rowid DESC LIMIT :window"
+        where = "story_search WHERE story_search MATCH :match"
+        self.count = f"SELECT count(*) FROM {where}"
+        self.ranked = (
+            f"SELECT rowid FROM {where} ORDER BY {_FTS_RANK}, rowid DESC LIMIT :limit OFFSET :offset"
         )
-        self.ranked = f"SELECT id FROM ({newest}) AS s ORDER BY rank, {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
 def _all_stems(words: Iterable[str], language: str) -> str:
@@ -283,11 +281,9 @@ def _all_stems(words: Iterable[str], language: str) -> str:
 class _Similar:
     """Finding the stories closest to a new one: how common its words are, then who shares the rare ones."""
 
-    def __init__(
-        self, session: Session, team_id: str, community_id: int, language: str, exclude: int
-    ) -> None:
+    def __init__(self, session: Session, community_id: int, language: str, exclude: int) -> None:
         self.session, self.language = session, search_text.search_language(language)
-        self.scope = {"team_id": team_id, "community_id": community_id, "exclude": exclude}
+        self.scope = {"community_id": community_id, "exclude": exclude}
         self.postgres = _is_postgres(session)
 
     def count(self, words: list[str]) -> dict[str, int]:
@@ -311,8 +307,8 @@ class _Similar:
         else:
             params["match"] = self._shared_match(words, least)
             query = (
-                f"SELECT s.id FROM {_FTS_FROM} WHERE story_search MATCH :match AND {_FILTERS}"
-                f" AND s.id <> :exclude ORDER BY {_FTS_RANK}, {_NEWEST} LIMIT :limit"
+                "SELECT rowid FROM story_search WHERE story_search MATCH :match AND rowid <> :exclude"
+                f" ORDER BY {_FTS_RANK}, rowid DESC LIMIT :limit"
             )
         return list(self.session.execute(sql(query), params).scalars())
 
@@ -325,7 +321,7 @@ class _Similar:
             for test, word in zip(tests, words, strict=True)
         )
         return (
-            f"SELECT s.id FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude"
+            f"SELECT s.id FROM {_OWN} AND s.id <> :exclude"
             f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
             f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
         )
@@ -340,7 +336,7 @@ class _Similar:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
             match = f"s.search_vector @@ {self._tsquery(index)}"
-            return f"SELECT 1 FROM {_STORIES} WHERE {_FILTERS} AND s.id <> :exclude AND {match}"
+            return f"SELECT 1 FROM {_OWN} AND s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
 
     def _tsquery(self, index: int) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,16 @@ def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Serie
     return list(session.scalars(query.order_by(Series.id)))
 
 
-def all_live_series(session: Session) -> list[tuple[Series, Community]]:
-    """Every live series of a live community, with its community (for the reminders planner)."""
+def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Series, Community]]:
+    """Every series of a running community (not archived, not paused), for the planner: live or just ended.
+
+    A series cancelled after `cancelled_since` still has its last session asked about.
+    """
+    live = or_(Series.cancelled_at.is_(None), Series.cancelled_at > cancelled_since)
     query = (
         select(Series, Community)
         .join(Community, Community.id == Series.community_id)
-        .where(Series.cancelled_at.is_(None), Community.archived_at.is_(None))
+        .where(live, Community.archived_at.is_(None), Community.paused_at.is_(None))
         .order_by(Series.id)
     )
     return [(series, community) for series, community in session.execute(query)]
@@ -176,3 +180,31 @@ def post_version(session: Session, *, post_id: int) -> int | None:
 def lock_series(session: Session, *, series_id: int) -> Series | None:
     """The series, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
     return session.scalar(select(Series).where(Series.id == series_id).with_for_update())
+
+
+def ref_id(series: Series) -> int:
+    """The id buttons carry for the series' dates: that of the series a part was cut from, if it is one."""
+    return series.split_from_id or series.id
+
+
+def parts_of(session: Session, *, series_id: int) -> list[Series]:
+    """The parts cut from a series when its rule changed after it met (its past dates), oldest first."""
+    query = select(Series).where(Series.split_from_id == series_id).order_by(Series.id)
+    return list(session.scalars(query))
+
+
+def keys_in_use(session: Session, *, series_id: int) -> set[str]:
+    """The dates of a series that people know of: answered, or reminded in the channel."""
+    answered = select(Rsvp.occurrence_key).where(Rsvp.session_id == series_id)
+    posted = select(SessionPost.occurrence_key).where(SessionPost.session_id == series_id)
+    return set(session.scalars(answered)) | set(session.scalars(posted))
+
+
+def posted_reminders(
+    session: Session, *, series_ids: Sequence[int], since: date
+) -> set[tuple[int, str, int]]:
+    """(series id, date, offset) of every reminder posted for these series' dates from `since` on."""
+    query = select(SessionPost.session_id, SessionPost.occurrence_key, SessionPost.offset_minutes).where(
+        SessionPost.session_id.in_(series_ids), SessionPost.occurrence_key >= since.isoformat()
+    )
+    return {(series_id, key, offset) for series_id, key, offset in session.execute(query)}

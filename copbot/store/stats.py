@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Float,
     Integer,
@@ -28,44 +29,45 @@ from sqlalchemy import (
     extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
 from copbot.domain.enums import ActivityKind, PairingOutcome, RsvpAnswer
 from copbot.domain.stats import RETENTION_DAYS, WEEK, Window
 from copbot.store.models import (
+    ACTION_KINDS,
     Activity,
     Member,
     PairingGroup,
     PairingGroupMember,
+    PairingPair,
     PairingRound,
     PromptPost,
     Story,
+    Turnout,
+    TurnoutDate,
+    acted,
 )
 
 Column = SQLColumnExpression[Any]  # a mapped attribute or any SQL expression
 GOING = RsvpAnswer.YES.value
 DAY_SECONDS = 86_400
 WEEK_SECONDS = int(WEEK.total_seconds())
-RSVP_LOOKBACK = timedelta(days=30)  # an answer given this long before its session still counts
-ATTENDANCE_LAG = timedelta(days=7)  # attendance may be recorded this long after the session
 TOP = 3
 LEARNED_SHOWN = 3
-ACTIONS = (ActivityKind.STORY_SHARED, ActivityKind.ATTENDED, ActivityKind.PAIR_MET, ActivityKind.HELPED)
+ACTIONS = ACTION_KINDS
 
 
 def _is_action() -> ColumnElement[bool]:
     """What makes someone an active member: shared, said Going, came, met their pair, was helped.
 
-    The kinds are listed first so that an index on (community, kind, time, …) is searched by kind.
+    The same SQL text as the predicate of the partial index ix_activity_actions (its values inline), so
+    that both databases see the index applies.
     """
-    return and_(
-        Activity.kind.in_((*ACTIONS, ActivityKind.RSVP)),
-        or_(Activity.kind != ActivityKind.RSVP, Activity.answer == GOING),
-    )
+    return literal_column(f"({acted('activity')})", Boolean)
 
 
 def _in(column: Column, window: Window) -> ColumnElement[bool]:
@@ -109,6 +111,7 @@ def _how_many(values: Any) -> Any:
 
 
 def active_members(session: Session, *, community_id: int, window: Window) -> int:
+    """People who did something that makes them active in the window (ix_activity_actions)."""
     people = select(Activity.user_id).where(
         Activity.community_id == community_id,
         _in(Activity.at, window),
@@ -226,94 +229,58 @@ class Sessions:
     returning: int  # of those, people who had come to another session before (or came twice)
 
 
-def _dated(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Any:
-    """Answers and attendances for the occurrences dated `days`.
-
-    An answer comes before its session (up to RSVP_LOOKBACK), an attendance after it (up to ATTENDANCE_LAG).
-    Two selects, one per kind, so that each is a range of the occurrences' covering index (one select
-    with OR reads the table's pages on PostgreSQL).
-    """
-    day = _Dialect.of(session).occurrence_day(Activity.occurrence)
-
-    def of(kind: ActivityKind, start: datetime, end: datetime) -> Any:
-        return select(
-            Activity.id,
-            Activity.user_id,
-            Activity.kind,
-            Activity.at,
-            Activity.occurrence,
-            Activity.answer,
-        ).where(
-            Activity.community_id == community_id,
-            Activity.kind == kind,
-            Activity.at >= start,
-            Activity.at < end,
-            Activity.occurrence.is_not(None),
-            day >= days[0].isoformat(),
-            day < days[1].isoformat(),
-        )
-
-    return union_all(
-        of(ActivityKind.RSVP, window.start - RSVP_LOOKBACK, window.end),
-        of(ActivityKind.ATTENDED, window.start, window.end + ATTENDANCE_LAG),
+def _dates(community_id: int, days: tuple[date, date]) -> ColumnElement[bool]:
+    """The community's session dates `days` that someone answered or came to (`turnout_dates`)."""
+    return and_(
+        TurnoutDate.community_id == community_id,
+        TurnoutDate.occurs_on >= days[0],
+        TurnoutDate.occurs_on < days[1],
     )
 
 
-def sessions_held(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> int:
+def sessions_held(session: Session, *, community_id: int, days: tuple[date, date]) -> int:
     """Distinct occurrences dated `days` that someone answered or attended."""
-    rows = _dated(session, community_id=community_id, window=window, days=days).subquery()
-    return session.scalar(_how_many(select(rows.c.occurrence))) or 0
+    return session.scalar(select(func.count()).where(_dates(community_id, days))) or 0
 
 
 def sessions(session: Session, *, community_id: int, window: Window, days: tuple[date, date]) -> Sessions:
     """Meetups held between the community's local dates `days` (first included, last excluded).
 
-    The answers and attendances of those dates are read once (a CTE) and counted five ways in one
-    statement; attendees and returning ones from one row per attendee.
+    Kept as answers and attendances are logged (copbot.store.turnout): each date's count of people whose
+    latest answer is Going and of people who came, so held, planned and attendances are sums over the
+    dates; attendees and returning ones come from one `turnout` row per attendee and date.
     """
-    rows = _dated(session, community_id=community_id, window=window, days=days).cte("dated")
-    came = (
-        select(rows.c.user_id, rows.c.occurrence)
-        .where(rows.c.kind == ActivityKind.ATTENDED, rows.c.user_id.is_not(None))
-        .group_by(rows.c.user_id, rows.c.occurrence)
-        .cte("came")
-    )
-    people = select(came.c.user_id, func.count().label("sessions")).group_by(came.c.user_id).subquery()
-    query = select(
-        _how_many(select(rows.c.occurrence)).scalar_subquery(),
-        _planned(rows),
-        select(func.count()).select_from(came).scalar_subquery(),
-        func.count(),
-        _count_if(_returning(people, community_id=community_id, window=window)),
-    ).select_from(people)
-    held, planned, attendances, attendees, returning = (
-        int(value or 0) for value in session.execute(query).one()
-    )
-    return Sessions(held, planned, attendances, attendees, returning)
-
-
-def _planned(rows: Any) -> Any:
-    """People whose latest answer for an occurrence was Going, once per occurrence."""
-    latest = func.row_number().over(
-        partition_by=(rows.c.user_id, rows.c.occurrence), order_by=(rows.c.at.desc(), rows.c.id.desc())
-    )
-    answers = (
-        select(rows.c.answer, latest.label("rank"))
-        .where(rows.c.kind == ActivityKind.RSVP, rows.c.user_id.is_not(None))
+    totals = (func.coalesce(func.sum(column), 0) for column in (TurnoutDate.going, TurnoutDate.came))
+    dates = select(func.count(), *totals).where(_dates(community_id, days))
+    held, planned, attendances = (int(value or 0) for value in session.execute(dates).one())
+    people = (
+        select(Turnout.user_id, func.count().label("sessions"))
+        .where(
+            Turnout.community_id == community_id,
+            Turnout.occurs_on >= days[0],
+            Turnout.occurs_on < days[1],
+            Turnout.attended_at.is_not(None),  # the terms of the partial index ix_turnout_came
+            Turnout.user_id.is_not(None),
+        )
+        .group_by(Turnout.user_id)
         .subquery()
     )
-    return select(func.count()).where(answers.c.rank == 1, answers.c.answer == GOING).scalar_subquery()
+    query = select(
+        func.count(), _count_if(_returning(people, community_id=community_id, window=window))
+    ).select_from(people)
+    attendees, returning = (int(value or 0) for value in session.execute(query).one())
+    return Sessions(held, planned, attendances, attendees, returning)
 
 
 def _returning(attendees: Any, *, community_id: int, window: Window) -> ColumnElement[bool]:
     """An attendee who came to two of these sessions, or to one before the period."""
+    earlier = aliased(Turnout)
     before = (
         select(literal(1))
         .where(
-            Activity.community_id == community_id,
-            Activity.user_id == attendees.c.user_id,
-            Activity.kind == ActivityKind.ATTENDED,
-            Activity.at < window.start,
+            earlier.community_id == community_id,
+            earlier.user_id == attendees.c.user_id,
+            earlier.attended_at < window.start,
         )
         .exists()
     )
@@ -344,65 +311,48 @@ def introductions(session: Session, *, community_id: int, window: Window) -> tup
 
 
 def pairing(session: Session, *, community_id: int, window: Window) -> Pairing:
-    in_window = and_(PairingRound.community_id == community_id, _in(PairingRound.slot_start, window))
     groups, met = introductions(session, community_id=community_id, window=window)
     return Pairing(
         groups=groups,
         met=met,
         repeats=_repeats(session, community_id=community_id, window=window),
-        team_pairs_met=_team_pairs_met(session, in_window),
+        team_pairs_met=_team_pairs_met(session, community_id=community_id, window=window),
         teams=_teams(session, community_id=community_id),
     )
+
+
+def _pairs_of(community_id: int, window: Window) -> ColumnElement[bool]:
+    """The pairs introduced by the community's rounds that started in the window (`pairing_pairs`)."""
+    return and_(PairingPair.community_id == community_id, _in(PairingPair.slot_start, window))
 
 
 def _repeats(session: Session, *, community_id: int, window: Window) -> int:
     """Groups of the window in which two people had been introduced in an earlier round.
 
-    The window's pairs against the pairs of the rounds before it, matched on the two people (a hash join
-    on PostgreSQL; a lookup per pair through each person's groups costs more). The pairs are a subquery
-    each time, not a CTE, so that the planner knows how many there are.
+    Whether a pair is a repeat is kept with the pair when its round is made (copbot.store.pairing_pairs).
     """
-    now = _pairs(community_id, PairingRound.slot_start >= window.start, PairingRound.slot_start < window.end)
-    before = _pairs(community_id, PairingRound.slot_start < window.end)
-    met_before = (
-        select(literal(1))
-        .where(before.c.first == now.c.first, before.c.second == now.c.second, before.c.slot < now.c.slot)
-        .exists()
-    )
-    return session.scalar(_how_many(select(now.c.group_id).where(met_before))) or 0
+    repeated = select(PairingPair.group_id).where(_pairs_of(community_id, window), PairingPair.repeat)
+    return session.scalar(_how_many(repeated)) or 0
 
 
-def _pairs(community_id: int, *when: ColumnElement[bool]) -> Any:
-    """Every pair of people introduced in the community's rounds `when`: group, round start, the two."""
-    one, two = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    return (
-        select(
-            PairingGroup.id.label("group_id"),
-            PairingRound.slot_start.label("slot"),
-            one.member_id.label("first"),
-            two.member_id.label("second"),
-        )
-        .join(PairingRound, PairingGroup.round_id == PairingRound.id)
-        .join(one, one.group_id == PairingGroup.id)
-        .join(two, and_(two.group_id == PairingGroup.id, two.member_id > one.member_id))
-        .where(PairingRound.community_id == community_id, *when)
-        .subquery()
-    )
-
-
-def _team_pairs_met(session: Session, in_window: ColumnElement[bool]) -> list[tuple[str, str]]:
-    one, two = aliased(PairingGroupMember), aliased(PairingGroupMember)
-    team_one, team_two = aliased(Member), aliased(Member)
+def _team_pairs_met(session: Session, *, community_id: int, window: Window) -> list[tuple[str, str]]:
+    """The distinct pairs of (current) teams whose members a round of the window introduced, each sorted."""
+    one, two = aliased(Member), aliased(Member)
+    low, high = func.least(one.team_name, two.team_name), func.greatest(one.team_name, two.team_name)
+    if not _Dialect.of(session).postgresql:
+        low, high = func.min(one.team_name, two.team_name), func.max(one.team_name, two.team_name)
     query = (
-        select(team_one.team_name, team_two.team_name)
-        .select_from(PairingGroup)
-        .join(PairingRound, PairingGroup.round_id == PairingRound.id)
-        .join(one, one.group_id == PairingGroup.id)
-        .join(two, and_(two.group_id == PairingGroup.id, two.member_id != one.member_id))
-        .join(team_one, team_one.id == one.member_id)
-        .join(team_two, team_two.id == two.member_id)
-        .where(in_window, team_one.team_name < team_two.team_name, team_one.team_name != "")
-        .distinct()
+        select(low, high)
+        .select_from(PairingPair)
+        .join(one, one.id == PairingPair.first_member_id)
+        .join(two, two.id == PairingPair.second_member_id)
+        .where(
+            _pairs_of(community_id, window),
+            one.team_name != two.team_name,
+            one.team_name != "",
+            two.team_name != "",
+        )
+        .group_by(low, high)
     )
     return [(str(a), str(b)) for a, b in session.execute(query)]
 
@@ -575,9 +525,3 @@ class _Dialect:
     def whole(self, value: ColumnElement[float]) -> ColumnElement[int]:
         """The whole part of a non-negative number (PostgreSQL's cast rounds, SQLite's truncates)."""
         return cast(func.floor(value), Integer) if self.postgresql else cast(value, Integer)
-
-    def occurrence_day(self, occurrence: Column) -> ColumnElement[str]:
-        """The local date in an occurrence key "<series id>:<YYYY-MM-DD>"."""
-        if self.postgresql:
-            return func.split_part(occurrence, ":", 2)
-        return func.substr(occurrence, func.instr(occurrence, ":") + 1)

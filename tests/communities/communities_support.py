@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from copbot.sandbox import SlackDriver, Workspace
 from copbot.sandbox.driver import DriverResponse
 from copbot.sandbox.forms import fill
+from copbot.slack.ids import ORGANISER_CANCEL, ORGANISER_CONFIRM
 from copbot.store.models import Activity, Community, Member
 
 ANSWERS = {
@@ -114,6 +115,28 @@ def ephemeral_text(response: DriverResponse) -> str:
         text = block.get("text")
         texts.append(text["text"] if isinstance(text, dict) else "")
         texts += [
-            element.get("text", "") for element in block.get("elements", []) if isinstance(element, dict)
+            element["text"]
+            for element in block.get("elements", [])
+            if isinstance(element, dict) and isinstance(element.get("text"), str)
         ]
     return "\n".join(texts)
+
+
+def answer_organiser_question(
+    driver: SlackDriver, ws: Workspace, user_id: str, question: DriverResponse, *, confirm: bool = True
+) -> DriverResponse:
+    """Click Confirm (or Cancel) under the question `/cop organisers add|remove` answered with."""
+    body = question.json
+    assert body is not None, question.text
+    message = {"message_ts": "1.000001", "channel": ws.open_dm(user_id), "blocks": body["blocks"]}
+    return driver.action(ws, user_id, ORGANISER_CONFIRM if confirm else ORGANISER_CANCEL, message=message)
+
+
+def change_organisers(driver: SlackDriver, ws: Workspace, user_id: str, text: str) -> str:
+    """`/cop organisers add|remove …`, confirmed: what the question is replaced with."""
+    answer_organiser_question(driver, ws, user_id, driver.command(ws, user_id, text))
+    return str(ws.responses(user_id)[-1]["text"])
+
+
+def dm_texts(ws: Workspace, user_id: str) -> list[str]:
+    return [str(message.get("text", "")) for message in ws.dm_messages(user_id)]

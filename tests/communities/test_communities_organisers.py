@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from communities_support import activity_kinds, ephemeral_text, snapshot, stored_members
+from communities_support import (
+    activity_kinds,
+    answer_organiser_question,
+    change_organisers,
+    dm_texts,
+    ephemeral_text,
+    snapshot,
+    stored_members,
+)
 from factories import WHEN
 
 from copbot.domain.enums import Role
@@ -49,11 +57,41 @@ def test_unknown_community_suggests(driver, workspace, people, place):
     assert text == "There is no community called “testin” here. Did you mean `testing`?"
 
 
-def test_add_a_new_person(driver, workspace, people, place, session_factory):
-    """An added person becomes an organiser member, is invited to the channel, and it is logged."""
+def test_adding_asks_first_and_changes_nothing_until_confirmed(
+    driver, workspace, people, place, session_factory, sandbox
+):
+    """The command only asks "Make @dana an organiser?": nothing is stored, invited or sent to dana yet."""
     placed = place("Testing", organisers=(people.chen,))
+    before = snapshot(session_factory)
     response = driver.command(workspace, people.chen, f"organisers add {_mention(people.dana)}")
-    assert ephemeral_text(response) == f"<@{people.dana}> now organises *Testing*."
+    assert ephemeral_text(response).startswith(f"Make <@{people.dana}> an organiser of *Testing*?")
+    assert snapshot(session_factory) == before
+    assert sandbox.calls("conversations.invite") == []
+    assert dm_texts(workspace, people.dana) == []
+    assert people.dana not in stored_members(session_factory, placed.id)
+
+
+def test_cancel_takes_the_question_away_and_changes_nothing(
+    driver, workspace, people, place, session_factory
+):
+    """Cancel deletes the question; the store is as it was."""
+    place("Testing", organisers=(people.chen,))
+    before = snapshot(session_factory)
+    question = driver.command(workspace, people.chen, f"organisers add {_mention(people.dana)}")
+    answer_organiser_question(driver, workspace, people.chen, question, confirm=False)
+    assert workspace.responses(people.chen)[-1]["delete_original"] is True
+    assert snapshot(session_factory) == before
+    assert dm_texts(workspace, people.dana) == []
+
+
+def test_add_a_new_person(driver, workspace, people, place, session_factory):
+    """Confirmed, an added person becomes an organiser member, is invited, told by DM, and it is logged."""
+    placed = place("Testing", organisers=(people.chen,))
+    text = change_organisers(driver, workspace, people.chen, f"organisers add {_mention(people.dana)}")
+    assert text == f"<@{people.dana}> now organises *Testing*."
+    assert dm_texts(workspace, people.dana) == [
+        f"<@{people.chen}> made you an organiser of *Testing*. `/cop help` shows what organisers can do."
+    ]
     member = stored_members(session_factory, placed.id)[people.dana]
     assert (member.role, member.left_at, member.pairing_opt_in) == (Role.ORGANISER, None, False)
     assert people.dana in workspace.channel_members(placed.channel_id)
@@ -71,7 +109,7 @@ def test_add_promotes_a_member_and_brings_back_one_who_left(
         left.left_at = WHEN
         session.commit()
     for user_id in (people.dana, people.bruno):
-        driver.command(workspace, people.chen, f"organisers add {_mention(user_id)} testing")
+        change_organisers(driver, workspace, people.chen, f"organisers add {_mention(user_id)} testing")
     members = stored_members(session_factory, placed.id)
     assert {uid: (m.role, m.left_at) for uid, m in members.items()} == {
         people.chen: (Role.ORGANISER, None),
@@ -83,22 +121,36 @@ def test_add_promotes_a_member_and_brings_back_one_who_left(
 def test_workspace_admin_may_add_without_being_a_member(driver, workspace, people, place, session_factory):
     """Workspace admins count as organisers."""
     placed = place("Testing", organisers=(people.chen,))
-    driver.command(workspace, people.alice, f"organisers add {_mention(people.dana)}")
+    change_organisers(driver, workspace, people.alice, f"organisers add {_mention(people.dana)}")
     assert stored_members(session_factory, placed.id)[people.dana].role == Role.ORGANISER
 
 
 def test_add_in_french(driver, workspace, people, place):
-    """The confirmation is in the organiser's language."""
-    place("Testing", organisers=(people.bruno,))
-    response = driver.command(workspace, people.bruno, f"organisers add {_mention(people.dana)}")
-    assert ephemeral_text(response) == f"<@{people.dana}> organise désormais *Testing*."
+    """The question and its answer are in the organiser's language; each DM in its reader's."""
+    place("Design", organisers=(people.bruno, people.chen))
+    question = driver.command(workspace, people.bruno, f"organisers add {_mention(people.dana)}")
+    assert ephemeral_text(question).startswith(f"Faire de <@{people.dana}> un organisateur de *Design* ?")
+    answer_organiser_question(driver, workspace, people.bruno, question)
+    assert workspace.responses(people.bruno)[-1]["text"] == f"<@{people.dana}> organise désormais *Design*."
+    assert dm_texts(workspace, people.dana) == [
+        f"<@{people.bruno}> made you an organiser of *Design*. `/cop help` shows what organisers can do."
+    ]
+    change_organisers(driver, workspace, people.chen, f"organisers remove {_mention(people.bruno)}")
+    assert dm_texts(workspace, people.bruno)[-1] == (
+        f"<@{people.chen}> vous a retiré des organisateurs de *Design*. Vous en restez membre."
+    )
 
 
 def test_remove_an_organiser(driver, workspace, people, place, session_factory):
     """Removing an organiser keeps them as a member, and is logged."""
     placed = place("Testing", organisers=(people.chen, people.dana))
-    response = driver.command(workspace, people.chen, f"organisers remove {_mention(people.dana)} testing")
-    assert ephemeral_text(response) == f"<@{people.dana}> no longer organises *Testing*."
+    text = change_organisers(
+        driver, workspace, people.chen, f"organisers remove {_mention(people.dana)} testing"
+    )
+    assert text == f"<@{people.dana}> no longer organises *Testing*."
+    assert dm_texts(workspace, people.dana) == [
+        f"<@{people.chen}> removed you from the organisers of *Testing*. You are still a member."
+    ]
     member = stored_members(session_factory, placed.id)[people.dana]
     assert (member.role, member.left_at) == (Role.MEMBER, None)
     assert activity_kinds(session_factory) == [("organiser_removed", people.dana)]
@@ -107,7 +159,7 @@ def test_remove_an_organiser(driver, workspace, people, place, session_factory):
 def test_organisers_may_step_down_while_others_remain(driver, workspace, people, place, session_factory):
     """An organiser can remove themselves when someone else still organises."""
     placed = place("Testing", organisers=(people.chen, people.dana))
-    driver.command(workspace, people.chen, f"organisers remove {_mention(people.chen)}")
+    change_organisers(driver, workspace, people.chen, f"organisers remove {_mention(people.chen)}")
     assert stored_members(session_factory, placed.id)[people.chen].role == Role.MEMBER
 
 
@@ -169,3 +221,34 @@ def test_refusals_change_nothing(
     assert ephemeral_text(response) == expected
     assert snapshot(session_factory) == before
     assert sandbox.calls("conversations.invite") == []
+
+
+def test_a_second_confirm_says_why_in_a_modal_and_changes_nothing(
+    driver, workspace, people, place, session_factory, sandbox
+):
+    """Confirm pressed again after the change was made: the reason in a modal; nobody is told twice."""
+    place("Testing", organisers=(people.chen,))
+    question = driver.command(workspace, people.chen, f"organisers add {_mention(people.dana)}")
+    answer_organiser_question(driver, workspace, people.chen, question)
+    before = snapshot(session_factory)
+    answer_organiser_question(driver, workspace, people.chen, question)
+    [notice] = sandbox.calls("views.open")
+    assert (
+        notice.args["view"]["blocks"][0]["text"]["text"] == f"<@{people.dana}> already organises “Testing”."
+    )
+    assert snapshot(session_factory) == before
+    assert len(dm_texts(workspace, people.dana)) == 1
+
+
+def test_a_confirm_from_someone_who_no_longer_organises_is_refused(
+    driver, workspace, people, place, session_factory, sandbox
+):
+    """chen asks, then stops organising before confirming: the confirm is refused and nothing changes."""
+    place("Testing", organisers=(people.chen, people.bruno))
+    question = driver.command(workspace, people.chen, f"organisers add {_mention(people.dana)}")
+    change_organisers(driver, workspace, people.bruno, f"organisers remove {_mention(people.chen)}")
+    before = snapshot(session_factory)
+    answer_organiser_question(driver, workspace, people.chen, question)
+    [notice] = sandbox.calls("views.open")
+    assert notice.args["view"]["blocks"][0]["text"]["text"] == "Only the organisers of “Testing” can do that."
+    assert snapshot(session_factory) == before

@@ -62,7 +62,7 @@ def test_joining_in_french(driver, workspace, people, place, forms, store, read)
         "Votre expérience de cette pratique",
         "Votre équipe ou votre service",
         "Centres d'intérêt",
-        "Mises en relation",
+        "Présentations",
     ]
 
     forms.submit_join(workspace, people.bruno, experience="experienced", team="Produit", pairing=[])

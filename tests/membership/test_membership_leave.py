@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from copbot.domain.enums import ActivityKind, Role, RsvpAnswer
 from copbot.sandbox import payloads
-from copbot.slack.ids import LEAVE_VIEW
+from copbot.slack.ids import LEAVE_VIEW, ORGANISER_CONFIRM
 from copbot.store.models import Activity, Community, Member, Rsvp, Story
 from copbot.store.models import Session as CommunitySession
 
@@ -181,8 +181,8 @@ def test_erasing_takes_the_id_off_organiser_changes_they_made(
     """The organiser changes Dana made stay logged, but without her id once she erases her data."""
     testing = place("Testing", organisers=(people.dana,), members=(people.bruno,))
     for change in ("add", "remove", "add"):
-        driver.command(workspace, people.dana, text=f"organisers {change} <@{people.chen}|chen> testing")
-    driver.command(workspace, people.dana, text=f"organisers add <@{people.bruno}|bruno> testing")
+        _confirmed(driver, workspace, people.dana, f"organisers {change} <@{people.chen}|chen> testing")
+    _confirmed(driver, workspace, people.dana, f"organisers add <@{people.bruno}|bruno> testing")
     driver.command(workspace, people.dana, text="leave testing --erase")
     forms.confirm(workspace, people.dana)
     with session_factory() as session:
@@ -324,3 +324,10 @@ def test_other_members_are_untouched(driver, workspace, people, place, forms, st
     forms.confirm(workspace, people.chen)
     left = {member["user_id"]: member["left_at"] is not None for member in store.members(testing.id)}
     assert left == {people.chen: True, people.dana: False, people.alice: False}
+
+
+def _confirmed(driver, workspace, user_id: str, text: str) -> None:
+    """An organiser change asked for, then confirmed with the question's Confirm button."""
+    question = driver.command(workspace, user_id, text=text).json
+    message = {"message_ts": "1.000001", "channel": workspace.open_dm(user_id), "blocks": question["blocks"]}
+    driver.action(workspace, user_id, ORGANISER_CONFIRM, message=message)

@@ -15,7 +15,7 @@ from copbot.domain.deliveries import CHANNEL_BURST
 from copbot.domain.enums import DeliveryStatus
 from copbot.sandbox import SlackDriver
 from copbot.sandbox.forms import fill
-from copbot.services import stories
+from copbot.services import story_posting
 from copbot.store.db import unit_of_work
 from copbot.store.models import Community, Delivery
 
@@ -104,7 +104,7 @@ def _seed_posts(workspace, session_factory, *, channels: int = CHANNELS) -> None
             for index in range(PER_CHANNEL):
                 story = make_story(session, community, author, title=f"story {number}-{index}")
                 session.flush()
-                stories.deliver_post(session, story, community, now=now)
+                story_posting.deliver_post(session, story, community, now=now)
 
 
 @pytest.mark.parametrize("slack", ["well", "answering 429 to every third call"])

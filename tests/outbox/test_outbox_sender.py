@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from copbot.app import create_app
 from copbot.domain.enums import Role
-from copbot.services import stories
+from copbot.services import story_posting
 from copbot.slack.kinds import all_kinds
 from copbot.slack.outbox.kinds import METADATA_EVENT
 from copbot.slack.outbox.sender import Sender, SenderSettings
@@ -178,7 +178,7 @@ def test_a_channel_that_refuses_tells_the_organisers_once(
         for title in ("One", "Two"):
             story = make_story(session, community, people.chen, title=title, member_id=member.id)
             session.flush()
-            stories.deliver_post(session, story, community, now=clock.now())
+            story_posting.deliver_post(session, story, community, now=clock.now())
     app.loop.tick()
     app.sender.wait_idle()
     app.loop.tick()
@@ -280,9 +280,9 @@ def _story_post(session_factory, workspace, people) -> tuple[int, str]:
         make_member(session, community, people.chen)
         story = make_story(session, community, people.chen, title=TITLE)
         session.flush()
-        stories.deliver_post(session, story, community, now=T0)
+        story_posting.deliver_post(session, story, community, now=T0)
         session.flush()
-        return session.scalar(select(Delivery.id).where(Delivery.kind == stories.POST)), channel
+        return session.scalar(select(Delivery.id).where(Delivery.kind == story_posting.POST)), channel
 
 
 def _recorded(session_factory, delivery_id: int) -> tuple[str, str | None, str | None]:
@@ -386,3 +386,22 @@ def test_a_send_recorded_while_the_database_is_away_is_not_sent_again(
     app.loop.tick()
     assert len(_dm_texts(workspace, people.bruno)) == 1
     assert deliveries()[0][1:3] == ("sent", 1)
+
+
+def test_a_short_rate_limit_after_a_takeover_tells_the_author_nothing(
+    app, session_factory, workspace, people, sandbox, clock
+):
+    """A post taken over from a dead sender, then held two seconds by a 429, is news to nobody."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    with unit_of_work(session_factory) as session:
+        deliveries.claim_ids(session, [delivery_id], now=T0, worker="dead", lease=timedelta(seconds=30))
+    sandbox.inject_fault("chat.postMessage", status=429, retry_after=2)
+    clock.advance(seconds=31)
+    app.loop.tick()
+    app.sender.wait_idle()
+    clock.advance(seconds=3)
+    app.loop.tick()
+    app.sender.wait_idle()
+    [post] = workspace.messages(channel)
+    assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
+    assert workspace.dm_messages(people.chen) == []

@@ -103,5 +103,5 @@ def test_status_lists_each_community():
     assert build_status(FR, PairingStatus((row,), 2)) == (
         "• *Testing*: un tour sur deux\nVous évitez 2 personnes (vous seul·e le savez).\n"
         "Pour arrêter : `/cop pair pause` (jusqu'à `/cop pair resume`) ; pour de bon, décochez "
-        "*Mises en relation* dans votre profil avec `/cop join <communauté>`."
+        "*Présentations* dans votre profil avec `/cop join <communauté>`."
     )

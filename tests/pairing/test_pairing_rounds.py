@@ -536,3 +536,24 @@ def _group_of(session_factory, user_id: str) -> list[str]:
             .where(PairingGroupMember.group_id == link.group_id)
         )
         return list(session.scalars(together))
+
+
+def test_a_round_that_ends_while_its_community_is_paused_posts_nothing_and_counts_no_one(
+    rounds, clock, driver, workspace, people, testing, session_factory
+):
+    """Paused mid-round: no follow-up, no result in the channel, and nobody counted as having ignored it."""
+    rounds.now(people.alice)
+    driver.command(workspace, people.alice, "pause testing")
+    posted = len(workspace.messages(testing.channel))
+    clock.advance(days=5, hours=1)
+    rounds.tick()
+    clock.advance(days=2)
+    rounds.tick()
+    assert len(workspace.messages(testing.channel)) == posted
+    assert all(
+        "This round ends soon" not in texts(m)
+        for u in (people.bruno, people.chen)
+        for _, m in rounds.group_messages(u)
+    )
+    with session_factory() as session:
+        assert set(session.scalars(select(Member.pairing_ignored_rounds))) == {0}

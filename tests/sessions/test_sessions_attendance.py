@@ -330,3 +330,25 @@ def test_the_modal_and_the_question_fit_slack(language):
     assert check_view(build_attendance_modal(tr, view, came=came, private_metadata="x")) == []
     question = build_takeaway_question(tr, view, mark_attendance=True)
     assert check_message_blocks(question["blocks"]) == []
+
+
+def test_who_came_is_still_marked_after_the_series_is_cancelled(
+    planner, people, marking, copbot, workspace, clock, session_factory
+):
+    """The series is cancelled just after 3 March's session: its Mark who came still opens and saves."""
+    planner.plan(people.alice, "testing")
+    ref = f"{planner.series()[0].id}:2026-03-03"
+    clock.current = datetime(2026, 3, 3, 10, 5, tzinfo=UTC)
+    assert planner.cancel(people.alice, f"{planner.series()[0].id}:2026-03-10", which="series").text == ""
+    clock.current = AFTER
+    _run_loop(copbot)
+    question = next(m for m in workspace.messages(marking.channel) if "take away" in m["text"])
+    assert buttons(question["blocks"])[1] == (SESSION_ATTENDANCE_BUTTON, ref)
+
+    message = {**question, "channel": marking.channel}
+    planner.click(people.alice, SESSION_ATTENDANCE_BUTTON, ref, message=message)
+    view = planner.modal(people.alice, SESSION_ATTENDANCE_VIEW)
+    assert _submit(planner, people.alice, view, [people.chen]).text == ""
+    assert _attended(session_factory) == [
+        (people.chen, STARTS, {"session_id": planner.series()[0].id, "occurrence": ref})
+    ]

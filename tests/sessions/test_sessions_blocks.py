@@ -18,6 +18,7 @@ from copbot.slack.blocks.session_modal import build_session_modal, reminder_offs
 from copbot.slack.blocks.sessions import (
     RSVP_ANSWERS,
     build_cancelled_notice,
+    build_changed_notice,
     build_moved_notice,
     build_reminder_message,
     build_session_list,
@@ -257,6 +258,34 @@ def test_takeaway_and_change_notices():
     assert check_message_blocks(moved["blocks"]) == []
     assert (
         moved["text"] == f"La séance *Exploratory testing clinic* est déplacée. Nouvelle date : {TOKEN_FR}."
+    )
+
+
+def test_a_cancelled_reminder_says_so_and_has_no_buttons():
+    """Drawn again after its session is cancelled, a reminder keeps what it said, says why, offers nothing."""
+    english = build_reminder_message(EN, _view(cancelled=True, going=("U1",), going_count=1))
+    french = build_reminder_message(FR, _view(cancelled=True))
+    for message in (english, french):
+        assert check_message_blocks(message["blocks"]) == []
+        assert _buttons(message["blocks"]) == []
+    assert _texts(english["blocks"])[-1] == "This session is cancelled."
+    assert "Going: <@U1>" in "\n".join(_texts(english["blocks"]))
+    assert english["text"].startswith("Cancelled: Exploratory testing clinic, Tuesday, March 31, 2026")
+    assert _texts(french["blocks"])[-1] == "Cette séance est annulée."
+    assert french["text"] == "Annulée : Exploratory testing clinic, mardi 31 mars 2026 à 10:00 (Europe/Paris)"
+
+
+def test_the_notice_of_dates_an_edit_dropped():
+    """It names the series, the first date dropped, and where to see the dates to come, in both languages."""
+    english, french = build_changed_notice(EN, _view()), build_changed_notice(FR, _view())
+    assert check_message_blocks(english["blocks"]) == []
+    assert english["text"] == (
+        f"*Exploratory testing clinic* has changed: from {TOKEN_EN}, some sessions no longer take place. "
+        "`/cop sessions` lists the ones to come."
+    )
+    assert french["text"] == (
+        "*Exploratory testing clinic* a changé : certaines séances n'ont plus lieu "
+        f"(à partir de {TOKEN_FR}). `/cop sessions` donne celles à venir."
     )
 
 

@@ -25,7 +25,7 @@ def _reminder(workspace, channel):
 def test_cancelling_one_session_posts_in_the_reminders_thread_and_stops_its_reminders(
     planner, people, testing, copbot, workspace, clock
 ):
-    """The notice replies to the day-before reminder; the 1 h reminder never comes; the next week stays."""
+    """The notice replies to the day-before reminder, which is redrawn as cancelled; no 1 h reminder."""
     planner.plan(people.alice, "testing")
     copbot.loop.tick()
     copbot.sender.wait_idle()
@@ -37,6 +37,9 @@ def test_cancelling_one_session_posts_in_the_reminders_thread_and_stops_its_remi
     notice = workspace.messages(testing.channel)[-1]
     assert notice["thread_ts"] == reminder["ts"]
     assert "is cancelled" in notice["text"]
+    redrawn = _reminder(workspace, testing.channel)  # no buttons left that would say it no longer exists
+    assert (redrawn["ts"], buttons(redrawn["blocks"])) == (reminder["ts"], [])
+    assert "This session is cancelled." in texts(redrawn["blocks"])
     clock.current = datetime(2026, 3, 3, 8, 30, tzinfo=UTC)
     copbot.loop.tick()
     copbot.sender.wait_idle()
@@ -137,3 +140,57 @@ def test_a_session_of_another_community_is_refused_in_a_form(planner, people, te
     response = planner.submit(people.bruno, design_view, title="Hijacked")
     assert response.json["errors"] == {"title": "Cette séance n'existe plus."}
     assert planner.snapshot() == before
+
+
+def test_moving_a_session_redraws_its_posted_reminder_with_the_new_time(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """The day-before reminder is in the channel; the session moves to Wednesday 14:00: it shows that time."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    reminder = _reminder(workspace, testing.channel)
+    assert "<!date^1772528400^" in texts(reminder["blocks"])  # Tuesday 3 March, 09:00 UTC
+    updates_before = len(sandbox.calls("chat.update"))
+
+    view = planner.open_edit(people.alice, _first_ref(planner, people.alice))
+    assert planner.submit(people.alice, view, date="2026-03-04", time="14:00").text == ""
+    copbot.sender.wait_idle()
+
+    assert len(sandbox.calls("chat.update")) == updates_before + 1
+    redrawn = _reminder(workspace, testing.channel)
+    assert redrawn["ts"] == reminder["ts"]
+    assert "<!date^1772629200^" in texts(redrawn["blocks"])  # Wednesday 4 March, 13:00 UTC
+    assert "1772528400" not in texts(redrawn["blocks"])
+
+
+def test_a_moved_session_is_redrawn_in_french(planner, people, design, copbot, workspace):
+    """In the French community the redrawn reminder keeps French and shows the new time."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
+    assert planner.submit(people.bruno, view, date="2026-03-04", time="14:00").text == ""
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+    assert "Rappel de séance" in texts(reminder["blocks"])
+    assert "<!date^1772629200^" in texts(reminder["blocks"])
+
+
+def test_cancelling_the_series_redraws_its_posted_reminder_in_french(
+    planner, people, design, copbot, workspace
+):
+    """Design's 3 March reminder is posted; bruno cancels the series: it says so in French, no buttons."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+
+    assert (
+        planner.cancel(people.bruno, _first_ref(planner, people.bruno, "design"), which="series").text == ""
+    )
+    copbot.sender.wait_idle()
+
+    redrawn = next(m for m in workspace.messages(design.channel) if m["ts"] == reminder["ts"])
+    assert buttons(redrawn["blocks"]) == []
+    assert "Cette séance est annulée." in texts(redrawn["blocks"])

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, PairingOutcome, Role, RsvpAnswer
+from copbot.store import pairing_pairs, turnout
 from copbot.store.models import (
     Activity,
     Member,
@@ -58,6 +59,19 @@ def generate(session: Session, *, team_id: str, community_id: int, organiser: st
     _pairing(session, history, rng, team_id=team_id)
     if history.activity:
         session.execute(insert(Activity), history.activity)
+    for row in history.activity:  # what record_activity keeps beside each row it logs
+        occurrence = row["data"].get("occurrence")
+        if occurrence is not None:
+            turnout.note(
+                session,
+                team_id=team_id,
+                community_id=community_id,
+                user_id=row["user_id"],
+                kind=row["kind"],
+                at=row["at"],
+                occurrence=occurrence,
+                answer=row["answer"],
+            )
     session.flush()
     return history
 
@@ -287,4 +301,5 @@ def _pairing(session: Session, history: History, rng: random.Random, *, team_id:
                         slot + timedelta(days=3),
                         group_id=group.id,
                     )
+        pairing_pairs.record_round(session, pairing_round)  # as copbot.services.pairing does
         slot += timedelta(days=14)

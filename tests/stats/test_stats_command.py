@@ -81,7 +81,7 @@ def test_the_answer_is_in_french_for_a_french_organiser(
     assert counting.json["text"] == "Je compte les chiffres de *Testing* sur les 365 derniers jours…"
     text = figures_text(workspace, people.bruno)
     assert "Testing : les 365 derniers jours" in text
-    assert "*Mises en relation*" in text
+    assert "*Présentations*" in text
     assert "Toujours membres après 30, 60 et 90 jours" in text
     assert "septembre 2026" in text or "août 2026" in text
     comment, shared = workspace.dm_messages(people.bruno)[-2:]

@@ -2,16 +2,28 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from copbot.domain.enums import ActivityKind
 from copbot.store import migrate, search
 from copbot.store.db import make_engine, make_session_factory, unit_of_work
+from copbot.store.models import (
+    Activity,
+    Community,
+    Member,
+    PairingGroup,
+    PairingGroupMember,
+    PairingRound,
+    Workspace,
+)
 
 SCRATCH_SCHEMA = "copbot_migration_test"
 # Every revision, oldest first: a new migration adds itself here.
@@ -188,3 +200,78 @@ def test_stats_columns_are_filled_from_the_activity_already_logged(empty_databas
         ("attended", None, "4:2026-03-03"),
         ("story_shared", None, None),
     ]
+
+
+def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(empty_database_url):
+    """0009 keeps each person's latest answer and first attendance per date, and each pair's repeats."""
+    migrate.upgrade_to(empty_database_url, "0008")
+    engine = create_engine(empty_database_url, poolclass=NullPool)
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    with Session(engine) as session, session.begin():  # tables 0009 leaves as they were
+        session.add(Workspace(team_id="T1", name="W", installed_at=at))
+        community = Community(
+            team_id="T1",
+            slug="c",
+            name="C",
+            purpose="p",
+            audience="a",
+            channel_id="C1",
+            created_by="U1",
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(community)
+        session.flush()
+        members = [
+            Member(team_id="T1", community_id=community.id, user_id=f"U{n}", joined_at=at) for n in "123"
+        ]
+        session.add_all(members)
+        logged = [  # kind, user, hours after `at`, answer
+            (ActivityKind.RSVP, "U1", 10, "yes"),
+            (ActivityKind.RSVP, "U1", 11, "no"),
+            (ActivityKind.RSVP, "U2", 10, "yes"),
+            (ActivityKind.ATTENDED, "U2", 50, None),
+            (ActivityKind.ATTENDED, "U3", 50, None),
+        ]
+        for kind, user, hours, answer in logged:
+            session.add(
+                Activity(
+                    team_id="T1",
+                    community_id=community.id,
+                    user_id=user,
+                    kind=kind,
+                    at=at + timedelta(hours=hours),
+                    data={},
+                    answer=answer,
+                    occurrence="4:2026-03-03",
+                )
+            )
+        for weeks in (0, 2):
+            pairing_round = PairingRound(
+                team_id="T1", community_id=community.id, slot_start=at + timedelta(weeks=weeks), created_at=at
+            )
+            session.add(pairing_round)
+            session.flush()
+            group = PairingGroup(team_id="T1", round_id=pairing_round.id)
+            session.add(group)
+            session.flush()
+            session.add_all(
+                PairingGroupMember(team_id="T1", group_id=group.id, member_id=m.id) for m in members[:2]
+            )
+
+    migrate.upgrade(empty_database_url)
+
+    with engine.connect() as connection:
+        turnout = connection.execute(
+            text("SELECT user_id, answer, attended_at IS NOT NULL FROM turnout ORDER BY user_id")
+        ).all()
+        days = connection.execute(text("SELECT DISTINCT occurs_on FROM turnout")).scalars().all()
+        dates = connection.execute(text("SELECT occurrence, going, came FROM turnout_dates")).all()
+        pairs = (
+            connection.execute(text("SELECT repeat FROM pairing_pairs ORDER BY slot_start")).scalars().all()
+        )
+    engine.dispose()
+    assert [tuple(row) for row in turnout] == [("U1", "no", False), ("U2", "yes", True), ("U3", None, True)]
+    assert [str(day) for day in days] == ["2026-03-03"]
+    assert [tuple(row) for row in dates] == [("4:2026-03-03", 1, 2)]
+    assert [bool(repeat) for repeat in pairs] == [False, True]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from factories import WHEN, make_story
 from stories.conftest import fill
 
-from copbot.slack.ids import STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
+from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
+from copbot.store.models import Community
 
 
 def share(sharing, user_id, community, title, story, **answers):
@@ -139,3 +143,66 @@ def test_a_story_deleted_before_slack_took_its_post_is_never_posted(
     assert workspace.messages(testing.channel) == []
     posts = [call for call in sandbox.calls("chat.postMessage") if call.args["channel"] == testing.channel]
     assert [call.status for call in posts] == [500]  # not tried again once the story was gone
+
+
+def test_my_stories_page_through_with_next_and_previous(
+    driver, workspace, people, testing, session_factory, copbot
+):
+    """23 stories: three pages of ten, newest first; Next and Previous replace the page clicked."""
+    with session_factory() as session, session.begin():
+        community = session.get(Community, testing.id)
+        for n in range(23):
+            make_story(
+                session, community, people.bruno, title=f"Story {n}", created_at=WHEN + timedelta(days=n)
+            )
+    first = mine(driver, workspace, people.bruno)
+    assert titles(first) == [f"Story {n}" for n in range(22, 12, -1)]
+    assert "Page 1 sur 3" in str(first["blocks"])  # bruno reads French
+    assert [b["text"]["text"] for b in paging(first)] == ["Suivantes"]
+
+    second = turn(driver, workspace, people.bruno, paging(first)[0])
+    assert titles(second) == [f"Story {n}" for n in range(12, 2, -1)]
+    assert [b["text"]["text"] for b in paging(second)] == ["Précédentes", "Suivantes"]
+    third = turn(driver, workspace, people.bruno, paging(second)[1])
+    assert titles(third) == ["Story 2", "Story 1", "Story 0"]
+    assert titles(turn(driver, workspace, people.bruno, paging(third)[0])) == titles(second)
+
+
+def test_a_page_past_the_last_shows_the_last(driver, workspace, people, testing, session_factory, copbot):
+    """A Next button from before deletions asks for page 9: the last page there is comes instead."""
+    with session_factory() as session, session.begin():
+        community = session.get(Community, testing.id)
+        for n in range(12):
+            make_story(
+                session, community, people.chen, title=f"Story {n}", created_at=WHEN + timedelta(days=n)
+            )
+    answer = turn(driver, workspace, people.chen, {"action_id": MINE_NEXT, "value": "9"})
+    assert titles(answer) == ["Story 1", "Story 0"]
+    assert "Page 2 of 2" in str(answer["blocks"])
+
+
+def titles(answer):
+    return [
+        block["text"]["text"].split("\n")[0].strip("*")
+        for block in answer["blocks"]
+        if block["type"] == "section" and "\n" in block["text"]["text"]
+    ]
+
+
+def paging(answer):
+    return [
+        element
+        for block in answer["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] in {MINE_PREVIOUS, MINE_NEXT}
+    ]
+
+
+def turn(driver, workspace, user_id, element):
+    """Click a paging button; the page that replaces the list, as the response_url received it."""
+    before = len(workspace.responses(user_id))
+    click(driver, workspace, user_id, element["action_id"], element["value"])
+    [answer] = workspace.responses(user_id)[before:]
+    assert answer["replace_original"] is True
+    return answer

@@ -287,21 +287,29 @@ def test_stories_deleted_with_their_community_leave_the_sqlite_index(archive, ad
         assert session.execute(text("SELECT rowid FROM story_search")).scalars().all() == [kept]
 
 
-def test_many_matches_are_counted_up_to_the_cap_and_the_newest_are_ranked(archive, session_factory):
-    """Past RANK_WINDOW matches the total stops there with `more`; the best of the newest come first."""
+def test_every_match_is_counted_and_ranked_and_paging_walks_the_ranking(archive, session_factory):
+    """301 matches: all counted, the oldest (retro thrice in its title) first, each match on one page."""
+    many = 300
     with unit_of_work(session_factory) as session:
         community = session.get(Community, archive.testing)
         oldest = make_story(session, community, "U1", title="Retro retro retro", created_at=WHEN)
-        for n in range(1, search.RANK_WINDOW + 1):
-            body = "We held a retro" if n != search.RANK_WINDOW - 5 else "Retro notes"
-            title = "Retro in the title" if n == search.RANK_WINDOW - 5 else f"Week {n}"
+        for n in range(1, many + 1):
+            body = "We held a retro" if n != many - 5 else "Retro notes"
+            title = "Retro in the title" if n == many - 5 else f"Week {n}"
             make_story(session, community, "U1", title=title, body=body, created_at=WHEN + timedelta(hours=n))
         oldest_id = oldest.id
 
     with unit_of_work(session_factory) as session:
-        page = search.search(session, team_id="T1", community_id=archive.testing, words="retro")
-        best = page.stories[0]
+        first = search.search(session, team_id="T1", community_id=archive.testing, words="retro")
+        pages = [
+            search.search(session, team_id="T1", community_id=archive.testing, words="retro", page=n)
+            for n in range(1, first.pages + 2)
+        ]
 
-        assert (page.total, page.more, page.pages) == (search.RANK_WINDOW, True, search.RANK_WINDOW // 5)
-        assert best.title == "Retro in the title"
-        assert oldest_id not in {story.id for story in page.stories}
+    assert (first.total, first.pages) == (many + 1, 61)
+    assert [story.id for story in first.stories[:2]] == [oldest_id, first.stories[1].id]
+    assert first.stories[1].title == "Retro in the title"
+    seen = [story.id for page in pages for story in page.stories]
+    assert len(seen) == len(set(seen)) == many + 1
+    assert (pages[-1].stories, pages[-1].total) == ([], many + 1)  # past the last page: counted all the same
+    assert pages[-2].stories[-1].title.startswith("Week")  # the weakest: a match in the story only

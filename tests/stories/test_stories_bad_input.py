@@ -12,7 +12,7 @@ from factories import WHEN, make_community, make_member
 from sqlalchemy import update
 
 from copbot.sandbox import payloads
-from copbot.slack.ids import SHARE_BUTTON
+from copbot.slack.ids import JOIN_BUTTON, JOIN_VIEW, SHARE_BUTTON
 from copbot.store.models import Community, Member
 
 LEFT = WHEN + timedelta(days=1)
@@ -160,11 +160,19 @@ def test_overlong_community_argument_is_refused_briefly(sharing, people, testing
     assert sharing.ws.views() == []
 
 
-def test_non_member_is_told_to_join_first(sharing, people, testing):
-    """dana is not in Testing: she is told how to join, in an ephemeral reply, and no modal opens."""
+def test_non_member_is_told_to_join_first_and_offered_a_join_button(sharing, driver, people, testing):
+    """dana is not in Testing: an ephemeral reply says so with a Join button that opens the join form."""
     response = sharing.command(people.dana, "testing")
-    assert response.json == {"response_type": "ephemeral", "text": "Join Testing first: `/cop join testing`"}
+    assert response.json["text"] == "Join Testing first: `/cop join testing`"
+    assert response.json["response_type"] == "ephemeral"
     assert sharing.ws.views() == []
+    [join] = response.json["blocks"][1]["elements"]
+    assert (join["text"]["text"], join["action_id"], join["value"]) == ("Join", JOIN_BUTTON, str(testing.id))
+
+    message = {"ts": "1700000000.000100", "channel": testing.channel}
+    driver.action(sharing.ws, people.dana, JOIN_BUTTON, value=join["value"], message=message)
+    [form] = sharing.ws.views(people.dana)
+    assert form["callback_id"] == JOIN_VIEW
 
 
 def test_someone_in_no_community_is_pointed_to_join(sharing, people, testing):
@@ -257,7 +265,17 @@ def test_share_button_in_a_channel_message_answers_ephemerally(sharing, driver, 
     [answer] = workspace.responses(people.dana)
     assert answer["text"] == "Join Testing first: `/cop join testing`"
     assert answer["response_type"] == "ephemeral"
+    assert answer["blocks"][1]["elements"][0]["action_id"] == JOIN_BUTTON
     assert workspace.views(people.dana) == []
+
+
+def test_a_french_non_member_is_offered_to_join_in_french(sharing, people, testing, session_factory):
+    """bruno left Testing: `/cop share testing` answers in French, with a « Rejoindre » button."""
+    with session_factory() as session, session.begin():
+        session.execute(update(Member).where(Member.user_id == people.bruno).values(left_at=LEFT))
+    answer = sharing.command(people.bruno, "testing").json
+    assert answer["text"] == "Rejoignez d'abord Testing : `/cop join testing`"
+    assert answer["blocks"][1]["elements"][0]["text"]["text"] == "Rejoindre"
 
 
 def test_another_workspace_is_refused_in_single_workspace_mode(

@@ -92,3 +92,25 @@ def link(sharing, title):
     [story] = [story for story in sharing.stories() if story.title == title]
     assert story.permalink
     return story.permalink
+
+
+def test_an_author_not_in_the_channel_gets_similar_stories_by_dm(sharing, workspace, people, testing):
+    """chen left the Slack channel: the ephemeral cannot reach him, so the same note comes by DM."""
+    share(sharing, people.alice, "testing", "Flaky suites", "Flaky tests in the nightly pipeline.")
+    workspace.remove_from_channel(testing.channel, people.chen)
+    share(sharing, people.chen, "testing", "Our pipeline", "The nightly pipeline had flaky tests.")
+    assert workspace.ephemerals(people.chen) == []
+    [note] = workspace.dm_messages(people.chen)
+    assert note["text"] == "Thanks for sharing! Stories like yours were told before in Testing:"
+    assert note["blocks"][1]["text"]["text"] == (
+        f"• *<{link(sharing, 'Flaky suites')}|Flaky suites>* (you could ask <@{people.alice}> about it)"
+    )
+
+
+def test_a_french_author_not_in_the_channel_gets_them_by_dm_in_french(sharing, workspace, people, design):
+    """bruno is not in Design's channel any more: his note comes by DM, in French."""
+    share(sharing, people.chen, "design", "Grilles", "Une grille de huit colonnes pour les maquettes.")
+    workspace.remove_from_channel(design.channel, people.bruno)
+    share(sharing, people.bruno, "design", "Colonnes", "Les maquettes en grille de huit colonnes.")
+    [note] = workspace.dm_messages(people.bruno)
+    assert note["text"].startswith("Merci pour le partage !")

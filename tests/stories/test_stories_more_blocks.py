@@ -9,7 +9,7 @@ import pytest
 from copbot.domain.enums import PromptCadence
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_message_blocks, check_view
-from copbot.services.my_stories import EditableStory, MyStory
+from copbot.services.my_stories import MINE_SHOWN, EditableStory, MyStoriesPage, MyStory
 from copbot.services.prompt_library import PromptEntry, PromptList
 from copbot.services.prompts import PromptView, SlowerSuggestion
 from copbot.services.stories import SimilarNote, SimilarStory
@@ -28,7 +28,7 @@ LINK = "https://acme.slack.com/archives/C0TEST/p1700000000000100"
 def test_a_full_search_page_of_the_longest_stories_is_valid(language):
     """Five stories with titles and excerpts that escaping grows, on a middle page, pass Slack's checks."""
     stories = [FoundStory(n, "<" * 150, "&" * 280, "U0CHEN", WHEN, LINK) for n in range(5)]
-    found = StoriesFound(1, "<Testing>", "testing", "&" * 200, stories, 300, more=True, page=2, pages=60)
+    found = StoriesFound(1, "<Testing>", "testing", "&" * 200, stories, 300, page=2, pages=60)
     message = build_stories_found(translator(language), found)
     assert check_message_blocks(message["blocks"]) == []
     assert [e["action_id"] for e in message["blocks"][-1]["elements"]] == ["stories_previous", "stories_next"]
@@ -60,10 +60,10 @@ def test_a_very_long_prompt_list_is_cut_within_fifty_blocks(language):
 
 @LANGUAGES
 def test_my_stories_and_the_edit_modal_are_valid(language):
-    """Twenty stories with Edit and Delete, and the edit modal filled with the longest story."""
+    """A page of stories with Edit, Delete and paging, and the edit modal filled with the longest story."""
     tr = translator(language)
-    mine = [MyStory(n, "<" * 150, "Testing", WHEN, LINK if n % 2 else None) for n in range(20)]
-    assert check_message_blocks(build_my_stories(tr, mine)["blocks"]) == []
+    stories = [MyStory(n, "<" * 150, "Testing", WHEN, LINK if n % 2 else None) for n in range(MINE_SHOWN)]
+    assert check_message_blocks(build_my_stories(tr, MyStoriesPage(stories, 2, 3))["blocks"]) == []
     story = EditableStory(1, "Testing", "T" * 150, "b" * 3000, "l" * 3000, ("a", "b"), ask_me=False)
     modal = build_edit_modal(tr, metadata="sealed", story=story)
     assert check_view(modal) == []

@@ -150,7 +150,9 @@ def test_a_story_the_channel_refuses_is_kept_and_the_author_told_in_their_langua
     assert dm["text"] == (
         "Votre histoire « Archivé » est enregistrée dans Testing, "
         f"mais je n'ai pas pu la publier dans <#{testing.channel}>. "
-        "Le canal est peut-être archivé ou privé : merci de prévenir l'un des organisateurs."
+        "Le canal est peut-être archivé ou privé : merci de prévenir l'un des organisateurs. "
+        "Je la publierai dès que je pourrai de nouveau publier dans ce canal, "
+        "ou quand vous appuierez sur « Republier »."
     )
 
 

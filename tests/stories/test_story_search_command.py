@@ -194,3 +194,40 @@ def test_stories_of_another_community_stay_out(
     tell(session_factory, clock, design, people.chen, "Tests utilisateurs", "Des tests à cinq.")
     clock.advance(minutes=1)
     assert titles(search(driver, workspace, people.chen, "testing tests")) == []
+
+
+def hint(answer) -> str:
+    """The line under the heading that says how to ask for the other reading of the command."""
+    [line] = [block for block in answer["blocks"] if block["type"] == "context"][:1]
+    return line["elements"][0]["text"]
+
+
+def test_a_first_word_naming_a_community_one_is_not_in_is_searched_as_a_word(
+    driver, workspace, people, testing, design, session_factory, clock
+):
+    """alice (Testing only) types `design patterns`: both words are searched in Testing; Design is named."""
+    tell(session_factory, clock, testing, people.alice, "Design patterns in tests", "Page objects.")
+    answer = search(driver, workspace, people.alice, "design patterns")
+    assert answer["text"] == "1 story in Testing matches “design patterns”"
+    assert titles(answer) == ["Design patterns in tests"]
+    assert hint(answer) == (
+        "“design” is also the community Design, which you are not in: `/cop join design` to search it."
+    )
+
+
+def test_in_a_communitys_channel_its_own_name_or_another_of_ones_own_picks_it(
+    driver, workspace, people, testing, design, session_factory, clock
+):
+    """bruno (in both) in #testing: no name searches Testing; `design …` searches Design and says so."""
+    tell(session_factory, clock, testing, people.bruno, "Design reviews", "Patterns we review.")
+    tell(session_factory, clock, design, people.bruno, "Patterns de grille", "Des patterns.")
+    here = driver.command(workspace, people.bruno, text="stories patterns", channel_id=testing.channel).json
+    assert here["text"] == "1 histoire de Testing correspond à « patterns »"
+    assert titles(here) == ["Design reviews"]
+    named = driver.command(
+        workspace, people.bruno, text="stories design patterns", channel_id=testing.channel
+    ).json
+    assert titles(named) == ["Patterns de grille"]
+    assert hint(named) == (
+        "Pour chercher « design patterns » dans Testing : `/cop stories testing design patterns`"
+    )

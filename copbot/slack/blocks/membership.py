@@ -223,3 +223,9 @@ def _profile_inputs(tr: Translator, profile: Profile | None) -> list[Block]:
         input_block(INTERESTS_FIELD, tr.gettext("Interests"), interests, optional=True, hint=hint),
         input_block(PAIRING_FIELD, tr.gettext("Introductions"), pairing, optional=True),
     ]
+
+
+def build_join_offer(tr: Translator, text: str, community_id: int) -> dict[str, Any]:
+    """Why something needs membership first, with a Join button that opens the join form."""
+    join = button(tr.gettext("Join"), JOIN_BUTTON, str(community_id), style="primary")
+    return {"text": text, "blocks": [section(text), actions(join)]}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from copbot.i18n import Translator
-from copbot.services.my_stories import EditableStory, MyStory
+from copbot.services.my_stories import EditableStory, MyStoriesPage, MyStory
 from copbot.slack.blocks.common import (
     SHORT_DAY,
     Block,
     actions,
     button,
+    context,
     escape,
     modal,
     plain,
@@ -18,23 +19,35 @@ from copbot.slack.blocks.common import (
     slack_date,
 )
 from copbot.slack.blocks.stories import story_inputs
-from copbot.slack.ids import STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
+from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 
 
-def build_my_stories(tr: Translator, stories: list[MyStory]) -> dict[str, Any]:
-    """The ephemeral list: each story with its community, date, and Edit / Delete buttons."""
-    if not stories:
+def build_my_stories(tr: Translator, mine: MyStoriesPage) -> dict[str, Any]:
+    """The ephemeral list: each story with its community, date, Edit / Delete, and Previous / Next."""
+    if not mine.stories:
         text = tr.gettext("You have not shared a story yet. Share one with `/cop share`.")
         return {"response_type": "ephemeral", "text": text}
     heading = tr.gettext("Your stories, newest first:")
     blocks: list[Block] = [section(heading)]
-    for story in stories:
+    for story in mine.stories:
         title = escape(story.title)
         linked = f"<{story.permalink}|{title}>" if story.permalink else title
         when = slack_date(story.created_at, story.created_at.date().isoformat(), token=SHORT_DAY)
         blocks.append(section(f"*{linked}*\n{escape(story.community_name)}, {when}"))
         blocks.append(actions(button(tr.gettext("Edit"), STORY_EDIT, str(story.id)), _delete(tr, story)))
+    if mine.pages > 1:
+        blocks.append(context(tr.gettext("Page {page} of {pages}", page=mine.page, pages=mine.pages)))
+        blocks.append(actions(*_paging(tr, mine)))
     return {"response_type": "ephemeral", "text": heading, "blocks": blocks}
+
+
+def _paging(tr: Translator, mine: MyStoriesPage) -> list[Block]:
+    buttons = []
+    if mine.page > 1:
+        buttons.append(button(tr.gettext("Previous"), MINE_PREVIOUS, str(mine.page - 1)))
+    if mine.page < mine.pages:
+        buttons.append(button(tr.gettext("Next"), MINE_NEXT, str(mine.page + 1)))
+    return buttons
 
 
 def build_edit_modal(tr: Translator, *, metadata: str, story: EditableStory) -> dict[str, Any]:

@@ -74,9 +74,17 @@ def build_session_list(
 
 
 def build_reminder_message(tr: Translator, view: OccurrenceView) -> dict[str, Any]:
-    """The reminder posted in the community's channel; RSVPs update it in place with the same builder."""
+    """The reminder posted in the community's channel; RSVPs update it in place with the same builder.
+
+    Drawn again once its session is cancelled, it says so and has no buttons left to press.
+    """
     blocks = [context(tr.gettext("Session reminder")), *occurrence_blocks(tr, view, manage=False)]
     text = tr.gettext("Reminder: {title}, {when}", title=escape(view.title), when=fallback_time(tr, view))
+    if view.cancelled:
+        blocks = [*blocks[:-1], context(tr.gettext("This session is cancelled."))]
+        text = tr.gettext(
+            "Cancelled: {title}, {when}", title=escape(view.title), when=fallback_time(tr, view)
+        )
     return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
@@ -105,6 +113,18 @@ def build_cancelled_notice(tr: Translator, view: OccurrenceView, *, whole_series
             title=escape(view.title),
             when=when_token(tr, view),
         )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def build_changed_notice(tr: Translator, view: OccurrenceView) -> dict[str, Any]:
+    """Posted in the channel when an edit of a series drops dates to come; `view` is the first of them."""
+    text = tr.gettext(
+        "*{title}* has changed: from {when}, some sessions no longer take place. "
+        "`{command} sessions` lists the ones to come.",
+        command=COMMAND,
+        title=escape(view.title),
+        when=when_token(tr, view),
+    )
     return {"text": text, "blocks": [section(text)]}
 
 

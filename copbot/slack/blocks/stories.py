@@ -34,7 +34,7 @@ from copbot.slack.blocks.common import (
     static_select,
     text_input,
 )
-from copbot.slack.ids import SHARE_VIEW, STORY_HELPED
+from copbot.slack.ids import SHARE_VIEW, STORY_HELPED, STORY_POST_AGAIN
 
 COMMUNITY_BLOCK = "community"
 # The inputs' action ids; the story inputs' block ids are the field names of copbot.domain.stories.
@@ -140,10 +140,35 @@ def build_not_posted(tr: Translator, story: SharedStory) -> dict[str, Any]:
     """A DM to the author, in their language: the story is kept, the channel did not take it."""
     text = tr.gettext(
         "Your story “{title}” is saved in {community}, but I couldn't post it in <#{channel}>. "
-        "The channel may be archived or private: please tell an organiser.",
+        "The channel may be archived or private: please tell an organiser. "
+        "I'll post it as soon as I can post there again, or when you press “Post it again”.",
         title=escape(story.title),
         community=escape(story.community_name),
         channel=story.channel_id,
+    )
+    again = button(tr.gettext("Post it again"), STORY_POST_AGAIN, str(story.story_id), style="primary")
+    return {"text": text, "blocks": [section(text), actions(again)]}
+
+
+def build_delayed(tr: Translator, story: SharedStory) -> dict[str, Any]:
+    """A DM to the author while Slack fails: the story is kept and will be posted when Slack recovers."""
+    text = tr.gettext(
+        "Slack is having trouble right now: your story “{title}” is saved in {community} "
+        "and will be posted in <#{channel}> as soon as Slack recovers.",
+        title=escape(story.title),
+        community=escape(story.community_name),
+        channel=story.channel_id,
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def build_posted_late(tr: Translator, story: SharedStory) -> dict[str, Any]:
+    """A DM to an author who heard of trouble: the story is posted now."""
+    text = tr.gettext(
+        "Your story “{title}” is now posted in <#{channel}>: {link}",
+        title=escape(story.title),
+        channel=story.channel_id,
+        link=story.permalink or "",
     )
     return {"text": text, "blocks": [section(text)]}
 

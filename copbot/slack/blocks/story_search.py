@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from copbot.i18n import Translator
-from copbot.services.story_search import FoundStory, StoriesFound
+from copbot.services.story_search import FoundStory, OtherReading, StoriesFound
 from copbot.slack.blocks.common import (
     SHORT_DAY,
     Block,
@@ -25,6 +25,8 @@ def build_stories_found(tr: Translator, found: StoriesFound) -> dict[str, Any]:
     """The ephemeral answer: a heading, the page's stories, and Previous / Next when there are more pages."""
     heading = _heading(tr, found)
     blocks: list[Block] = [section(heading)]
+    if found.other is not None:
+        blocks.append(context(_other_way(tr, found.other)))
     for story in found.stories:
         blocks += [divider(), *_story(tr, story)]
     if found.pages > 1:
@@ -55,13 +57,6 @@ def _heading(tr: Translator, found: StoriesFound) -> str:
         return tr.gettext("The latest stories shared in {community}", community=name)
     if not found.total:
         return tr.gettext("No story in {community} matches “{words}”.", community=name, words=words)
-    if found.more:
-        return tr.gettext(
-            "More than {count} stories in {community} match “{words}”: add a word to narrow the search.",
-            count=found.total,
-            community=name,
-            words=words,
-        )
     return tr.ngettext(
         "{count} story in {community} matches “{words}”",
         "{count} stories in {community} match “{words}”",
@@ -79,6 +74,24 @@ def _story(tr: Translator, story: FoundStory) -> list[Block]:
         section(f"*{linked}*\n{escape(story.excerpt)}"),
         context(tr.gettext("{author}, {date}", author=author, date=story_date(story))),
     ]
+
+
+def _other_way(tr: Translator, other: OtherReading) -> str:
+    """How to ask for what the command could also have meant."""
+    name, words = escape(other.community_name), escape(other.words)
+    if other.named_is_member:
+        return tr.gettext(
+            "To search {community} for “{words}” instead: `/cop stories {slug} {words}`",
+            community=name,
+            words=words,
+            slug=other.community_slug,
+        )
+    return tr.gettext(
+        "“{word}” is also the community {community}, which you are not in: `/cop join {slug}` to search it.",
+        word=words,
+        community=name,
+        slug=other.community_slug,
+    )
 
 
 def _paging(tr: Translator, found: StoriesFound) -> list[Block]:

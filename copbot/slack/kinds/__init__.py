@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from copbot.slack.kinds import (
     communities,
+    community_life,
     home,
     membership,
     notices,
@@ -15,7 +16,18 @@ from copbot.slack.kinds import (
 )
 from copbot.slack.outbox.kinds import DeliveryKind
 
-FEATURES = (communities, home, membership, notices, sessions, prompts, stories, pairing, stats)
+FEATURES = (
+    communities,
+    community_life,
+    home,
+    membership,
+    notices,
+    sessions,
+    prompts,
+    stories,
+    pairing,
+    stats,
+)
 
 
 def all_kinds() -> dict[str, DeliveryKind]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from copbot.services import rsvps, session_messages, session_reminders, sessions
+from copbot.services import reminder_updates, session_messages, session_notices, session_reminders
 from copbot.services.session_messages import SessionMessage
 from copbot.slack.blocks.sessions import (
     build_cancelled_notice,
+    build_changed_notice,
     build_moved_notice,
     build_reminder_message,
     build_takeaway_question,
@@ -73,7 +74,7 @@ class Reminder(DeliveryKind):
 class ReminderUpdate(DeliveryKind):
     """A reminder drawn again with the answers stored now (chat.update)."""
 
-    name = rsvps.UPDATE
+    name = reminder_updates.UPDATE
 
     def send(self, out: Outgoing) -> Sent | None:
         with out.reading() as session:
@@ -87,7 +88,7 @@ class ReminderUpdate(DeliveryKind):
         return Sent(update.channel_id, update.ts, data={"version": update.version})
 
     def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
-        rsvps.update_sent(
+        reminder_updates.update_sent(
             session,
             team_id=delivery.team_id,
             post_id=int(delivery.payload["post_id"]),
@@ -102,9 +103,13 @@ class Takeaway(DeliveryKind):
     name = session_reminders.TAKEAWAY
 
     def send(self, out: Outgoing) -> Sent | None:
-        if _live(out) is None:  # cancelled after all
-            return None
-        message = _in_thread(out)
+        with out.reading() as session:  # None if it was cancelled after all
+            message = session_messages.held_occurrence(
+                session,
+                team_id=out.delivery.team_id,
+                series_id=int(out.payload["series_id"]),
+                key=str(out.payload["key"]),
+            )
         if message is None:
             return None
         question = build_takeaway_question(
@@ -116,7 +121,7 @@ class Takeaway(DeliveryKind):
 class Cancelled(DeliveryKind):
     """The notice of a cancelled session or series, in the thread of the last reminder when there is one."""
 
-    name = sessions.CANCELLED
+    name = session_notices.CANCELLED
 
     def send(self, out: Outgoing) -> Sent | None:
         whole = bool(out.payload["whole_series"])
@@ -130,7 +135,7 @@ class Cancelled(DeliveryKind):
 class Moved(DeliveryKind):
     """A DM to someone going: their session has a new time."""
 
-    name = sessions.MOVED_DM
+    name = session_notices.MOVED_DM
 
     def send(self, out: Outgoing) -> Sent | None:
         message = _live(out)
@@ -140,8 +145,52 @@ class Moved(DeliveryKind):
         return out.post(user_id, build_moved_notice(out.translator_for(user_id), message.view))
 
 
+class CancelledDm(DeliveryKind):
+    """A DM to someone going: their session no longer takes place (the series' rule no longer gives it)."""
+
+    name = session_notices.CANCELLED_DM
+
+    def send(self, out: Outgoing) -> Sent | None:
+        with out.reading() as session:
+            message = session_messages.shown(
+                session, series_id=int(out.payload["series_id"]), key=str(out.payload["key"])
+            )
+        if message is None:
+            return None
+        user_id = str(out.payload["user_id"])
+        notice = build_cancelled_notice(out.translator_for(user_id), message.view, whole_series=False)
+        return out.post(user_id, notice)
+
+
+class Changed(DeliveryKind):
+    """In the channel: an edit of the series dropped dates to come that nobody had answered."""
+
+    name = session_notices.CHANGED
+
+    def send(self, out: Outgoing) -> Sent | None:
+        with out.reading() as session:
+            message = session_messages.shown(
+                session,
+                series_id=int(out.payload["series_id"]),
+                key=str(out.payload["key"]),
+                starts_at=datetime.fromtimestamp(int(out.payload["starts_at"]), UTC),
+            )
+        if message is None:
+            return None
+        notice = build_changed_notice(out.translator_in(message.language), message.view)
+        return out.post(message.channel_id, notice)
+
+
 def _thread(message: SessionMessage) -> dict[str, str]:
     return {"thread_ts": message.thread_ts} if message.thread_ts else {}
 
 
-KINDS: tuple[DeliveryKind, ...] = (Reminder(), ReminderUpdate(), Takeaway(), Cancelled(), Moved())
+KINDS: tuple[DeliveryKind, ...] = (
+    Reminder(),
+    ReminderUpdate(),
+    Takeaway(),
+    Cancelled(),
+    Moved(),
+    CancelledDm(),
+    Changed(),
+)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from copbot.services import helped, my_stories, stories
+from copbot.i18n import Translator
+from copbot.services import helped, my_stories, stories, story_posting
 from copbot.services.stories import SharedStory
-from copbot.slack.blocks.stories import build_not_posted, build_similar, build_story_message
+from copbot.slack.blocks.stories import (
+    build_delayed,
+    build_not_posted,
+    build_posted_late,
+    build_similar,
+    build_story_message,
+)
 from copbot.slack.outbox.client import Gated
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Sent
 from copbot.store.deliveries import Claimed
@@ -21,11 +29,11 @@ def _story(out: Outgoing) -> SharedStory | None:
 
 
 class Post(DeliveryKind):
-    name = stories.POST
+    name = story_posting.POST
 
     def send(self, out: Outgoing) -> Sent | None:
         story = _story(out)
-        if story is None:
+        if story is None or story.message_ts is not None:  # gone, or posted by an earlier try
             return None
         posted = out.post(story.channel_id, build_story_message(out.translator_in(story.language), story))
         assert posted.channel_id is not None
@@ -34,19 +42,28 @@ class Post(DeliveryKind):
             posted.channel_id, posted.ts, {"permalink": _permalink(out, posted.channel_id, posted.ts)}
         )
 
-    def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:  # noqa: ARG002
+    def after_sent(self, session: Session, delivery: Claimed, sent: Sent, now: datetime) -> None:
         assert sent.channel_id is not None
         assert sent.ts is not None
-        stories.story_posted(
+        story_posting.story_posted(
             session,
             story_id=int(delivery.payload["story_id"]),
+            work_key=delivery.work_key,
             channel_id=sent.channel_id,
             ts=sent.ts,
             permalink=str(sent.data["permalink"]),
+            now=now,
         )
 
     def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:  # noqa: ARG002
-        stories.story_not_posted(session, story_id=int(delivery.payload["story_id"]), now=now)
+        story_id = int(delivery.payload["story_id"])
+        story_posting.story_not_posted(session, story_id=story_id, work_key=delivery.work_key, now=now)
+
+    def after_delayed(
+        self, session: Session, delivery: Claimed, until: datetime, now: datetime, *, failed_tries: int
+    ) -> None:
+        story_id = int(delivery.payload["story_id"])
+        story_posting.story_delayed(session, story_id=story_id, tries=failed_tries, until=until, now=now)
 
 
 def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
@@ -60,15 +77,56 @@ def _permalink(out: Outgoing, channel_id: str, ts: str) -> str:
         return f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
-class NotPosted(DeliveryKind):
-    name = stories.NOT_POSTED_DM
+class _ToAuthor(DeliveryKind):
+    """A DM to a story's author about its post, in their language (nothing once the story is gone)."""
 
     def send(self, out: Outgoing) -> Sent | None:
         story = _story(out)
-        if story is None or story.author_user_id is None:
+        if story is None or story.author_user_id is None or not self.still_news(story):
             return None
-        tr = out.translator_for(story.author_user_id)
-        return out.post(story.author_user_id, build_not_posted(tr, story))
+        message = self.render(out.translator_for(story.author_user_id), story)
+        return out.post(story.author_user_id, message)
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def still_news(self, story: SharedStory) -> bool:  # noqa: ARG002 - most notes always are
+        return True
+
+
+class NotPosted(_ToAuthor):
+    name = story_posting.NOT_POSTED_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_not_posted(tr, story)
+
+
+class Delayed(_ToAuthor):
+    """Slack keeps failing the post: said only while the story is still waiting for it."""
+
+    name = story_posting.DELAYED_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_delayed(tr, story)
+
+    def still_news(self, story: SharedStory) -> bool:
+        return story.message_ts is None
+
+
+class PostedLate(_ToAuthor):
+    name = story_posting.POSTED_LATE_DM
+
+    def render(self, tr: Translator, story: SharedStory) -> dict[str, Any]:
+        return build_posted_late(tr, story)
+
+
+def _similar_note(out: Outgoing) -> stories.SimilarNote | None:
+    with out.reading() as session:
+        return stories.similar_note(
+            session,
+            story_id=int(out.payload["story_id"]),
+            similar_ids=[int(similar_id) for similar_id in out.payload["similar_ids"]],
+        )
 
 
 class Similar(DeliveryKind):
@@ -77,17 +135,27 @@ class Similar(DeliveryKind):
     name = stories.SIMILAR
 
     def send(self, out: Outgoing) -> Sent | None:
-        with out.reading() as session:
-            note = stories.similar_note(
-                session,
-                story_id=int(out.payload["story_id"]),
-                similar_ids=[int(similar_id) for similar_id in out.payload["similar_ids"]],
-            )
+        note = _similar_note(out)
         if note is None:
             return None
         message = build_similar(out.translator_for(note.author_user_id), note)
         out.client.chat_postEphemeral(channel=note.channel_id, user=note.author_user_id, **message)
         return Sent(channel_id=note.channel_id)
+
+    def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:
+        stories.similar_not_shown(session, payload=delivery.payload, reason=reason, now=now)
+
+
+class SimilarByDm(DeliveryKind):
+    """The same note by DM, for an author the channel could not show it to (not in the channel…)."""
+
+    name = stories.SIMILAR_DM
+
+    def send(self, out: Outgoing) -> Sent | None:
+        note = _similar_note(out)
+        if note is None:
+            return None
+        return out.post(note.author_user_id, build_similar(out.translator_for(note.author_user_id), note))
 
 
 class Refresh(DeliveryKind):
@@ -125,4 +193,13 @@ class Unpost(DeliveryKind):
         return Sent(channel, ts)
 
 
-KINDS: tuple[DeliveryKind, ...] = (Post(), NotPosted(), Similar(), Refresh(), Unpost())
+KINDS: tuple[DeliveryKind, ...] = (
+    Post(),
+    NotPosted(),
+    Delayed(),
+    PostedLate(),
+    Similar(),
+    SimilarByDm(),
+    Refresh(),
+    Unpost(),
+)

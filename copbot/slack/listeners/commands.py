@@ -15,7 +15,7 @@ from copbot.domain.errors import CopbotError
 from copbot.i18n import N_, Translator
 from copbot.slack.blocks.help import HelpEntry, build_help, build_help_modal
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain
+from copbot.slack.errors import refusal
 from copbot.slack.ids import COMMAND, HOME_HELP
 from copbot.slack.payloads import CommandText, parse_command_text
 
@@ -40,7 +40,7 @@ class CommandRequest:
 
     def refuse(self, error: CopbotError) -> None:
         """Answer the command with a private explanation of `error`."""
-        self.ack(response_type="ephemeral", text=explain(self.tr, error))
+        self.ack(response_type="ephemeral", **refusal(self.tr, error))
 
     def open_modal(self, build: Callable[[], dict[str, Any]]) -> None:
         """Open the modal `build` returns, then answer; on a CopbotError (SlackBusy too) refuse instead.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -26,6 +26,7 @@ from copbot.services.communities import (
 )
 from copbot.services.home import refresh_home
 from copbot.slack.blocks import communities as messages
+from copbot.slack.blocks.community_life import build_organiser_question
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.deps import Deps
 from copbot.slack.errors import modal_errors
@@ -132,17 +133,46 @@ def _list_organisers(request: CommandRequest, name: str | None) -> dict[str, Any
 def _change_organisers(
     request: CommandRequest, action: str, user_id: str, name: str | None
 ) -> dict[str, Any]:
-    community, session, now = _organised(request, name), request.session, request.deps.clock.now()
-    by = _requester(request)
-    if action == "remove":
-        organisers.remove_organiser(session, community=community, actor=by, target_user_id=user_id, now=now)
-        return messages.build_organiser_removed(request.tr, community.name, user_id)
-    person = request.deps.people.get(request.client, request.team_id, user_id)
-    target = None if person is None else _as_actor(user_id, person)
-    organisers.add_organiser(
-        session, community=community, actor=by, target=target, origin=request.origin, now=now
+    """Checked as if made (the same refusals), then undone: the change waits for the asker's Confirm."""
+    community = _organised(request, name)
+    community_id, community_name = community.id, community.name
+    change = OrganiserChange(action, user_id, _requester(request), request.origin)
+    apply_organiser_change(request.session, request.deps, request.client, community, change)
+    request.session.rollback()
+    value = f"{action}:{community_id}:{user_id}"
+    return build_organiser_question(
+        request.tr, adding=action == "add", name=community_name, user_id=user_id, value=value
     )
-    return messages.build_organiser_added(request.tr, community.name, user_id)
+
+
+@dataclass(frozen=True)
+class OrganiserChange:
+    action: str  # "add" or "remove"
+    user_id: str
+    by: Actor
+    origin: str
+
+
+def apply_organiser_change(
+    session: Session, deps: Deps, client: WebClient, community: Community, change: OrganiserChange
+) -> None:
+    """Slack is asked who the person is before anything is written (no Slack call holds a write lock)."""
+    now = deps.clock.now()
+    if change.action == "remove":
+        organisers.remove_organiser(
+            session,
+            community=community,
+            actor=change.by,
+            target_user_id=change.user_id,
+            origin=change.origin,
+            now=now,
+        )
+        return
+    person = deps.people.get(client, community.team_id, change.user_id)
+    target = None if person is None else _as_actor(change.user_id, person)
+    organisers.add_organiser(
+        session, community=community, actor=change.by, target=target, origin=change.origin, now=now
+    )
 
 
 def _organised(request: CommandRequest, name: str | None) -> Community:

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from copbot.domain.errors import CopbotError
 from copbot.domain.search_text import validate_search_text
 from copbot.domain.stats import EXPORT_PERIOD
-from copbot.services import lookup, prompt_library, sessions, stats, story_search
+from copbot.services import lookup, prompt_library, session_planning, stats, story_search
 from copbot.services.home import home_community, refresh_home
 from copbot.slack import ids
 from copbot.slack.blocks.common import build_notice
@@ -24,7 +24,7 @@ from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.commands import Subcommand
 from copbot.slack.listeners.communities import actor, create_view, edit_view
 from copbot.slack.listeners.membership import tell
-from copbot.slack.listeners.sessions import session_modal
+from copbot.slack.listeners.session_forms import session_modal
 from copbot.slack.payloads import button_community_id
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
@@ -97,7 +97,7 @@ def _plan(context: BoltContext, client: WebClient, community_id: int) -> dict[st
     session, team_id = context["session"], str(context.team_id)
     named = home_community(session, team_id=team_id, community_id=community_id)
     by = actor(context["deps"], client, team_id, str(context.user_id))
-    form = sessions.new_session_form(session, team_id=team_id, actor=by, name=named.slug)
+    form = session_planning.new_session_form(session, team_id=team_id, actor=by, name=named.slug)
     return session_modal(context["tr"], context["deps"], form)
 
 

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from copbot.domain.errors import CopbotError, InvalidInput, NotFound
+from copbot.domain.errors import CopbotError, InvalidInput, NotAMember, NotFound
 from copbot.domain.membership import (
     COMMUNITY_FIELD,
     EXPERIENCE_FIELD,
@@ -32,9 +32,10 @@ from copbot.slack.blocks.membership import (
     build_problem_modal,
 )
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import explain, modal_errors, refusal
 from copbot.slack.gateways.membership import MembershipGateway
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.lifecycle import copbot_back_in_channel
 from copbot.slack.payloads import button_community_id
 
 ERASE_OPTIONS = ("--erase", "—erase")  # Slack clients may turn a typed "--" into an em dash
@@ -224,7 +225,10 @@ def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltConte
     if not isinstance(user_id, str) or not isinstance(channel_id, str):
         return
     copbot = context.bot_user_id
-    if copbot is not None and copbot in {user_id, event.get("inviter")}:
+    if copbot is not None and user_id == copbot:
+        copbot_back_in_channel(context, channel_id)  # added back to a channel: it may post there again
+        return
+    if copbot is not None and copbot == event.get("inviter"):
         return
     membership.welcome_channel_joiner(
         context["session"],
@@ -313,7 +317,20 @@ def _gateway(client: WebClient, context: BoltContext) -> MembershipGateway:
 
 
 def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None:
-    """Why a click did nothing: beside the message clicked; from the App Home, in a modal (else by DM)."""
+    """Why a click did nothing: beside the message clicked; from the App Home, in a modal (else by DM).
+
+    Beside a message, someone not in the community gets a Join button with it.
+    """
+    if isinstance(error, NotAMember) and body.get("response_url"):
+        notices.respond(
+            context["session"],
+            team_id=_team(context),
+            response_url=str(body["response_url"]),
+            body={"response_type": "ephemeral", "replace_original": False, **refusal(context["tr"], error)},
+            key=context["origin"],
+            now=context["deps"].clock.now(),
+        )
+        return
     if not body.get("response_url") and _in_a_modal(context, body, explain(context["tr"], error)):
         return
     notices.explain_error(

@@ -28,7 +28,7 @@ from copbot.slack.blocks.stories import (
 )
 from copbot.slack.client import SlackBusy
 from copbot.slack.errors import modal_errors
-from copbot.slack.ids import STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
+from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import story_id
@@ -41,7 +41,26 @@ def handle_mine(request: CommandRequest) -> None:
     request.ack(**build_my_stories(request.tr, mine))
 
 
+def turn_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Previous / Next: the page asked for replaces the one clicked (through its response_url)."""
+    ack()
+    team_id, user_id = str(context.team_id), str(context.user_id)
+    value = str(body["actions"][0].get("value") or "")
+    page = int(value) if value.isdigit() else 1
+    mine = my_stories.my_stories(context["session"], team_id=team_id, user_id=user_id, page=page)
+    notices.respond(
+        context["session"],
+        team_id=team_id,
+        response_url=body["response_url"],
+        body={"replace_original": True, **build_my_stories(context["tr"], mine)},
+        key=context["origin"],
+        now=context["deps"].clock.now(),
+    )
+
+
 def register(app: App) -> None:
+    app.action(MINE_PREVIOUS)(turn_page)
+    app.action(MINE_NEXT)(turn_page)
     app.action(STORY_EDIT)(open_edit)
     app.action(STORY_DELETE)(delete)
     app.view(STORY_EDIT_VIEW)(submit_edit)

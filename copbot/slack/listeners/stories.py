@@ -19,7 +19,7 @@ from copbot.domain.stories import (
     validate_story,
 )
 from copbot.i18n import N_, Translator
-from copbot.services import helped, prompts, stories
+from copbot.services import helped, notices, prompts, stories, story_posting
 from copbot.slack.blocks.stories import (
     ASK_ME,
     ASK_ME_INPUT,
@@ -33,7 +33,7 @@ from copbot.slack.blocks.stories import (
 )
 from copbot.slack.deps import Deps
 from copbot.slack.errors import modal_errors
-from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED
+from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED, STORY_POST_AGAIN
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
@@ -41,6 +41,7 @@ from copbot.slack.payloads import button_community_id, prompt_post_id, story_id
 from copbot.slack.people import is_active
 
 GONE = N_("That community no longer exists.")
+POSTING_AGAIN = N_("I'm trying to post “{title}” again; I'll tell you if Slack refuses it once more.")
 NAME_MAX = 80  # the longest community name: a longer argument cannot name one
 
 
@@ -80,6 +81,7 @@ def register(app: App) -> None:
     app.view(SHARE_VIEW)(submit_share)
     app.action(STORY_HELPED)(press_helped)
     app.action(PROMPT_SHARE)(open_from_prompt)
+    app.action(STORY_POST_AGAIN)(press_post_again)
 
 
 def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -96,6 +98,33 @@ def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         )
     except CopbotError as error:
         tell(context, body, error)
+
+
+def press_post_again(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The button in the DM saying Slack refused a story's post: a new try, and a word that it is on."""
+    ack()
+    team_id, user_id, now = str(context.team_id), str(context.user_id), context["deps"].clock.now()
+    try:
+        title = story_posting.post_again(
+            context["session"],
+            team_id=team_id,
+            user_id=user_id,
+            story_id=story_id(body["actions"][0].get("value")),
+            now=now,
+        )
+    except CopbotError as error:
+        tell(context, body, error)
+        return
+    notices.notify(
+        context["session"],
+        team_id=team_id,
+        user_id=user_id,
+        message=POSTING_AGAIN,
+        params={"title": title},
+        key=context["origin"],
+        now=now,
+        response_url=body.get("response_url"),
+    )
 
 
 def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -38,7 +38,11 @@ def handle_stories(request: CommandRequest) -> None:
         if len(request.text.rest) > COMMAND_TEXT_MAX:  # cut before parsing: refuse it with its real length
             validate_search_text(request.text.rest)
         found = story_search.find_stories(
-            request.session, team_id=request.team_id, user_id=request.user_id, args=request.text.args
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            channel_id=request.channel_id,
+            args=request.text.args,
         )
     except CopbotError as error:
         request.refuse(error)

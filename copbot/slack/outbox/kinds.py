@@ -140,3 +140,12 @@ class DeliveryKind:
 
     def after_failed(self, session: Session, delivery: Claimed, reason: str, now: datetime) -> None:
         """React to a permanent failure, in the transaction that marks it failed."""
+
+    def after_delayed(
+        self, session: Session, delivery: Claimed, until: datetime, now: datetime, *, failed_tries: int
+    ) -> None:
+        """React to a wait until `until`, in the transaction that gives the delivery back.
+
+        `failed_tries`: how many tries Slack failed so far when this wait follows a failure (a retry);
+        0 when Slack only asked to wait (a rate limit, the channel's pace).
+        """

@@ -30,12 +30,13 @@ from copbot import metrics
 from copbot.clock import Clock
 from copbot.domain.deliveries import NO_ANSWER, SlackRefusal, Verdict, gives_up, retry_delay, verdict
 from copbot.services import outbox
+from copbot.services.community_life import HELD_KINDS
 from copbot.slack.client import api_error_code
 from copbot.slack.outbox.client import Gated, GateKeeper, SenderClient
 from copbot.slack.outbox.kinds import DeliveryKind, Outgoing, Refused, Sent
 from copbot.slack.people import People
 from copbot.slack.tokens import BotTokens
-from copbot.store import deliveries
+from copbot.store import community_life, deliveries
 from copbot.store.db import unit_of_work
 from copbot.store.deliveries import Claimed
 from copbot.store.workspaces import refuse_token
@@ -104,11 +105,11 @@ class Sender:
 
     def send_due(self, *, seconds: float) -> int:
         """Send what is due, batch after batch, for at most about `seconds`; the number handled."""
-        skipped = self._in_transaction(lambda session: deliveries.skip_expired(session, now=self._now()))
+        skipped = self._in_transaction(self._skip_unwanted)
         for kind in skipped:
             self._finished(kind, "skipped")
         if skipped:
-            logger.info("skipped %d deliveries whose time had passed", len(skipped))
+            logger.info("skipped %d deliveries: past their time, or held by a paused community", len(skipped))
         handled, deadline = 0, time.monotonic() + seconds
         while not self._stopping.is_set() and time.monotonic() < deadline:
             batch = self._in_transaction(self._claim_due)
@@ -118,6 +119,12 @@ class Sender:
                 _finished(future)
             handled += len(batch)
         return handled
+
+    def _skip_unwanted(self, session: Session) -> list[str]:
+        """What is past its time, and what a paused or archived community had planned: never sent late."""
+        now = self._now()
+        held = community_life.skip_held(session, kinds=HELD_KINDS, now=now)
+        return deliveries.skip_expired(session, now=now) + held
 
     @property
     def counts(self) -> dict[str, int]:
@@ -167,7 +174,9 @@ class Sender:
             sent = kind.send(self._outgoing(delivery, token))
         except Gated as gated:
             self._count("gated")
-            self._release(delivery, gated.until, reason=None, counts_as_attempt=False)
+            self._release(
+                delivery, gated.until, reason=None, counts_as_attempt=False, kind=kind, failed=False
+            )
         except SlackApiError as error:
             self._refused(delivery, kind, SlackRefusal(error.response.status_code, api_error_code(error)))
         except Refused as refused:
@@ -226,7 +235,8 @@ class Sender:
             when = self._now() + retry_delay(delivery.attempts, self._rng)
             self._count("retried")
             logger.info("delivery %s: %s, trying again at %s", delivery.work_key, refusal.error, when)
-            self._release(delivery, when, reason=refusal.error or str(refusal.status), counts_as_attempt=True)
+            reason = refusal.error or str(refusal.status)
+            self._release(delivery, when, reason=reason, counts_as_attempt=True, kind=kind, failed=True)
         else:
             self._fail(delivery, kind, refusal.error or f"HTTP {refusal.status}")
 
@@ -244,18 +254,31 @@ class Sender:
         self._in_transaction(record)
 
     def _release(
-        self, delivery: Claimed, when: datetime, *, reason: str | None, counts_as_attempt: bool
+        self,
+        delivery: Claimed,
+        when: datetime,
+        *,
+        reason: str | None,
+        counts_as_attempt: bool,
+        kind: DeliveryKind | None = None,
+        failed: bool = False,
     ) -> None:
+        """Give the delivery back until `when`; its kind hears of the wait (a retry, a rate limit)."""
+
         def record(session: Session) -> None:
-            deliveries.release(
+            now = self._now()
+            released = deliveries.release(
                 session,
                 delivery.id,
                 worker=self.worker,
-                now=self._now(),
+                now=now,
                 due_at=when,
                 reason=reason,
                 counts_as_attempt=counts_as_attempt,
             )
+            if released and kind is not None:
+                failed_tries = delivery.attempts if failed else 0
+                kind.after_delayed(session, delivery, when, now, failed_tries=failed_tries)
 
         self._in_transaction(record)
 

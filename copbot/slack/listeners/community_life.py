@@ -1,0 +1,281 @@
+"""Pausing, resuming, archiving, unarchiving and deleting a community, and its Slack channel archived.
+
+Buttons, `/cop pause|resume|archive|unarchive|delete [community]` and the delete modal.
+
+The buttons work from the App Home and from any message (their value is the community id). What they
+refuse (not an organiser, a community deleted since the message was drawn) is said in a modal, and nothing
+is changed; what they did redraws the person's Home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from copbot.domain.errors import CopbotError, NotAllowed
+from copbot.i18n import N_, Translator
+from copbot.services import community_life, notices
+from copbot.services.communities import Actor
+from copbot.services.community_life import LifeOutcome
+from copbot.services.home import refresh_home
+from copbot.slack.blocks.community_life import (
+    CONFIRM_BLOCK,
+    CONFIRM_INPUT,
+    build_delete_modal,
+    build_life_answer,
+    build_life_notice,
+    life_answer_text,
+)
+from copbot.slack.client import SlackBusy
+from copbot.slack.errors import explain, modal_errors
+from copbot.slack.ids import (
+    COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
+    COMMUNITY_DELETE_VIEW,
+    COMMUNITY_PAUSE_ACTION,
+    COMMUNITY_RESUME_ACTION,
+    COMMUNITY_UNARCHIVE_ACTION,
+)
+from copbot.slack.listeners.commands import CommandRequest, Subcommand
+from copbot.slack.listeners.communities import actor
+from copbot.slack.listeners.membership import tell
+from copbot.slack.payloads import button_community_id
+from copbot.slack.payloads_communities import TAMPERED
+
+
+class Change(Protocol):
+    def __call__(
+        self, session: Session, *, team_id: str, community_id: int, actor: Actor, now: datetime
+    ) -> LifeOutcome: ...
+
+
+class DeleteMetadata(BaseModel):
+    community_id: int
+    team_id: str
+
+
+CHANGES: dict[str, Change] = {
+    COMMUNITY_PAUSE_ACTION: community_life.pause,
+    COMMUNITY_RESUME_ACTION: community_life.resume,
+    COMMUNITY_ARCHIVE_ACTION: community_life.archive,
+    COMMUNITY_UNARCHIVE_ACTION: community_life.unarchive,
+}
+
+
+def register(app: App) -> None:
+    for action_id, change in CHANGES.items():
+        app.action(action_id)(_pressing(change))
+    app.action(COMMUNITY_DELETE_ACTION)(press_delete)
+    app.view(COMMUNITY_DELETE_VIEW)(submit_delete)
+    app.event("channel_archive")(on_channel_archived)
+    app.event("group_archive")(on_channel_archived)
+
+
+# --- buttons -------------------------------------------------------------------------------------------
+
+
+def _pressing(change: Change) -> Callable[..., None]:
+    def press(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        team_id, user_id = str(context.team_id), str(context.user_id)
+        try:
+            by = actor(context["deps"], client, team_id, user_id)
+            outcome = change(
+                context["session"],
+                team_id=team_id,
+                community_id=button_community_id(body["actions"][0].get("value")),
+                actor=by,
+                now=context["deps"].clock.now(),
+            )
+        except CopbotError as error:
+            _refused(body, client, context, error)
+            return
+        _after(context, outcome, response_url=body.get("response_url"))
+
+    return press
+
+
+def press_delete(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Delete opens the confirmation modal, where the community's short name must be typed."""
+    ack()
+    team_id, user_id = str(context.team_id), str(context.user_id)
+    try:
+        community_id = button_community_id(body["actions"][0].get("value"))
+        view = _delete_modal(context, client, team_id, user_id, community_id)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except CopbotError as error:
+        _refused(body, client, context, error)
+
+
+def _delete_modal(
+    context: BoltContext, client: WebClient, team_id: str, user_id: str, community_id: int
+) -> dict[str, Any]:
+    deps = context["deps"]
+    by = actor(deps, client, team_id, user_id)
+    session = context["session"]
+    outcome = community_life.deletable(session, team_id=team_id, community_id=community_id, actor=by)
+    sealed = deps.seal.seal({"community_id": outcome.community_id, "team_id": team_id})
+    return build_delete_modal(context["tr"], outcome, private_metadata=sealed)
+
+
+def submit_delete(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The typed short name must be the community's: otherwise an inline error, and nothing is deleted."""
+    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
+    try:
+        community_id = _sealed_community(context, view, team_id)
+        by = actor(deps, client, team_id, user_id)
+        typed = (view["state"]["values"].get(CONFIRM_BLOCK, {}).get(CONFIRM_INPUT) or {}).get("value") or ""
+        outcome = community_life.delete(
+            context["session"],
+            team_id=team_id,
+            community_id=community_id,
+            actor=by,
+            typed=str(typed),
+            field=CONFIRM_BLOCK,
+        )
+    except CopbotError as error:
+        ack(**modal_errors(context["tr"], error, context, default_block=CONFIRM_BLOCK))
+        return
+    ack()
+    _after(context, outcome, response_url=None)
+
+
+def _sealed_community(context: BoltContext, view: dict[str, Any], team_id: str) -> int:
+    try:
+        opened = context["deps"].seal.open(view.get("private_metadata") or "")
+        metadata = DeleteMetadata.model_validate(opened)
+    except (CopbotError, ValueError):  # ValidationError is a ValueError
+        raise NotAllowed(TAMPERED) from None
+    if metadata.team_id != team_id:
+        raise NotAllowed(TAMPERED)
+    return metadata.community_id
+
+
+def _refused(body: dict[str, Any], client: WebClient, context: BoltContext, error: CopbotError) -> None:
+    """Nothing is changed; the reason shows in a modal (or after the answer, if Slack won't open one).
+
+    Rolled back here, before Slack is called: only the note `tell` may write afterwards is committed.
+    """
+    context["session"].rollback()
+    tr: Translator = context["tr"]
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=build_life_notice(tr, explain(tr, error)))
+    except SlackBusy:
+        tell(context, body, error)
+
+
+def _after(context: BoltContext, outcome: LifeOutcome, *, response_url: str | None) -> None:
+    """Redraw the person's Home; a click in a message also gets the answer beside it."""
+    session, now = context["session"], context["deps"].clock.now()
+    team_id, user_id, origin = str(context.team_id), str(context.user_id), context["origin"]
+    refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
+    if response_url:
+        body = {"response_type": "ephemeral", "replace_original": False}
+        body["text"] = life_answer_text(context["tr"], outcome)
+        notices.respond(session, team_id=team_id, response_url=response_url, body=body, key=origin, now=now)
+
+
+# --- /cop pause|resume|archive|unarchive|delete [community] ------------------------------------------
+
+
+def _command(change: Change, *, archived: bool | None) -> Callable[[CommandRequest], None]:
+    def handle(request: CommandRequest) -> None:
+        try:
+            by = actor(request.deps, request.client, request.team_id, request.user_id)
+            community_id = _named(request, by, archived=archived)
+            outcome = change(
+                request.session,
+                team_id=request.team_id,
+                community_id=community_id,
+                actor=by,
+                now=request.deps.clock.now(),
+            )
+        except CopbotError as error:
+            request.session.rollback()
+            request.refuse(error)
+            return
+        refresh_home(
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            origin=request.origin,
+            now=request.deps.clock.now(),
+        )
+        request.ack(**build_life_answer(request.tr, outcome))
+
+    return handle
+
+
+def _named(request: CommandRequest, by: Actor, *, archived: bool | None) -> int:
+    return community_life.community_named(
+        request.session,
+        team_id=request.team_id,
+        actor=by,
+        name=" ".join(request.text.args).strip() or None,
+        archived=archived,
+    )
+
+
+def _delete_command(request: CommandRequest) -> None:
+    def view() -> dict[str, Any]:
+        by = actor(request.deps, request.client, request.team_id, request.user_id)
+        community_id = _named(request, by, archived=None)
+        outcome = community_life.deletable(
+            request.session, team_id=request.team_id, community_id=community_id, actor=by
+        )
+        sealed = request.deps.seal.seal({"community_id": outcome.community_id, "team_id": request.team_id})
+        return build_delete_modal(request.tr, outcome, private_metadata=sealed)
+
+    request.open_modal(view)
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "pause",
+        N_("pause [community]"),
+        N_("stop a community's prompts, reminders and introductions until it is resumed"),
+        _command(community_life.pause, archived=False),
+    ),
+    Subcommand(
+        "resume",
+        N_("resume [community]"),
+        N_("start a paused community again"),
+        _command(community_life.resume, archived=False),
+    ),
+    Subcommand(
+        "archive",
+        N_("archive [community]"),
+        N_("hide a community and free its channel, keeping its history"),
+        _command(community_life.archive, archived=False),
+    ),
+    Subcommand(
+        "unarchive",
+        N_("unarchive [community]"),
+        N_("bring an archived community back"),
+        _command(community_life.unarchive, archived=True),
+    ),
+    Subcommand(
+        "delete",
+        N_("delete [community]"),
+        N_("delete a community and everything it holds"),
+        _delete_command,
+    ),
+)
+
+
+# --- events ----------------------------------------------------------------------------------------------
+
+
+def on_channel_archived(event: dict[str, Any], context: BoltContext) -> None:
+    """A community's channel archived in Slack: the community is paused, its organisers told by DM."""
+    channel = event.get("channel")
+    if context.team_id and isinstance(channel, str):
+        community_life.channel_archived(
+            context["session"], team_id=context.team_id, channel_id=channel, now=context["deps"].clock.now()
+        )
