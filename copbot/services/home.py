@@ -179,8 +179,7 @@ def _joined(
         profile=_profile(member),
         stories=_latest_stories(session, community.id),
         attention=_attention(session, community, now) if organiser else None,
-        # The community-life feature adds the column; until then no community is ever paused.
-        paused=getattr(community, "paused_at", None) is not None,
+        paused=community.paused_at is not None,
     )
 
 

@@ -12,6 +12,8 @@ from copbot.domain.enums import DeliveryStatus, Role
 from copbot.sandbox.forms import fill
 from copbot.slack.blocks.home_modals import SEARCH_FIELD
 from copbot.slack.ids import (
+    COMMUNITY_PAUSE_ACTION,
+    COMMUNITY_RESUME_ACTION,
     CREATE_VIEW,
     EDIT_VIEW,
     HOME_CREATE,
@@ -315,3 +317,24 @@ def test_an_answer_from_the_home_shows_beside_the_next_session(
     )
     _click(driver, workspace, user, RSVP_MAYBE, ref, home)
     assert said in _texts(workspace.home_view(user))
+
+
+@pytest.mark.parametrize(
+    ("user_name", "community", "resume", "note"),
+    [
+        ("alice", "testing", "Resume the community", "_Paused: no prompts"),
+        ("bruno", "design", "Reprendre", "_En pause : "),
+    ],
+)
+def test_pause_from_the_home_turns_into_resume(
+    user_name, community, resume, note, driver, workspace, open_home, people, acme
+):
+    """An organiser's Pause (the community-life handler) redraws the Home with Resume and a paused note."""
+    user, community_id = getattr(people, user_name), str(getattr(acme, community))
+    _click(driver, workspace, user, COMMUNITY_PAUSE_ACTION, community_id, open_home(user))
+    paused = workspace.home_view(user)
+    assert note in _texts(paused)
+    buttons = [e for b in paused["blocks"] for e in b.get("elements", []) if e.get("value") == community_id]
+    assert (COMMUNITY_RESUME_ACTION, resume) in [(e["action_id"], e["text"]["text"]) for e in buttons]
+    _click(driver, workspace, user, COMMUNITY_RESUME_ACTION, community_id, paused)
+    assert note not in _texts(workspace.home_view(user))

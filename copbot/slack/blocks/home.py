@@ -117,6 +117,8 @@ def _folded(tr: Translator, community: JoinedCommunity) -> Block:
 
 def _joined(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> list[Block]:
     text = f"*{escape(community.name)}*\n{_purpose(community.purpose)}\n{_next(tr, community, when)}"
+    if community.paused:
+        text += "\n" + tr.gettext("_Paused: no prompts, reminders or rounds until its organisers resume it._")
     notes = [_pairing(tr, community, when), _profile(tr, community)]
     notes += [_health(tr, community.health)] if community.health else []
     blocks = [section(text), context(*(note for note in notes if note))]
