@@ -105,7 +105,8 @@ def drop_dates(
 ) -> set[str]:
     """The dates to come that `before` gave and the series' rule no longer gives, cancelled; their keys.
 
-    Those people know of (answered or reminded) are cancelled one by one; the others share one notice.
+    Those people know of (answered or reminded) are cancelled one by one; the others share one notice. A
+    known date a later edit gives again stays cancelled, as one cancelled by hand does: those going were told.
     """
     after = store.rule_of(series)
     in_use = store.keys_in_use(session, series_id=series.id)
