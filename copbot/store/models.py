@@ -76,6 +76,7 @@ class Workspace(Base):
 
 
 LIVE = text("archived_at IS NULL")
+STORY_LIVE = text("deleted_at IS NULL")
 
 
 class Community(Base):
@@ -248,7 +249,17 @@ class Story(Base):
     """
 
     __tablename__ = "stories"
-    __table_args__ = (Index("ix_stories_community_created", "community_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_stories_community_created", "community_id", "created_at"),
+        # The stories shown: the latest page and their count, from the index alone (see migration 0012).
+        Index(
+            "ix_stories_community_live",
+            "community_id",
+            "created_at",
+            sqlite_where=STORY_LIVE,
+            postgresql_where=STORY_LIVE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = _team_fk()

@@ -189,7 +189,9 @@ def test_a_channel_that_refuses_tells_the_organisers_once(
         f"copbot couldn't post in <#{channel}>, the channel of Testing: the channel is"
     )
     assert bruno[0].startswith(f"copbot n'a pas pu publier dans <#{channel}>")
-    posts = [(key, status, error) for key, status, _, error in deliveries() if "post:" in key]
+    posts = [
+        (key, status, error) for key, status, _, error in deliveries() if key.startswith("stories.post:")
+    ]
     assert posts == [(f"stories.post:{n}", "failed", "is_archived") for n in (1, 2)]
     # …and each author hears that their story is kept but not posted.
     assert len(_dm_texts(workspace, people.chen)) == 2
