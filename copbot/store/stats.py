@@ -2,10 +2,13 @@
 
 Nothing here loads rows to count them: each query returns a handful of numbers (or one row per week,
 cohort, newcomer or team pair). The few expressions SQLite and PostgreSQL write differently (seconds since
-the epoch, a whole number, the date in an occurrence key) are the `_Dialect` helpers at the end.
+the epoch, a whole number, the smaller of two values) are the `_Dialect` helpers at the end.
 
 The activity log is the source for what people did (copbot.domain.enums.ActivityKind); `members` for who
-belongs; `stories` and `prompt_posts` for what was shared; `pairing_*` for the introductions.
+belongs; `stories` and `prompt_posts` for what was shared; `pairing_*` for the introductions. Two
+figures read tables kept as things happen instead of picking through history: sessions from `turnout`
+and `turnout_dates` (copbot.store.turnout), repeats and team pairs from `pairing_pairs`
+(copbot.store.pairing_pairs).
 """
 
 from __future__ import annotations
@@ -338,9 +341,7 @@ def _repeats(session: Session, *, community_id: int, window: Window) -> int:
 def _team_pairs_met(session: Session, *, community_id: int, window: Window) -> list[tuple[str, str]]:
     """The distinct pairs of (current) teams whose members a round of the window introduced, each sorted."""
     one, two = aliased(Member), aliased(Member)
-    low, high = func.least(one.team_name, two.team_name), func.greatest(one.team_name, two.team_name)
-    if not _Dialect.of(session).postgresql:
-        low, high = func.min(one.team_name, two.team_name), func.max(one.team_name, two.team_name)
+    low, high = _Dialect.of(session).ordered(one.team_name, two.team_name)
     query = (
         select(low, high)
         .select_from(PairingPair)
@@ -525,3 +526,9 @@ class _Dialect:
     def whole(self, value: ColumnElement[float]) -> ColumnElement[int]:
         """The whole part of a non-negative number (PostgreSQL's cast rounds, SQLite's truncates)."""
         return cast(func.floor(value), Integer) if self.postgresql else cast(value, Integer)
+
+    def ordered(self, first: Column, second: Column) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+        """The smaller and the larger of two values (SQLite's min and max take several arguments)."""
+        if self.postgresql:
+            return func.least(first, second), func.greatest(first, second)
+        return func.min(first, second), func.max(first, second)

@@ -209,6 +209,7 @@ def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(
     at = datetime(2026, 3, 1, tzinfo=UTC)
     with Session(engine) as session, session.begin():  # tables 0009 leaves as they were
         session.add(Workspace(team_id="T1", name="W", installed_at=at))
+        session.flush()
         community = Community(
             team_id="T1",
             slug="c",
