@@ -22,6 +22,7 @@ from copbot.store.models import (
     Member,
     PairingGroup,
     PairingGroupMember,
+    PairingPair,
     PairingRound,
     Prompt,
     PromptPost,
@@ -30,6 +31,8 @@ from copbot.store.models import (
     SessionPost,
     Story,
     StoryHelped,
+    Turnout,
+    TurnoutDate,
 )
 from copbot.store.models import Session as Series
 
@@ -85,6 +88,26 @@ def _fill(session: Session, community: Community, people) -> None:
     session.add(group)
     session.flush()
     session.add(PairingGroupMember(team_id=team, group_id=group.id, member_id=member.id))
+    other = session.scalar(
+        select(Member).where(Member.community_id == community.id, Member.user_id == people.dana)
+    )
+    assert other is not None
+    first, second = sorted((member.id, other.id))
+    session.add(
+        PairingPair(
+            team_id=team, community_id=community.id, group_id=group.id, slot_start=WHEN,
+            first_member_id=first, second_member_id=second, repeat=False,
+        )
+    )  # fmt: skip
+    session.add(
+        Turnout(
+            team_id=team, community_id=community.id, occurrence=key, occurs_on=WHEN.date(),
+            user_id=people.chen, answer=RsvpAnswer.YES, answered_at=WHEN,
+        )
+    )  # fmt: skip
+    session.add(
+        TurnoutDate(team_id=team, community_id=community.id, occurrence=key, occurs_on=WHEN.date(), going=1)
+    )
     for status in (DeliveryStatus.PENDING, DeliveryStatus.SENT):
         session.add(
             Delivery(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -210,21 +210,25 @@ def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(
     with Session(engine) as session, session.begin():  # tables 0009 leaves as they were
         session.add(Workspace(team_id="T1", name="W", installed_at=at))
         session.flush()
-        community = Community(
-            team_id="T1",
-            slug="c",
-            name="C",
-            purpose="p",
-            audience="a",
-            channel_id="C1",
-            created_by="U1",
-            created_at=at,
-            updated_at=at,
-        )
-        session.add(community)
-        session.flush()
+        # Core, naming only the columns 0008 has: the model has gained columns since.
+        community_id = session.execute(
+            insert(Community.__table__)
+            .values(
+                team_id="T1",
+                slug="c",
+                name="C",
+                name_key="c",
+                purpose="p",
+                audience="a",
+                channel_id="C1",
+                created_by="U1",
+                created_at=at,
+                updated_at=at,
+            )
+            .returning(Community.__table__.c.id)
+        ).scalar_one()
         members = [
-            Member(team_id="T1", community_id=community.id, user_id=f"U{n}", joined_at=at) for n in "123"
+            Member(team_id="T1", community_id=community_id, user_id=f"U{n}", joined_at=at) for n in "123"
         ]
         session.add_all(members)
         logged = [  # kind, user, hours after `at`, answer
@@ -238,7 +242,7 @@ def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(
             session.add(
                 Activity(
                     team_id="T1",
-                    community_id=community.id,
+                    community_id=community_id,
                     user_id=user,
                     kind=kind,
                     at=at + timedelta(hours=hours),
@@ -249,7 +253,7 @@ def test_turnout_and_pairs_are_filled_from_what_was_logged_before_revision_0009(
             )
         for weeks in (0, 2):
             pairing_round = PairingRound(
-                team_id="T1", community_id=community.id, slot_start=at + timedelta(weeks=weeks), created_at=at
+                team_id="T1", community_id=community_id, slot_start=at + timedelta(weeks=weeks), created_at=at
             )
             session.add(pairing_round)
             session.flush()
