@@ -16,8 +16,7 @@ from copbot.services.lookup import find_community, get_community, membership
 from copbot.services.outbox import deliver
 from copbot.store import search
 from copbot.store.activity import record_activity
-from copbot.store.models import Community, Member, PromptPost, Story
-from copbot.store.models import Session as CommunitySession
+from copbot.store.models import Community, Meetup, Member, PromptPost, Story
 
 POST = "stories.post"
 NOT_POSTED_DM = "stories.not_posted"
@@ -256,7 +255,7 @@ def _keep(
 
 def _session_of(session: Session, community: Community, session_id: int | None) -> int | None:
     """The session a story came from, only if it is the community's (the id came through a form)."""
-    meetup = session.get(CommunitySession, session_id) if session_id is not None else None
+    meetup = session.get(Meetup, session_id) if session_id is not None else None
     return meetup.id if meetup is not None and meetup.community_id == community.id else None
 
 
