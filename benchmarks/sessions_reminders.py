@@ -36,8 +36,7 @@ import outbox_throughput as outbox
 from copbot.domain.enums import Repeat, Role
 from copbot.sandbox import SlackSandbox, Workspace
 from copbot.store.db import make_engine, make_session_factory, unit_of_work
-from copbot.store.models import Community, Member, SessionPost
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup, Member, SessionPost
 from copbot.store.workspaces import ensure_workspace
 
 RESULTS = Path(__file__).parent / "results" / "sessions_reminders.json"
@@ -83,7 +82,7 @@ def _seed(sandbox: SlackSandbox, url: str, count: int) -> Workspace:
             session.add_all([
                 Member(team_id=workspace.team_id, community_id=community.id, user_id=organiser, joined_at=now,
                        role=Role.ORGANISER),
-                Series(team_id=workspace.team_id, community_id=community.id, title=f"Session {number}",
+                Meetup(team_id=workspace.team_id, community_id=community.id, title=f"Session {number}",
                        starts_at=(now + timedelta(hours=24) - DUE_AGO).replace(microsecond=0),
                        repeat=Repeat.WEEKLY, timezone="Europe/Paris", created_by=organiser, created_at=now),
             ])  # fmt: skip

@@ -28,8 +28,7 @@ from copbot.services.lookup import (
 )
 from copbot.store import turnout
 from copbot.store.activity import record_activity
-from copbot.store.models import Activity, Community, Member, Rsvp, Story, StoryHelped
-from copbot.store.models import Session as CommunitySession
+from copbot.store.models import Activity, Community, Meetup, Member, Rsvp, Story, StoryHelped
 from copbot.store.upsert import insert_if_absent
 
 
@@ -349,7 +348,7 @@ def _erase(session: Session, community: Community, member: Member, user_id: str,
     member.pairing_opt_in = False
     member.erased_at = now
     session.flush()
-    sessions = select(CommunitySession.id).where(CommunitySession.community_id == community.id)
+    sessions = select(Meetup.id).where(Meetup.community_id == community.id)
     stories = select(Story.id).where(Story.community_id == community.id)
     anonymise = (
         update(Story)

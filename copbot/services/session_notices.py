@@ -15,8 +15,7 @@ from copbot.domain.recurrence import Occurrence, Overrides, SeriesRule, next_occ
 from copbot.services.outbox import deliver
 from copbot.services.reminder_updates import refresh_reminders
 from copbot.store import sessions as store
-from copbot.store.models import Community, SessionChange
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup, SessionChange
 
 CANCELLED = "sessions.cancelled"  # the notice in the channel
 CANCELLED_DM = "sessions.cancelled_dm"  # the note to each person going to a date that no longer takes place
@@ -26,7 +25,7 @@ NOTICE_WORTH = timedelta(hours=12)
 HORIZON = 100  # dates ahead an edit looks at: as far as `/cop sessions` pages
 
 
-def change_for(session: Session, series: Series, key: str, *, now: datetime) -> SessionChange:
+def change_for(session: Session, series: Meetup, key: str, *, now: datetime) -> SessionChange:
     """The date's change row, made if it has none yet."""
     change = store.change_of(session, series_id=series.id, key=key)
     if change is None:
@@ -39,7 +38,7 @@ def change_for(session: Session, series: Series, key: str, *, now: datetime) -> 
 
 
 def notice_cancelled(
-    session: Session, *, series: Series, community: Community, key: str, whole_series: bool, now: datetime
+    session: Session, *, series: Meetup, community: Community, key: str, whole_series: bool, now: datetime
 ) -> None:
     """The notice of a cancelled date (or of the series from now on) in the channel."""
     deliver(
@@ -56,7 +55,7 @@ def notice_cancelled(
 
 
 def tell_going_moved(
-    session: Session, *, series: Series, community_id: int, key: str, starts_at: datetime, now: datetime
+    session: Session, *, series: Meetup, community_id: int, key: str, starts_at: datetime, now: datetime
 ) -> None:
     """Redraw the date's posted reminders with its new start, and tell each person going by DM."""
     refresh_reminders(session, team_id=series.team_id, series_id=series.id, key=key, now=now)
@@ -75,7 +74,7 @@ def tell_going_moved(
 
 
 def starts_moved(
-    session: Session, *, series: Series, before: SeriesRule, after: SeriesRule, since: str, now: datetime
+    session: Session, *, series: Meetup, before: SeriesRule, after: SeriesRule, since: str, now: datetime
 ) -> None:
     """After the series' rule changed (its zone): each date people know of whose start moved is told."""
     overrides = store.overrides_of(session, [series.id]).get(series.id, Overrides())
@@ -97,7 +96,7 @@ def starts_moved(
 def drop_dates(
     session: Session,
     *,
-    series: Series,
+    series: Meetup,
     community: Community,
     before: SeriesRule,
     overrides: Overrides,
@@ -129,7 +128,7 @@ def drop_dates(
 
 
 def _cancel_dropped(
-    session: Session, *, series: Series, community: Community, item: Occurrence, now: datetime
+    session: Session, *, series: Meetup, community: Community, item: Occurrence, now: datetime
 ) -> None:
     change = change_for(session, series, item.key, now=now)
     change.cancelled_at = now
@@ -150,7 +149,7 @@ def _cancel_dropped(
 
 
 def _notice_changed(
-    session: Session, *, series: Series, community: Community, first: Occurrence, now: datetime
+    session: Session, *, series: Meetup, community: Community, first: Occurrence, now: datetime
 ) -> None:
     deliver(
         session,

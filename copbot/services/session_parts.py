@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from copbot.domain.recurrence import split
 from copbot.domain.wallclock import to_utc
 from copbot.store import sessions as store
-from copbot.store.models import Rsvp, SessionChange, SessionPost
-from copbot.store.models import Session as Series
+from copbot.store.models import Meetup, Rsvp, SessionChange, SessionPost
 
 FOLLOWING_ROWS = (Rsvp, SessionChange, SessionPost)  # what belongs to one date of a series
 
 
-def cut_past(session: Session, series: Series, key: str, *, now: datetime) -> None:
+def cut_past(session: Session, series: Meetup, key: str, *, now: datetime) -> None:
     """Keep the dates before `key` as a part of the series; the series then starts on `key`'s date.
 
     Nothing is cut when `key` is the series' first date. The caller changes the series' rule after.
@@ -29,7 +28,7 @@ def cut_past(session: Session, series: Series, key: str, *, now: datetime) -> No
     before, after = split(store.rule_of(series), key)
     if before is None:
         return
-    part = Series(
+    part = Meetup(
         team_id=series.team_id,
         community_id=series.community_id,
         title=series.title,

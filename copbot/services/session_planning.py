@@ -27,7 +27,7 @@ from copbot.services.sessions import Found, find
 from copbot.services.sessions_view import SessionFormValues
 from copbot.store import sessions as store
 from copbot.store.activity import record_activity
-from copbot.store.models import Session as Series
+from copbot.store.models import Meetup
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def plan_session(
     community = get_community(session, team_id=team_id, community_id=community_id)
     check_organiser(session, community, actor)
     draft = validate_session(values, zone=community.timezone, now=now)
-    series = Series(
+    series = Meetup(
         team_id=team_id,
         community_id=community.id,
         title=draft.title,
@@ -193,7 +193,7 @@ def cancel_session(
         refresh_reminders(session, team_id=team_id, series_id=series.id, key=one, now=now)
 
 
-def _to_come(session: Session, series: Series, *, now: datetime) -> list[str]:
+def _to_come(session: Session, series: Meetup, *, now: datetime) -> list[str]:
     """The dates people know of (answered or reminded) that had not started."""
     rule = store.rule_of(series)
     overrides = store.overrides_of(session, [series.id]).get(series.id, NO_OVERRIDES)

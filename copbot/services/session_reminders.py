@@ -22,8 +22,7 @@ from copbot.services.reminder_updates import refresh_reminders
 from copbot.store import deliveries
 from copbot.store import sessions as store
 from copbot.store.community_life import too_early
-from copbot.store.models import Community, SessionPost
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup, SessionPost
 
 REMINDER = "sessions.reminder"
 TAKEAWAY = "sessions.takeaway"
@@ -79,7 +78,7 @@ def _due_work(session: Session, now: datetime) -> Iterator[dict[str, Any] | None
 
 
 def _reminder(
-    series: Series,
+    series: Meetup,
     community: Community,
     item: Occurrence,
     *,
@@ -112,7 +111,7 @@ def _reminder(
 
 
 def _takeaway(
-    series: Series, community: Community, item: Occurrence, *, now: datetime
+    series: Meetup, community: Community, item: Occurrence, *, now: datetime
 ) -> dict[str, Any] | None:
     ask = takeaway(item, series.duration_minutes)
     if not ask.due_at <= now < ask.expires_at or too_early(community, ask.due_at):

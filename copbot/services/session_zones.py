@@ -16,8 +16,7 @@ from copbot.domain.wallclock import to_utc
 from copbot.services.session_notices import starts_moved
 from copbot.services.session_parts import cut_past
 from copbot.store import sessions as store
-from copbot.store.models import Community
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup
 
 
 def rezone(session: Session, *, community: Community, zone: str, now: datetime) -> None:
@@ -27,7 +26,7 @@ def rezone(session: Session, *, community: Community, zone: str, now: datetime) 
             _rezone(session, series, zone, now)
 
 
-def _rezone(session: Session, series: Series, zone: str, now: datetime) -> None:
+def _rezone(session: Session, series: Meetup, zone: str, now: datetime) -> None:
     rule = store.rule_of(series)
     upcoming = next_occurrence(rule, now)
     if upcoming is None:

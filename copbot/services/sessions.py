@@ -24,8 +24,7 @@ from copbot.services.lookup import get_community, is_organiser
 from copbot.services.sessions_view import OccurrenceView
 from copbot.services.stories import CommunityChoice, shareable_community
 from copbot.store import sessions as store
-from copbot.store.models import Community
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup
 
 PAGE_SIZE = 5
 PAGES_MAX = 20  # 100 sessions ahead is as far as anyone pages
@@ -48,7 +47,7 @@ class SessionPage:
 class Found:
     """An occurrence a reference named, checked: its series, community and (moved or not) start."""
 
-    series: Series
+    series: Meetup
     community: Community
     occurrence: Occurrence
     cancelled: bool = False  # only for notices: `find` never returns a cancelled occurrence
@@ -130,7 +129,7 @@ def find(
     from it, who came).
     """
     parsed = parse_occurrence_ref(ref)
-    series = _holding(session, session.get(Series, parsed.series_id), parsed.key)
+    series = _holding(session, session.get(Meetup, parsed.series_id), parsed.key)
     if series is None or series.team_id != team_id or (series.cancelled_at is not None and not held):
         raise NotFound(UNKNOWN_SESSION)
     if community_id is not None and series.community_id != community_id:
@@ -168,7 +167,7 @@ def shown_occurrence(
     A date an edit dropped from the rule is shown at the start it had: kept in its change as `moved_to`,
     or given as `starts_at` by the notice.
     """
-    series = session.get(Series, series_id)
+    series = session.get(Meetup, series_id)
     community = session.get(Community, series.community_id) if series is not None else None
     if series is None or community is None or community.archived_at is not None:
         return None
@@ -185,14 +184,14 @@ def shown_occurrence(
     return Found(series, community, item, cancelled=cancelled)
 
 
-def _holding(session: Session, series: Series | None, key: str) -> Series | None:
+def _holding(session: Session, series: Meetup | None, key: str) -> Meetup | None:
     """The series whose rule gives the date: the one named, or the part of it that holds its past."""
     if series is None or _gives(series, key):
         return series
     return next((part for part in store.parts_of(session, series_id=series.id) if _gives(part, key)), series)
 
 
-def _gives(series: Series, key: str) -> bool:
+def _gives(series: Meetup, key: str) -> bool:
     return occurrence(store.rule_of(series), key) is not None
 
 

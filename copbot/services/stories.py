@@ -18,8 +18,7 @@ from copbot.services.outbox import deliver
 from copbot.services.story_posting import deliver_post
 from copbot.store import search
 from copbot.store.activity import record_activity
-from copbot.store.models import Community, Member, PromptPost, Story
-from copbot.store.models import Session as CommunitySession
+from copbot.store.models import Community, Meetup, Member, PromptPost, Story
 
 SIMILAR = "stories.similar"  # an ephemeral note to the author: earlier stories alike, people to ask
 SIMILAR_DM = "stories.similar_dm"  # the same note by DM, when the author cannot be shown it in the channel
@@ -244,7 +243,7 @@ def _keep(
 
 def _session_of(session: Session, community: Community, session_id: int | None) -> int | None:
     """The session a story came from, only if it is the community's (the id came through a form)."""
-    meetup = session.get(CommunitySession, session_id) if session_id is not None else None
+    meetup = session.get(Meetup, session_id) if session_id is not None else None
     return meetup.id if meetup is not None and meetup.community_id == community.id else None
 
 

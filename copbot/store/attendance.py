@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
 from copbot.store import turnout
-from copbot.store.models import Activity, Rsvp
-from copbot.store.models import Session as Series
+from copbot.store.models import Activity, Meetup, Rsvp
 
 
 def attended_ids(session: Session, *, series_id: int, key: str) -> list[str]:
@@ -26,7 +25,7 @@ def attended_ids(session: Session, *, series_id: int, key: str) -> list[str]:
 
 
 def put_attended(
-    session: Session, *, series: Series, key: str, came: Mapping[str, int], now: datetime
+    session: Session, *, series: Meetup, key: str, came: Mapping[str, int], now: datetime
 ) -> None:
     """Mark exactly `came` (user id: member id) as having come; everyone else who answered did not.
 

@@ -298,8 +298,10 @@ class StoryHelped(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Session(Base):
-    """A community's series of meetups (one meetup is a series that does not repeat).
+class Meetup(Base):
+    """A community's series of meetups (one meetup is a series that does not repeat); table `sessions`.
+
+    Not named `Session`: that is SQLAlchemy's unit of work, which the same modules use.
 
     Its occurrences are computed (copbot.domain.recurrence): the first starts at `starts_at`, and the rule
     keeps its wall time in `timezone`. Cancelled and moved occurrences are `SessionChange` rows.

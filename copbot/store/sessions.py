@@ -14,33 +14,32 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import RsvpAnswer
 from copbot.domain.recurrence import Overrides, SeriesRule
-from copbot.store.models import Community, Rsvp, SessionChange, SessionPost
-from copbot.store.models import Session as Series
+from copbot.store.models import Community, Meetup, Rsvp, SessionChange, SessionPost
 
 
-def rule_of(series: Series) -> SeriesRule:
+def rule_of(series: Meetup) -> SeriesRule:
     """The series' rule: its first start, read as a local date and wall time in its zone."""
     local = series.starts_at.astimezone(ZoneInfo(series.timezone))
     return SeriesRule(series.repeat, local.date(), local.time(), series.timezone, series.repeat_until)
 
 
-def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Series]:
+def live_series(session: Session, *, community_ids: Sequence[int]) -> list[Meetup]:
     """The series of these communities that are not cancelled, oldest first."""
-    query = select(Series).where(Series.community_id.in_(community_ids), Series.cancelled_at.is_(None))
-    return list(session.scalars(query.order_by(Series.id)))
+    query = select(Meetup).where(Meetup.community_id.in_(community_ids), Meetup.cancelled_at.is_(None))
+    return list(session.scalars(query.order_by(Meetup.id)))
 
 
-def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Series, Community]]:
+def all_live_series(session: Session, *, cancelled_since: datetime) -> list[tuple[Meetup, Community]]:
     """Every series of a running community (not archived, not paused), for the planner: live or just ended.
 
     A series cancelled after `cancelled_since` still has its last session asked about.
     """
-    live = or_(Series.cancelled_at.is_(None), Series.cancelled_at > cancelled_since)
+    live = or_(Meetup.cancelled_at.is_(None), Meetup.cancelled_at > cancelled_since)
     query = (
-        select(Series, Community)
-        .join(Community, Community.id == Series.community_id)
+        select(Meetup, Community)
+        .join(Community, Community.id == Meetup.community_id)
         .where(live, Community.archived_at.is_(None), Community.paused_at.is_(None))
-        .order_by(Series.id)
+        .order_by(Meetup.id)
     )
     return [(series, community) for series, community in session.execute(query)]
 
@@ -104,7 +103,7 @@ def answer_of(session: Session, *, series_id: int, key: str, user_id: str) -> Rs
 def put_answer(
     session: Session,
     *,
-    series: Series,
+    series: Meetup,
     key: str,
     user_id: str,
     member_id: int | None,
@@ -177,19 +176,19 @@ def post_version(session: Session, *, post_id: int) -> int | None:
     return version
 
 
-def lock_series(session: Session, *, series_id: int) -> Series | None:
+def lock_series(session: Session, *, series_id: int) -> Meetup | None:
     """The series, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
-    return session.scalar(select(Series).where(Series.id == series_id).with_for_update())
+    return session.scalar(select(Meetup).where(Meetup.id == series_id).with_for_update())
 
 
-def ref_id(series: Series) -> int:
+def ref_id(series: Meetup) -> int:
     """The id buttons carry for the series' dates: that of the series a part was cut from, if it is one."""
     return series.split_from_id or series.id
 
 
-def parts_of(session: Session, *, series_id: int) -> list[Series]:
+def parts_of(session: Session, *, series_id: int) -> list[Meetup]:
     """The parts cut from a series when its rule changed after it met (its past dates), oldest first."""
-    query = select(Series).where(Series.split_from_id == series_id).order_by(Series.id)
+    query = select(Meetup).where(Meetup.split_from_id == series_id).order_by(Meetup.id)
     return list(session.scalars(query))
 
 

@@ -34,7 +34,7 @@ from copbot.store.models import (
     Turnout,
     TurnoutDate,
 )
-from copbot.store.models import Session as Series
+from copbot.store.models import Meetup as Series
 
 # Written by any request, whoever it is for: compared on the rows of the two communities only.
 WRITTEN_BY_REQUESTS = {"deliveries", "seen_requests", "processed_events", "slack_gates", "workspaces"}

@@ -12,7 +12,7 @@ from copbot.services.community_life import HELD_KINDS
 from copbot.services.prompts import plan_prompts
 from copbot.store.db import unit_of_work
 from copbot.store.models import Community, Delivery, PairingRound
-from copbot.store.models import Session as Series
+from copbot.store.models import Meetup as Series
 
 # Tuesdays: the round at 09:30 Paris (08:30 UTC), the prompt at 14:00 Paris (13:00 UTC). Wednesdays: a
 # weekly session at 16:00 UTC, reminded 24 h and 1 h before, and asked about at 17:15 UTC.

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, Role
 from copbot.store.activity import record_activity
-from copbot.store.models import Community
-from copbot.store.models import Session as Meetup
+from copbot.store.models import Community, Meetup
 
 
 def at(day: str, hour: int = 12) -> datetime:

@@ -12,8 +12,7 @@ from sqlalchemy import update
 from copbot.domain.enums import Experience, Role
 from copbot.sandbox.forms import fill
 from copbot.slack.ids import JOIN_VIEW
-from copbot.store.models import Member
-from copbot.store.models import Session as CommunitySession
+from copbot.store.models import Meetup, Member
 
 
 def test_joining_stores_the_member_invites_and_welcomes(driver, workspace, people, place, forms, store, read):
@@ -81,7 +80,7 @@ def test_the_welcome_names_the_next_session_in_the_members_time_zone(
     testing = place("Testing")
     with session_factory() as session, session.begin():
         session.add(
-            CommunitySession(
+            Meetup(
                 team_id=workspace.team_id,
                 community_id=testing.id,
                 title="Lean coffee",

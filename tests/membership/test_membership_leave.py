@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 from copbot.domain.enums import ActivityKind, Role, RsvpAnswer
 from copbot.sandbox import payloads
 from copbot.slack.ids import LEAVE_VIEW, ORGANISER_CONFIRM
-from copbot.store.models import Activity, Community, Member, Rsvp, Story
-from copbot.store.models import Session as CommunitySession
+from copbot.store.models import Activity, Community, Meetup, Member, Rsvp, Story
 
 
 def test_leaving_keeps_the_history_and_stops_introductions(
@@ -114,7 +113,7 @@ def test_becoming_the_last_organiser_while_the_modal_is_open(
 def _put_history(session_factory, workspace, testing, other, user_id: str) -> None:
     """A story, an RSVP and activity by the user in `testing`, and a story in `other`."""
     with session_factory() as session, session.begin():
-        meetup = CommunitySession(
+        meetup = Meetup(
             team_id=workspace.team_id,
             community_id=testing.id,
             title="Lean coffee",

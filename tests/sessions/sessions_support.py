@@ -15,8 +15,7 @@ from copbot.slack.ids import (
     SESSION_EDIT_VIEW,
     SESSION_NEW_VIEW,
 )
-from copbot.store.models import Activity, Rsvp, SessionChange
-from copbot.store.models import Session as Series
+from copbot.store.models import Activity, Meetup, Rsvp, SessionChange
 
 # A weekly Tuesday 10:00 (Europe/Paris) series, planned on Monday 2 March 2026 (the test clock's start).
 WEEKLY = {
@@ -86,9 +85,9 @@ class Sessions:
         view = self.modal(user_id, SESSION_CANCEL_VIEW)
         return self.submit(user_id, view, **({"which": which} if which else {}))
 
-    def series(self) -> list[Series]:
+    def series(self) -> list[Meetup]:
         with self.session_factory() as session:
-            return list(session.scalars(select(Series).order_by(Series.id)))
+            return list(session.scalars(select(Meetup).order_by(Meetup.id)))
 
     def rsvps(self) -> list[tuple[str, str, str | None]]:
         with self.session_factory() as session:
@@ -103,7 +102,7 @@ class Sessions:
         """Everything planning may write, to show that a refusal changed nothing."""
         with self.session_factory() as session:
             series = session.execute(
-                select(Series.id, Series.title, Series.starts_at, Series.cancelled_at)
+                select(Meetup.id, Meetup.title, Meetup.starts_at, Meetup.cancelled_at)
             ).all()
             activity = session.execute(select(Activity.id, Activity.kind)).all()
             changes = session.execute(select(SessionChange.id, SessionChange.moved_to)).all()

@@ -26,8 +26,7 @@ from copbot.slack.ids import (
     SESSION_ATTENDANCE_VIEW,
     SESSION_TAKEAWAY_BUTTON,
 )
-from copbot.store.models import Activity, Community, Rsvp
-from copbot.store.models import Session as Series
+from copbot.store.models import Activity, Community, Meetup, Rsvp
 
 STARTS = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris
 AFTER = datetime(2026, 3, 3, 10, 20, tzinfo=UTC)  # the session ended 20 minutes ago
@@ -203,7 +202,7 @@ def test_a_session_of_another_workspace_is_refused(
         theirs = make_community(
             session, team_id="T0BETA001", channel_id="C0BETA", created_by="U0BETA", mark_attendance=True
         )
-        series = Series(
+        series = Meetup(
             team_id="T0BETA001",
             community_id=theirs.id,
             title="Theirs",

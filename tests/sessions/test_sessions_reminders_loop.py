@@ -11,8 +11,7 @@ from sqlalchemy import select
 from copbot.domain.enums import ActivityKind, Repeat
 from copbot.services.session_reminders import EVERY, SessionPlanner
 from copbot.slack.ids import JOIN_VIEW, RSVP_CANT, RSVP_GOING, RSVP_MAYBE
-from copbot.store.models import Activity, Community, Delivery, SessionPost
-from copbot.store.models import Session as Series
+from copbot.store.models import Activity, Community, Delivery, Meetup, SessionPost
 
 FIRST = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris: the series' first session
 
@@ -157,7 +156,7 @@ def test_a_session_of_another_workspace_is_refused(
     """A button value naming another workspace's series: "That session no longer exists.", nothing kept."""
     with session_factory() as session, session.begin():
         theirs = make_community(session, team_id="T0BETA001", channel_id="C0BETA", created_by="U0BETA")
-        series = Series(
+        series = Meetup(
             team_id="T0BETA001",
             community_id=theirs.id,
             title="Theirs",
