@@ -302,11 +302,14 @@ class Sender:
         return result
 
     def _recording(self, work: Callable[[Session], None]) -> None:
-        """Record what Slack already did; while the database is away, keep trying for half a lease.
+        """Record what Slack already did; while the database is away, keep trying for a lease and a half.
 
-        Given up, the delivery would be taken over when its lease ends and sent a second time.
+        Given up, the delivery would be taken over once its lease ends and sent a second time (a DM cannot
+        be looked for first). Until the lease ends nobody else may take it, so the record is awaited that
+        long whatever the outage; past it the record still lands if it comes before a takeover (the holder's
+        name guards the row), and the retries every RECORD_RETRY_SECONDS usually beat the next claimer's tick.
         """
-        deadline = time.monotonic() + self._settings.lease.total_seconds() / 2
+        deadline = time.monotonic() + self._settings.lease.total_seconds() * 1.5
         while True:
             try:
                 self._in_transaction(work)
