@@ -407,9 +407,8 @@ def _posted_twice(url: str, posts: list[dict[str, Any]]) -> list[dict[str, Any]]
     twice = {key: (where, n) for (key, where), n in keys.items() if n > 1}
     engine = make_engine(url)
     with engine.connect() as connection:
-        kinds = dict(
-            connection.execute(select(Delivery.work_key, Delivery.kind).where(Delivery.work_key.in_(twice)))
-        )
+        query = select(Delivery.work_key, Delivery.kind).where(Delivery.work_key.in_(twice))
+        kinds = {key: kind for key, kind in connection.execute(query)}  # noqa: C416 - rows are not pairs to dict()
     engine.dispose()
     return [
         {"work_key": key, "kind": kinds.get(key, "?"), "where": where, "posts": n}

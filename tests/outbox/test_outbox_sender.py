@@ -428,6 +428,43 @@ def test_a_record_waiting_longer_than_half_the_lease_still_lands(
     assert deliveries()[0][1:3] == ("sent", 1)
 
 
+def test_a_delivery_that_waited_past_half_its_lease_for_a_thread_is_given_back_unsent(
+    app, notice, session_factory, workspace, people, sandbox, clock, deliveries
+):
+    """One thread, two DMs: the second waits while the first is slow; half its lease gone, it is reclaimed.
+
+    The PostgreSQL restart drill's duplicates: claimed DMs queued behind threads that were recording while
+    the database was away, their leases lapsed, the loop sent them, and then the queued tasks sent them too.
+    """
+    notice(workspace.team_id, people.bruno, "first")
+    notice(workspace.team_id, people.chen, "second")
+    sender = Sender(
+        session_factory=session_factory,
+        clock=clock,
+        kinds=all_kinds(),
+        tokens=app.tokens,
+        people=People(),
+        settings=SenderSettings(
+            api_url=sandbox.api_url, default_language="en", lease=timedelta(seconds=30), threads=1
+        ),
+    )
+    sandbox.inject_fault("chat.postMessage", answer_delay=1)
+    try:
+        sending = threading.Thread(target=sender.send_due, kwargs={"seconds": 5})
+        sending.start()
+        deadline = time.monotonic() + 10
+        while not (workspace.dm_messages(people.bruno) or workspace.dm_messages(people.chen)):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        clock.advance(seconds=16)  # while the first is on the wire, the second's lease passes its half
+        sending.join(timeout=30)  # the tick claims it again, with a lease of its own, and sends it
+    finally:
+        sender.stop()
+    assert sender.counts == {"given_back": 1, "sent": 2}
+    assert [len(workspace.dm_messages(user)) for user in (people.bruno, people.chen)] == [1, 1]
+    assert [status for _key, status, _attempts, _error in deliveries()] == ["sent", "sent"]
+
+
 def test_a_short_rate_limit_after_a_takeover_tells_the_author_nothing(
     app, session_factory, workspace, people, sandbox, clock
 ):
