@@ -20,7 +20,8 @@ Then it checks, and prints beside the figures:
   before being posted again; a DM cannot be (copbot does not read DMs), so a DM whose record could not be
   written before its lease was taken over goes twice. The sender retries the record for a lease and a half
   (the drill's lease is 10 s): a record is sure to land when the database is back before the lease ends,
-  and usually beats the next claimer for half a lease more.
+  and usually beats the next claimer for half a lease more; a claimed delivery that waited for a thread
+  until less than half its lease was left is given back unsent.
 Also printed: how often the sender retried recording a send while the database was away, and how many
 records it gave up (each one a delivery that would be sent again).
 Writes benchmarks/results/pg_restart.json (and copbot's logs beside it); exits 1 when a check fails. Not a
