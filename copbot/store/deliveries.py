@@ -55,6 +55,7 @@ class Claimed:
     expires_at: datetime
     created_at: datetime
     last_error: str | None = None
+    lease_expires_at: datetime | None = None
 
     @property
     def interrupted(self) -> bool:
@@ -188,6 +189,7 @@ def _claim(
             Delivery.expires_at,
             Delivery.created_at,
             Delivery.last_error,
+            Delivery.lease_expires_at,
         )
         .execution_options(synchronize_session=False)
     )

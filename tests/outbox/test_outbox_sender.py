@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 import urllib.error
@@ -15,7 +16,7 @@ from conftest import T0
 from factories import make_community, make_member, make_story
 from prometheus_client import REGISTRY
 from slack_sdk import WebClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from copbot.app import create_app
@@ -346,8 +347,23 @@ def test_a_post_whose_answer_was_lost_is_not_posted_twice(
 
 
 @contextmanager
-def _database_away(database_url):
-    """PostgreSQL refuses the test database's connections and drops the open ones, until the block ends."""
+def _database_away(engine, database_url, server_database_url):
+    """The database is away until the block ends.
+
+    PostgreSQL refuses the test database's connections and drops the open ones; a SQLite file has no server
+    to stop, so its engine fails every statement as a lost disk would (the driver's own error).
+    """
+    if server_database_url is None:
+
+        def refuse(*_args: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        event.listen(engine, "before_cursor_execute", refuse)
+        try:
+            yield
+        finally:
+            event.remove(engine, "before_cursor_execute", refuse)
+        return
     url = make_url(database_url)
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     name = url.database
@@ -365,29 +381,88 @@ def _database_away(database_url):
         admin.dispose()
 
 
+def _away_while_recording(app, engine, database_url, server_database_url, workspace, user_id, *, away: float):
+    """A tick sends the DM; once Slack has it, the database is away for `away` s (Slack answers in 1 s)."""
+    ticking = threading.Thread(target=app.loop.scheduled_tick)
+    ticking.start()
+    deadline = time.monotonic() + 10
+    while not workspace.dm_messages(user_id) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with _database_away(engine, database_url, server_database_url):
+        time.sleep(away)  # Slack answers meanwhile; the record cannot be written
+    ticking.join(timeout=30)
+
+
 def test_a_send_recorded_while_the_database_is_away_is_not_sent_again(
-    app, notice, server_database_url, database_url, workspace, people, sandbox, clock, deliveries
+    app, notice, engine, server_database_url, database_url, workspace, people, sandbox, clock, deliveries
 ):
     """Slack took the DM, then the database went away: the record waits for it; the DM is not sent twice.
 
     (A DM cannot be looked for afterwards as a channel post can: copbot does not read DMs.)
     """
-    if server_database_url is None:
-        pytest.skip("SQLite waits for its lock instead of going away; PostgreSQL can drop connections")
     notice(workspace.team_id, people.bruno, "away")
-    sandbox.inject_fault("chat.postMessage", answer_delay=2)
-    ticking = threading.Thread(target=app.loop.tick)
-    ticking.start()
-    deadline = time.monotonic() + 10
-    while deliveries()[0][1] != "claimed" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    with _database_away(database_url):
-        time.sleep(3)  # Slack answers meanwhile; the record cannot be written
-    ticking.join(timeout=30)
+    sandbox.inject_fault("chat.postMessage", answer_delay=1)
+    _away_while_recording(app, engine, database_url, server_database_url, workspace, people.bruno, away=3)
     clock.advance(minutes=10)  # well past the lease: a lost record would send it again now
     app.loop.tick()
     assert len(_dm_texts(workspace, people.bruno)) == 1
     assert deliveries()[0][1:3] == ("sent", 1)
+
+
+def test_a_record_waiting_longer_than_half_the_lease_still_lands(
+    app_with, notice, engine, server_database_url, database_url, workspace, people, sandbox, clock, deliveries
+):
+    """The database is away for most of a 5 s lease after Slack took the DM: the record lands, one DM.
+
+    The PostgreSQL restart drill's duplicates: the record was given up after half the lease, so the lease
+    lapsed and the next claimer sent the welcome DM again.
+    """
+    app = app_with(delivery_lease_seconds=5)
+    notice(workspace.team_id, people.bruno, "away")
+    sandbox.inject_fault("chat.postMessage", answer_delay=1)
+    _away_while_recording(app, engine, database_url, server_database_url, workspace, people.bruno, away=4)
+    clock.advance(minutes=10)  # past the lease: a record given up would send the DM again now
+    app.loop.tick()
+    app.sender.wait_idle()
+    assert len(_dm_texts(workspace, people.bruno)) == 1
+    assert deliveries()[0][1:3] == ("sent", 1)
+
+
+def test_a_delivery_that_waited_past_half_its_lease_for_a_thread_is_given_back_unsent(
+    app, notice, session_factory, workspace, people, sandbox, clock, deliveries
+):
+    """One thread, two DMs: the second waits while the first is slow; half its lease gone, it is reclaimed.
+
+    The PostgreSQL restart drill's duplicates: claimed DMs queued behind threads that were recording while
+    the database was away, their leases lapsed, the loop sent them, and then the queued tasks sent them too.
+    """
+    notice(workspace.team_id, people.bruno, "first")
+    notice(workspace.team_id, people.chen, "second")
+    sender = Sender(
+        session_factory=session_factory,
+        clock=clock,
+        kinds=all_kinds(),
+        tokens=app.tokens,
+        people=People(),
+        settings=SenderSettings(
+            api_url=sandbox.api_url, default_language="en", lease=timedelta(seconds=30), threads=1
+        ),
+    )
+    sandbox.inject_fault("chat.postMessage", answer_delay=1)
+    try:
+        sending = threading.Thread(target=sender.send_due, kwargs={"seconds": 5})
+        sending.start()
+        deadline = time.monotonic() + 10
+        while not (workspace.dm_messages(people.bruno) or workspace.dm_messages(people.chen)):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        clock.advance(seconds=16)  # while the first is on the wire, the second's lease passes its half
+        sending.join(timeout=30)  # the tick claims it again, with a lease of its own, and sends it
+    finally:
+        sender.stop()
+    assert sender.counts == {"given_back": 1, "sent": 2}
+    assert [len(workspace.dm_messages(user)) for user in (people.bruno, people.chen)] == [1, 1]
+    assert [status for _key, status, _attempts, _error in deliveries()] == ["sent", "sent"]
 
 
 def test_a_short_rate_limit_after_a_takeover_tells_the_author_nothing(

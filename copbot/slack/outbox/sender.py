@@ -128,7 +128,7 @@ class Sender:
 
     @property
     def counts(self) -> dict[str, int]:
-        """How deliveries went in this process: sent, failed, retried, gated, skipped, token_refused."""
+        """How deliveries went here: sent, failed, retried, gated, skipped, token_refused, given_back."""
         with self._idle:
             return dict(self._counts)
 
@@ -165,6 +165,13 @@ class Sender:
         return lambda: self._deliver(delivery)
 
     def _deliver(self, delivery: Claimed) -> None:
+        if self._lease_short(delivery):
+            # It waited for a thread (the others recording while the database was away): with its lease
+            # nearly over, another sender may take it and send it while this one does. Hand it back.
+            logger.info("delivery %s waited past half its lease; given back unsent", delivery.work_key)
+            self._count("given_back")
+            self._release(delivery, self._now(), reason=None, counts_as_attempt=False)
+            return
         kind = self._kinds.get(delivery.kind)
         token = self._tokens.bot_token_for(delivery.team_id)
         if kind is None or token is None:
@@ -186,6 +193,12 @@ class Sender:
             self._refused(delivery, kind, SlackRefusal(0, NO_ANSWER))
         else:
             self._sent(delivery, kind, sent)
+
+    def _lease_short(self, delivery: Claimed) -> bool:
+        """Whether less than half the delivery's lease is left: too little to send and record it safely."""
+        if delivery.lease_expires_at is None:
+            return False
+        return self._now() > delivery.lease_expires_at - self._settings.lease / 2
 
     def _outgoing(self, delivery: Claimed, token: str) -> Outgoing:
         client = SenderClient(
@@ -302,11 +315,14 @@ class Sender:
         return result
 
     def _recording(self, work: Callable[[Session], None]) -> None:
-        """Record what Slack already did; while the database is away, keep trying for half a lease.
+        """Record what Slack already did; while the database is away, keep trying for a lease and a half.
 
-        Given up, the delivery would be taken over when its lease ends and sent a second time.
+        Given up, the delivery would be taken over once its lease ends and sent a second time (a DM cannot
+        be looked for first). Until the lease ends nobody else may take it, so the record is awaited that
+        long whatever the outage; past it the record still lands if it comes before a takeover (the holder's
+        name guards the row), and the retries every RECORD_RETRY_SECONDS usually beat the next claimer's tick.
         """
-        deadline = time.monotonic() + self._settings.lease.total_seconds() / 2
+        deadline = time.monotonic() + self._settings.lease.total_seconds() * 1.5
         while True:
             try:
                 self._in_transaction(work)
