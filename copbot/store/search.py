@@ -356,8 +356,11 @@ class _Similar:
     def _having(self, index: int) -> str:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
-            match = f"s.search_vector @@ (CAST(:scope AS tsquery) && {self._tsquery(index)})"
-            return f"SELECT 1 FROM stories s WHERE s.id <> :exclude AND {match}"
+            # Not scoped by the community's lexeme: a common word then walks the community's stories
+            # (ix_stories_community_live) until COMMON_CAP of them hold it, rather than intersecting
+            # two long GIN lists; a rare word's own short GIN list is read.
+            match = f"s.search_vector @@ {self._tsquery(index)}"
+            return f"SELECT 1 FROM {_OWN} AND s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
 
     def _tsquery(self, index: int) -> str:
