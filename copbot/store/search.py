@@ -261,7 +261,7 @@ class _PostgresQuery:
 
     The GIN index finds the community's matches (its lexeme AND the words), so the community_id column is
     not tested: the planner then cannot prefer walking the community's stories and testing each one.
-    ts_rank weighs the words only.
+    A deleted story has no vector, so deleted_at needs no test either. ts_rank weighs the words only.
     """
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
