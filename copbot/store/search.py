@@ -4,7 +4,10 @@ Both databases index the same normalised words (copbot.domain.search_text: folde
 so they find the same stories:
 
 - PostgreSQL: ``stories.search_vector``, a tsvector built with the story's language configuration
-  ('english' or 'french', which stem the words), under a GIN index.
+  ('english' or 'french', which stem the words), under a GIN index. It also holds one lexeme naming the
+  community, ``#c<community id>`` (no word of a story or a search can hold a ``#``), so that the GIN
+  index itself keeps to one community: a common word's matches in other communities are never read
+  from the table (migration 0013).
 - SQLite: ``story_search``, an FTS5 table whose rowid is the story's id, holding the words already stemmed
   by Snowball (FTS5 has no French stemmer); its ``scope`` column holds ``c<community id>``, so that FTS5
   itself keeps to one community.
@@ -184,10 +187,16 @@ def _index_postgres(connection: Connection, rows: list[_Row]) -> None:
         f"setweight(to_tsvector(CAST(:config AS regconfig), :{part}), '{weight}')"
         for part, weight in _PARTS.items()
     )
+    vector += " || CAST(:scope AS tsvector)"
     live = [row for row in rows if not row.deleted]
     if live:
         params = [
-            {"id": row.id, "config": _CONFIGS[_language(row)], **_words(row, search_text.words)}
+            {
+                "id": row.id,
+                "config": _CONFIGS[_language(row)],
+                "scope": _pg_scope(row.community_id),
+                **_words(row, search_text.words),
+            }
             for row in live
         ]
         connection.execute(sql(f"UPDATE stories SET search_vector = {vector} WHERE id = :id"), params)
@@ -211,6 +220,11 @@ def _index_sqlite(connection: Connection, rows: list[_Row]) -> None:
 def _words(row: _Row, normalise: Callable[[str, str], list[str]]) -> dict[str, str]:
     """Each part of the story as the index takes it: normalised words (PostgreSQL) or stems (SQLite)."""
     return {part: " ".join(normalise(value, _language(row))) for part, value in row.parts.items()}
+
+
+def _pg_scope(community_id: object) -> str:
+    """The lexeme naming a community in PostgreSQL's vectors (and the query term for it), quoted."""
+    return f"'#c{community_id}'"
 
 
 def _language(row: _Row) -> str:
@@ -243,12 +257,18 @@ class _Latest:
 
 
 class _PostgresQuery:
-    """Every word, as English or as French; every match ranked by ts_rank."""
+    """Every word, as English or as French; every match ranked by ts_rank.
+
+    The GIN index finds the community's matches (its lexeme AND the words), so the community_id column is
+    not tested: the planner then cannot prefer walking the community's stories and testing each one.
+    A deleted story has no vector, so deleted_at needs no test either. ts_rank weighs the words only.
+    """
 
     def __init__(self, scope: dict[str, object], terms: dict[str, list[str]]) -> None:
         self.params = scope | {language: " ".join(words) for language, words in terms.items()}
+        self.params["scope"] = _pg_scope(scope["community_id"])
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
-        where = f"{_OWN} AND s.search_vector @@ {query}"
+        where = f"stories s WHERE s.search_vector @@ (CAST(:scope AS tsquery) && {query})"
         self.count = f"SELECT count(*) FROM {where}"
         self.ranked = (
             f"SELECT s.id FROM {where}"
@@ -315,14 +335,15 @@ class _Similar:
     def _closest_postgres(self, words: list[str], counted: dict[str, int]) -> str:
         # ts_rank knows nothing of how rare a word is: each shared word adds its own weight instead.
         tests = [f"s.search_vector @@ {self._tsquery(index)}" for index in range(len(words))]
+        either = " || ".join(self._tsquery(index) for index in range(len(words)))
         shared = " + ".join(f"CASE WHEN {test} THEN 1 ELSE 0 END" for test in tests)
         score = " + ".join(
             f"CASE WHEN {test} THEN {math.log(COMMON_CAP / counted[word]):.6f} ELSE 0 END"
             for test, word in zip(tests, words, strict=True)
         )
         return (
-            f"SELECT s.id FROM {_OWN} AND s.id <> :exclude"
-            f" AND ({' OR '.join(tests)}) AND ({shared}) >= :least"
+            f"SELECT s.id FROM stories s WHERE s.id <> :exclude"
+            f" AND s.search_vector @@ (CAST(:scope AS tsquery) && ({either})) AND ({shared}) >= :least"
             f" ORDER BY {score} DESC, {_NEWEST} LIMIT :limit"
         )
 
@@ -335,6 +356,9 @@ class _Similar:
     def _having(self, index: int) -> str:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
+            # Not scoped by the community's lexeme: a common word then walks the community's stories
+            # (ix_stories_community_live) until COMMON_CAP of them hold it, rather than intersecting
+            # two long GIN lists; a rare word's own short GIN list is read.
             match = f"s.search_vector @@ {self._tsquery(index)}"
             return f"SELECT 1 FROM {_OWN} AND s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
@@ -344,7 +368,8 @@ class _Similar:
 
     def _params(self, words: list[str]) -> dict[str, object]:
         if self.postgres:
-            return {f"w{index}": word for index, word in enumerate(words)}
+            words_params: dict[str, object] = {f"w{index}": word for index, word in enumerate(words)}
+            return words_params | {"scope": _pg_scope(self.scope["community_id"])}
         scope = f'scope : "c{self.scope["community_id"]}"'
         stems = (search_text.stem(word, self.language) for word in words)
         return {f"m{index}": f'{scope} AND {_FTS_WORDS} : "{stem}"' for index, stem in enumerate(stems)}

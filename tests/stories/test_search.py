@@ -185,6 +185,15 @@ def test_search_keeps_to_its_workspace_and_community(archive, add, find):
     assert find(archive.elsewhere, "contract", team_id="T1") == []
 
 
+def test_the_community_named_in_the_index_is_no_search_word(archive, add, find):
+    """Searching for how the index names a community ("#c<id>", "c<id>") finds only stories with that word."""
+    add(archive.testing, "Contract testing")
+    named = add(archive.testing, f"Ticket c{archive.testing}")
+
+    assert find(archive.testing, f"#c{archive.testing}") == [named]
+    assert find(archive.testing, f"c{archive.testing}") == [named]
+
+
 def test_edited_and_deleted_stories_are_reindexed(archive, add, find, session_factory):
     """After an edit the new words find the story and the old ones do not; a deleted story is not found."""
     edited = add(archive.testing, "Flaky tests")
