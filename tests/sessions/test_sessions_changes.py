@@ -194,3 +194,40 @@ def test_cancelling_the_series_redraws_its_posted_reminder_in_french(
     redrawn = next(m for m in workspace.messages(design.channel) if m["ts"] == reminder["ts"])
     assert buttons(redrawn["blocks"]) == []
     assert "Cette séance est annulée." in texts(redrawn["blocks"])
+
+
+def test_editing_the_title_and_place_redraws_the_posted_reminder(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """The day-before reminder is in the channel; a new title and place, same date: it shows them."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    reminder = _reminder(workspace, testing.channel)
+    updates_before = len(sandbox.calls("chat.update"))
+
+    view = planner.open_edit(people.alice, _first_ref(planner, people.alice))
+    response = planner.submit(people.alice, view, title="Debugging clinic", place="Room 4")
+    assert response.text == ""
+    copbot.sender.wait_idle()
+
+    [update] = sandbox.calls("chat.update")[updates_before:]
+    assert update.args["ts"] == reminder["ts"]
+    shown = texts(update.args["blocks"])
+    assert "Debugging clinic" in shown
+    assert "Room 4" in shown
+    assert "Testing clinic" not in shown
+    assert "meet.example.com" not in shown
+
+
+def test_an_edit_in_french_redraws_the_posted_reminder_in_french(planner, people, design, copbot, workspace):
+    """Design's reminder is posted; bruno changes the title: it is redrawn in French with the new title."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
+    assert planner.submit(people.bruno, view, title="Atelier couleurs").text == ""
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+    assert "Rappel de séance" in texts(reminder["blocks"])
+    assert "Atelier couleurs" in texts(reminder["blocks"])
