@@ -67,6 +67,38 @@ def test_a_loop_stopped_for_three_hours_across_a_due_reminder_posts_it_once(
         ]
 
 
+def test_a_session_moved_later_after_its_day_before_reminder_gets_one_at_its_new_time(
+    planner, people, testing, copbot, workspace, clock, session_factory
+):
+    """3 March's 24 h reminder is posted; the session moves to 6 March 14:00: on 5 March 14:00, one more."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    ref = next(
+        value for action, value in buttons(planner.listing(people.alice)["blocks"]) if action == RSVP_GOING
+    )
+    view = planner.open_edit(people.alice, ref)
+    assert planner.submit(people.alice, view, date="2026-03-06", time="14:00").text == ""
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    assert len(_reminders(workspace, testing.channel)) == 1
+
+    clock.current = datetime(2026, 3, 5, 13, 0, tzinfo=UTC)  # 14:00 in Paris, 24 h before the new time
+    copbot.loop.tick()
+    clock.current += EVERY
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+
+    first, second = _reminders(workspace, testing.channel)
+    assert "<!date^1772802000^" in texts(first["blocks"])  # the first one redrawn: 6 March, 13:00 UTC
+    assert "<!date^1772802000^" in texts(second["blocks"])
+    with session_factory() as session:
+        assert session.scalars(select(SessionPost.offset_minutes).order_by(SessionPost.id)).all() == [
+            1440,
+            1440,
+        ]
+
+
 def test_a_series_planned_late_gets_only_its_latest_reminder(
     planner, people, testing, copbot, workspace, clock
 ):
