@@ -124,6 +124,22 @@ def test_members_cannot_edit_or_cancel(planner, people, testing):
     assert planner.snapshot() == before
 
 
+def test_an_edit_modal_slack_will_not_open_gets_a_reply(planner, people, testing, design, sandbox):
+    """The Edit click's trigger expired: the organiser is told to try again, in English and in French."""
+    planner.plan(people.alice, "testing")
+    planner.plan(people.bruno, "design")
+    for user_id, community, words in [
+        (people.alice, "testing", "try again"),
+        (people.bruno, "design", "Réessayez"),
+    ]:
+        ref = _first_ref(planner, user_id, community)
+        sandbox.inject_fault("views.open", error="expired_trigger_id")
+        assert planner.click(user_id, SESSION_EDIT_BUTTON, ref).status == 200
+        [reply] = planner.ws.responses(user_id)
+        assert words in reply["text"]
+        assert [v for v in planner.ws.views(user_id) if v.get("callback_id") == SESSION_EDIT_VIEW] == []
+
+
 def test_a_session_of_another_community_is_refused_in_a_form(planner, people, testing, design, copbot):
     """bruno organises design; an edit form sealed for design cannot change a testing session."""
     planner.plan(people.alice, "testing")

@@ -182,6 +182,22 @@ def test_someone_outside_the_community_is_offered_to_join(planner, people, testi
     assert planner.rsvps() == []
 
 
+def test_an_outsider_whose_join_modal_does_not_open_is_told_how_to_join(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """dana presses Going once the trigger expired: no modal, but a reply beside the reminder with Join."""
+    reminder = _posted_reminder(planner, people, testing, copbot, workspace)
+    sandbox.inject_fault("views.open", error="expired_trigger_id")
+    response = planner.click(
+        people.dana, RSVP_GOING, dict(buttons(reminder["blocks"]))[RSVP_GOING], message=reminder
+    )
+    assert response.status == 200
+    assert workspace.views(people.dana) == []
+    [reply] = workspace.responses(people.dana)
+    assert "Testing" in reply["text"]
+    assert planner.rsvps() == []
+
+
 def test_a_session_of_another_workspace_is_refused(
     planner, people, testing, workspace, session_factory, clock
 ):
