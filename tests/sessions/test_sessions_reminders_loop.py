@@ -166,6 +166,23 @@ def test_answers_update_the_reminder_in_place(planner, people, testing, copbot, 
     assert [r["text"] for r in workspace.responses(people.chen)][-1] == "You might go to *Testing clinic*."
 
 
+def test_pressing_the_same_answer_twice_counts_it_once(
+    planner, people, testing, copbot, workspace, session_factory
+):
+    """chen presses Going twice then Maybe: two RSVP activity rows, and the reminder shows the last answer."""
+    reminder = _posted_reminder(planner, people, testing, copbot, workspace)
+    ref = dict(buttons(reminder["blocks"]))[RSVP_GOING]
+    for action in (RSVP_GOING, RSVP_GOING, RSVP_MAYBE):
+        assert planner.click(people.chen, action, ref, message=reminder).status == 200
+    with session_factory() as session:
+        answers = session.scalars(
+            select(Activity.answer).where(Activity.kind == ActivityKind.RSVP).order_by(Activity.id)
+        ).all()
+    assert answers == ["yes", "maybe"]
+    assert planner.rsvps() == [(people.chen, "2026-03-03", "maybe")]
+    assert [r["text"] for r in workspace.responses(people.chen)][-2] == "You are going to *Testing clinic*."
+
+
 def test_a_french_member_is_answered_in_french(planner, people, testing, copbot, workspace):
     """bruno's confirmation is in French; the English channel's reminder stays English."""
     reminder = _posted_reminder(planner, people, testing, copbot, workspace)
