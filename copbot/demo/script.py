@@ -269,7 +269,7 @@ def a_reminder_with_answers(story: Story) -> None:
 
 
 def a_cancellation(story: Story) -> None:
-    story.transcript.step("Alice cancels the week after from her list; the notice replies to the reminder")
+    story.transcript.step("Alice cancels the week after from her list; a notice tells the channel")
     _, second = _next_two(story)
     surface = story.ephemeral_surface("alice")
     modal = story.click_opening_modal("alice", ids.SESSION_CANCEL_BUTTON, value=second, message=surface)

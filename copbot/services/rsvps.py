@@ -57,13 +57,22 @@ def answer(
         raise NotAMember(community_id=community.id, name=community.name, slug=community.slug)
     key = found.occurrence.key
     store.lock_series(session, series_id=found.series.id)  # see session_reminders.reminder_posted
-    store.put_answer(
-        session, series=found.series, key=key, user_id=user_id, member_id=member.id, answer=choice, now=now
-    )
-    ref_id = store.ref_id(found.series)
-    data = {"session_id": ref_id, "occurrence": str(OccurrenceRef(ref_id, key))}
-    data["answer"] = choice.value
-    record_activity(session, community, user_id, ActivityKind.RSVP, now, **data)
+    # The same answer again (a double click) changes nothing: not its place among those going, nor the
+    # activity counted (a second RSVP row would inflate the week's "going").
+    if store.answer_of(session, series_id=found.series.id, key=key, user_id=user_id) is not choice:
+        store.put_answer(
+            session,
+            series=found.series,
+            key=key,
+            user_id=user_id,
+            member_id=member.id,
+            answer=choice,
+            now=now,
+        )
+        ref_id = store.ref_id(found.series)
+        data = {"session_id": ref_id, "occurrence": str(OccurrenceRef(ref_id, key))}
+        data["answer"] = choice.value
+        record_activity(session, community, user_id, ActivityKind.RSVP, now, **data)
     refresh_reminders(session, team_id=team_id, series_id=found.series.id, key=key, now=now)
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
     return Answered(found.series.title, choice)

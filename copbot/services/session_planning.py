@@ -117,7 +117,8 @@ def edit_session(
     A new way of repeating or end date applies from the next session on: the sessions that took place stay
     as they were (a part of the series), and dates to come that the new rule no longer gives are cancelled
     (`session_notices.drop_dates`). Those going to a moved session are told by DM; the reminders already
-    posted show its new time, and those still to come follow it (the planner).
+    posted show its new time, and those still to come follow it (the planner); a new title, agenda, place or
+    duration is drawn again on every reminder posted for a date not started.
     """
     found = find(session, team_id=team_id, ref=ref, community_id=community_id, now=now)
     check_organiser(session, found.community, actor)
@@ -128,6 +129,7 @@ def edit_session(
     draft, (repeat, until) = _checked_edit(
         values, first_day=date.fromisoformat(next_key), zone=found.community.timezone, now=now
     )
+    shown = (series.title, series.description, series.location, series.duration_minutes)
     series.title, series.description = draft.title, draft.agenda
     series.location, series.duration_minutes = draft.place, draft.duration_minutes
     dropped: set[str] = set()
@@ -139,6 +141,10 @@ def edit_session(
         )
     if draft.starts_at != found.occurrence.starts_at and found.occurrence.key not in dropped:
         _move(session, found, draft.starts_at, now=now)
+    if shown != (series.title, series.description, series.location, series.duration_minutes):
+        # Reminders already posted show the series' new words; a redraw already asked for is joined.
+        for key in _to_come(session, series, now=now):
+            refresh_reminders(session, team_id=team_id, series_id=series.id, key=key, now=now)
 
 
 def _next_key(before: SeriesRule, overrides: Overrides, found: Found, *, now: datetime) -> str:

@@ -2,13 +2,14 @@
 
 Only what is due is planned, under a work key per occurrence, offset and start time: a second loop adds
 nothing, a cancelled occurrence is no longer planned, and a moved one gets the reminders it has not had yet
-at its new time (one already posted was redrawn with that time: it is never posted twice). A reminder is
+at its new time (one already posted was redrawn with that time; one posted more than its offset before the
+new due time, as the session moved later by days, is due again at its new start). A reminder is
 worth sending until its session starts (copbot.domain.reminders), never after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,14 +84,20 @@ def _reminder(
     item: Occurrence,
     *,
     now: datetime,
-    posted: set[tuple[int, str, int]],
+    posted: Mapping[tuple[int, str, int], datetime],
 ) -> dict[str, Any] | None:
+    """The reminder due now, unless one at this offset went out for this start, or close enough before it.
+
+    One posted more than its offset before this due time was for an earlier start (the session moved
+    later by days since): it is due again. One posted within that (a start a few hours later, a new zone)
+    was redrawn with the new time and still reminds in time: not posted twice. The work key holds the
+    start, so one start never gets the same reminder twice.
+    """
     reminder = reminder_due(item, community.reminder_offsets or (), now=now)
-    if (
-        reminder is None
-        or (series.id, item.key, reminder.offset_minutes) in posted
-        or too_early(community, reminder.due_at)
-    ):
+    if reminder is None or too_early(community, reminder.due_at):
+        return None
+    last = posted.get((series.id, item.key, reminder.offset_minutes))
+    if last is not None and last >= reminder.due_at - timedelta(minutes=reminder.offset_minutes):
         return None
     stamp = int(item.starts_at.timestamp())
     return {

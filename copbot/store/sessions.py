@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -201,9 +201,16 @@ def keys_in_use(session: Session, *, series_id: int) -> set[str]:
 
 def posted_reminders(
     session: Session, *, series_ids: Sequence[int], since: date
-) -> set[tuple[int, str, int]]:
-    """(series id, date, offset) of every reminder posted for these series' dates from `since` on."""
-    query = select(SessionPost.session_id, SessionPost.occurrence_key, SessionPost.offset_minutes).where(
-        SessionPost.session_id.in_(series_ids), SessionPost.occurrence_key >= since.isoformat()
+) -> dict[tuple[int, str, int], datetime]:
+    """When the last reminder was posted, by (series id, date, offset), for these dates from `since` on."""
+    query = (
+        select(
+            SessionPost.session_id,
+            SessionPost.occurrence_key,
+            SessionPost.offset_minutes,
+            func.max(SessionPost.posted_at),
+        )
+        .where(SessionPost.session_id.in_(series_ids), SessionPost.occurrence_key >= since.isoformat())
+        .group_by(SessionPost.session_id, SessionPost.occurrence_key, SessionPost.offset_minutes)
     )
-    return {(series_id, key, offset) for series_id, key, offset in session.execute(query)}
+    return {(series_id, key, offset): last for series_id, key, offset, last in session.execute(query)}

@@ -124,6 +124,22 @@ def test_members_cannot_edit_or_cancel(planner, people, testing):
     assert planner.snapshot() == before
 
 
+def test_an_edit_modal_slack_will_not_open_gets_a_reply(planner, people, testing, design, sandbox):
+    """The Edit click's trigger expired: the organiser is told to try again, in English and in French."""
+    planner.plan(people.alice, "testing")
+    planner.plan(people.bruno, "design")
+    for user_id, community, words in [
+        (people.alice, "testing", "try again"),
+        (people.bruno, "design", "Réessayez"),
+    ]:
+        ref = _first_ref(planner, user_id, community)
+        sandbox.inject_fault("views.open", error="expired_trigger_id")
+        assert planner.click(user_id, SESSION_EDIT_BUTTON, ref).status == 200
+        [reply] = planner.ws.responses(user_id)
+        assert words in reply["text"]
+        assert [v for v in planner.ws.views(user_id) if v.get("callback_id") == SESSION_EDIT_VIEW] == []
+
+
 def test_a_session_of_another_community_is_refused_in_a_form(planner, people, testing, design, copbot):
     """bruno organises design; an edit form sealed for design cannot change a testing session."""
     planner.plan(people.alice, "testing")
@@ -194,3 +210,40 @@ def test_cancelling_the_series_redraws_its_posted_reminder_in_french(
     redrawn = next(m for m in workspace.messages(design.channel) if m["ts"] == reminder["ts"])
     assert buttons(redrawn["blocks"]) == []
     assert "Cette séance est annulée." in texts(redrawn["blocks"])
+
+
+def test_editing_the_title_and_place_redraws_the_posted_reminder(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """The day-before reminder is in the channel; a new title and place, same date: it shows them."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    reminder = _reminder(workspace, testing.channel)
+    updates_before = len(sandbox.calls("chat.update"))
+
+    view = planner.open_edit(people.alice, _first_ref(planner, people.alice))
+    response = planner.submit(people.alice, view, title="Debugging clinic", place="Room 4")
+    assert response.text == ""
+    copbot.sender.wait_idle()
+
+    [update] = sandbox.calls("chat.update")[updates_before:]
+    assert update.args["ts"] == reminder["ts"]
+    shown = texts(update.args["blocks"])
+    assert "Debugging clinic" in shown
+    assert "Room 4" in shown
+    assert "Testing clinic" not in shown
+    assert "meet.example.com" not in shown
+
+
+def test_an_edit_in_french_redraws_the_posted_reminder_in_french(planner, people, design, copbot, workspace):
+    """Design's reminder is posted; bruno changes the title: it is redrawn in French with the new title."""
+    planner.plan(people.bruno, "design")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
+    assert planner.submit(people.bruno, view, title="Atelier couleurs").text == ""
+    copbot.sender.wait_idle()
+    [reminder] = workspace.messages(design.channel)
+    assert "Rappel de séance" in texts(reminder["blocks"])
+    assert "Atelier couleurs" in texts(reminder["blocks"])

@@ -67,6 +67,38 @@ def test_a_loop_stopped_for_three_hours_across_a_due_reminder_posts_it_once(
         ]
 
 
+def test_a_session_moved_later_after_its_day_before_reminder_gets_one_at_its_new_time(
+    planner, people, testing, copbot, workspace, clock, session_factory
+):
+    """3 March's 24 h reminder is posted; the session moves to 6 March 14:00: on 5 March 14:00, one more."""
+    planner.plan(people.alice, "testing")
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    ref = next(
+        value for action, value in buttons(planner.listing(people.alice)["blocks"]) if action == RSVP_GOING
+    )
+    view = planner.open_edit(people.alice, ref)
+    assert planner.submit(people.alice, view, date="2026-03-06", time="14:00").text == ""
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+    assert len(_reminders(workspace, testing.channel)) == 1
+
+    clock.current = datetime(2026, 3, 5, 13, 0, tzinfo=UTC)  # 14:00 in Paris, 24 h before the new time
+    copbot.loop.tick()
+    clock.current += EVERY
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+
+    first, second = _reminders(workspace, testing.channel)
+    assert "<!date^1772802000^" in texts(first["blocks"])  # the first one redrawn: 6 March, 13:00 UTC
+    assert "<!date^1772802000^" in texts(second["blocks"])
+    with session_factory() as session:
+        assert session.scalars(select(SessionPost.offset_minutes).order_by(SessionPost.id)).all() == [
+            1440,
+            1440,
+        ]
+
+
 def test_a_series_planned_late_gets_only_its_latest_reminder(
     planner, people, testing, copbot, workspace, clock
 ):
@@ -134,6 +166,23 @@ def test_answers_update_the_reminder_in_place(planner, people, testing, copbot, 
     assert [r["text"] for r in workspace.responses(people.chen)][-1] == "You might go to *Testing clinic*."
 
 
+def test_pressing_the_same_answer_twice_counts_it_once(
+    planner, people, testing, copbot, workspace, session_factory
+):
+    """chen presses Going twice then Maybe: two RSVP activity rows, and the reminder shows the last answer."""
+    reminder = _posted_reminder(planner, people, testing, copbot, workspace)
+    ref = dict(buttons(reminder["blocks"]))[RSVP_GOING]
+    for action in (RSVP_GOING, RSVP_GOING, RSVP_MAYBE):
+        assert planner.click(people.chen, action, ref, message=reminder).status == 200
+    with session_factory() as session:
+        answers = session.scalars(
+            select(Activity.answer).where(Activity.kind == ActivityKind.RSVP).order_by(Activity.id)
+        ).all()
+    assert answers == ["yes", "maybe"]
+    assert planner.rsvps() == [(people.chen, "2026-03-03", "maybe")]
+    assert [r["text"] for r in workspace.responses(people.chen)][-2] == "You are going to *Testing clinic*."
+
+
 def test_a_french_member_is_answered_in_french(planner, people, testing, copbot, workspace):
     """bruno's confirmation is in French; the English channel's reminder stays English."""
     reminder = _posted_reminder(planner, people, testing, copbot, workspace)
@@ -147,6 +196,22 @@ def test_someone_outside_the_community_is_offered_to_join(planner, people, testi
     planner.click(people.dana, RSVP_GOING, dict(buttons(reminder["blocks"]))[RSVP_GOING], message=reminder)
     [view] = [v for v in workspace.views(people.dana) if v.get("callback_id") == JOIN_VIEW]
     assert "Testing" in str(view["blocks"])
+    assert planner.rsvps() == []
+
+
+def test_an_outsider_whose_join_modal_does_not_open_is_told_how_to_join(
+    planner, people, testing, copbot, workspace, sandbox
+):
+    """dana presses Going once the trigger expired: no modal, but a reply beside the reminder with Join."""
+    reminder = _posted_reminder(planner, people, testing, copbot, workspace)
+    sandbox.inject_fault("views.open", error="expired_trigger_id")
+    response = planner.click(
+        people.dana, RSVP_GOING, dict(buttons(reminder["blocks"]))[RSVP_GOING], message=reminder
+    )
+    assert response.status == 200
+    assert workspace.views(people.dana) == []
+    [reply] = workspace.responses(people.dana)
+    assert "Testing" in reply["text"]
     assert planner.rsvps() == []
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from copbot.domain import sessions as fields
 from copbot.domain.enums import Repeat
@@ -23,6 +24,7 @@ from copbot.slack.blocks.session_modal import (
     build_cancel_modal,
     build_session_modal,
 )
+from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
 from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.communities import actor
@@ -197,6 +199,8 @@ def _open(
         client.views_open(trigger_id=body["trigger_id"], view=view())
     except CopbotError as error:
         tell(context, body, error)
+    except SlackApiError:  # the trigger expired or was used: the person clicks again
+        tell(context, body, SlackBusy())
 
 
 def session_modal(tr: Translator, deps: Deps, form: SessionForm, *, editing: bool = False) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotFound
 from copbot.domain.sessions import UNKNOWN_SESSION
@@ -159,7 +160,7 @@ def _offer_to_join(
         client.views_open(
             trigger_id=body["trigger_id"], view=build_join_modal(context["tr"], form, metadata=metadata)
         )
-    except CopbotError:
+    except (CopbotError, SlackApiError):  # e.g. the trigger expired: the refusal says how to join
         tell(context, body, outsider)
 
 
