@@ -7,6 +7,7 @@ from communities_support import ephemeral_text, snapshot, stored_communities
 
 from copbot.slack.ids import (
     COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
     COMMUNITY_PAUSE_ACTION,
     COMMUNITY_RESUME_ACTION,
     COMMUNITY_UNARCHIVE_ACTION,
@@ -127,6 +128,52 @@ def test_archive_from_the_home_in_french(driver, workspace, people, place, sessi
     listed = ephemeral_text(driver.command(workspace, people.bruno, "list"))
     assert "Testing" in listed
     assert "Design" not in listed
+
+
+@pytest.mark.parametrize(
+    ("user", "language", "heading", "unarchive"),
+    [
+        ("alice", "en", "Archived communities you organise", "Unarchive Testing"),
+        ("bruno", "fr", "Communautés archivées que vous organisez", "Désarchiver Testing"),
+    ],
+)
+def test_archive_then_unarchive_from_the_home(
+    user, language, heading, unarchive, driver, workspace, people, place, session_factory, sandbox
+):
+    """Archive (behind a confirm dialog) then Unarchive from the Home; the Home is redrawn each time."""
+    organiser = getattr(people, user)
+    testing = place("Testing", organisers=(organiser,), language=language)
+    view = open_home(driver, workspace, organiser)
+    [archive] = [
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == COMMUNITY_ARCHIVE_ACTION
+    ]
+    assert archive["confirm"]["style"] == "danger"
+    published = len(sandbox.calls("views.publish"))
+    driver.action(workspace, organiser, COMMUNITY_ARCHIVE_ACTION, value=str(testing.id), view=view)
+    assert community(session_factory, testing.id).archived_at is not None
+    assert len(sandbox.calls("views.publish")) == published + 1
+    redrawn = workspace.home_view(organiser)
+    headings = [b["text"]["text"] for b in redrawn["blocks"] if b["type"] == "header"]
+    assert heading in headings
+    buttons = [
+        (e["action_id"], e["value"], e["text"]["text"])
+        for b in redrawn["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert (COMMUNITY_UNARCHIVE_ACTION, str(testing.id), unarchive) in buttons
+    assert (COMMUNITY_DELETE_ACTION, str(testing.id)) in [(a, v) for a, v, _ in buttons]
+    driver.action(workspace, organiser, COMMUNITY_UNARCHIVE_ACTION, value=str(testing.id), view=redrawn)
+    assert community(session_factory, testing.id).archived_at is None
+    assert len(sandbox.calls("views.publish")) == published + 2
+    again = workspace.home_view(organiser)
+    assert heading not in [b["text"]["text"] for b in again["blocks"] if b["type"] == "header"]
+    elements = [e for b in again["blocks"] for e in b.get("elements", [])]
+    assert any(e.get("action_id") == COMMUNITY_ARCHIVE_ACTION for e in elements)
 
 
 def test_unarchive_brings_it_back(driver, workspace, people, place, session_factory):

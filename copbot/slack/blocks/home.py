@@ -13,6 +13,7 @@ from copbot.domain.enums import RsvpAnswer
 from copbot.i18n import N_, Translator
 from copbot.services.home import (
     SHOWN_IN_FULL,
+    ArchivedCommunity,
     Attention,
     HomeContent,
     Introductions,
@@ -25,6 +26,7 @@ from copbot.slack.blocks.common import (
     Block,
     actions,
     button,
+    confirm_dialog,
     context,
     divider,
     escape,
@@ -36,8 +38,10 @@ from copbot.slack.blocks.membership import EXPERIENCE_LABELS
 from copbot.slack.ids import (
     COMMAND,
     COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
     COMMUNITY_PAUSE_ACTION,
     COMMUNITY_RESUME_ACTION,
+    COMMUNITY_UNARCHIVE_ACTION,
     HOME_CREATE,
     HOME_EDIT,
     HOME_HELP,
@@ -61,8 +65,11 @@ from copbot.slack.ids import (
 
 # A Home view holds at most 100 blocks. A community in full takes up to 7 (services.home.SHOWN_IN_FULL of
 # them: 35); a folded one or one to join takes 1; the headings, the top buttons and the "more" lines 8.
+# The archived ones an organiser may bring back or delete: 1 each, with their heading and "more" line.
 MAX_FOLDED = 25
 MAX_OTHERS = 20
+MAX_ARCHIVED = 10
+NAME_IN_BUTTON = 40
 PURPOSE_SHOWN = 500
 TITLE_SHOWN = 80  # a story title in the latest stories
 ANSWERS = {
@@ -84,6 +91,7 @@ def build_home(tr: Translator, content: HomeContent, *, tz: str | None, locale: 
     else:
         when = _DateFormat(tr, tz, locale)
         blocks += _joined_part(tr, content.joined, when) + _others_part(tr, content.others)
+    blocks += _archived_part(tr, content.archived)
     return {"type": "home", "blocks": blocks}
 
 
@@ -153,8 +161,26 @@ def _organiser_buttons(tr: Translator, community: JoinedCommunity) -> list[Block
         button(tr.gettext("Prompts"), HOME_PROMPTS, value),
         button(tr.gettext("Stats"), HOME_STATS, value),
         pause,
-        button(tr.gettext("Archive"), COMMUNITY_ARCHIVE_ACTION, value, style="danger"),
+        button(
+            tr.gettext("Archive"), COMMUNITY_ARCHIVE_ACTION, value, confirm=_archive_confirm(tr, community)
+        ),
+        button(tr.gettext("Delete"), COMMUNITY_DELETE_ACTION, value, style="danger"),
     ]
+
+
+def _archive_confirm(tr: Translator, community: JoinedCommunity) -> Block:
+    return confirm_dialog(
+        tr.gettext("Archive this community?"),
+        tr.gettext(
+            "*{name}* will be hidden from `{command} list` and its channel freed. Its history is kept: "
+            "you can unarchive it from your Home.",
+            name=escape(community.name),
+            command=COMMAND,
+        ),
+        tr.gettext("Archive"),
+        tr.gettext("Cancel"),
+        danger=True,
+    )
 
 
 def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
@@ -286,6 +312,33 @@ def _others_part(tr: Translator, others: list[OpenCommunity]) -> list[Block]:
         text = f"*{escape(community.name)}* (`{escape(community.slug)}`)\n{_purpose(community.purpose)}"
         blocks.append(section(text, accessory=button(tr.gettext("Join"), JOIN_BUTTON, str(community.id))))
     return blocks + _more(tr, len(others) - MAX_OTHERS)
+
+
+def _archived_part(tr: Translator, archived: list[ArchivedCommunity]) -> list[Block]:
+    """One line of buttons per archived community the person organises: Unarchive, Delete."""
+    if not archived:
+        return []
+    blocks = [header(tr.gettext("Archived communities you organise"))]
+    for community in archived[:MAX_ARCHIVED]:
+        value, name = str(community.id), _short(community.name)
+        unarchive = button(tr.gettext("Unarchive {name}", name=name), COMMUNITY_UNARCHIVE_ACTION, value)
+        delete_label = tr.gettext("Delete {name}", name=name)
+        delete = button(delete_label, COMMUNITY_DELETE_ACTION, value, style="danger")
+        blocks.append(actions(unarchive, delete))
+    hidden = len(archived) - MAX_ARCHIVED
+    if hidden > 0:
+        more = tr.ngettext(
+            "…and {count} more: `{command} unarchive` or `{command} delete`",
+            "…and {count} more: `{command} unarchive` or `{command} delete`",
+            hidden,
+            command=COMMAND,
+        )
+        blocks.append(context(more))
+    return blocks
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_IN_BUTTON else name[: NAME_IN_BUTTON - 1] + "…"
 
 
 def _more(tr: Translator, hidden: int) -> list[Block]:
