@@ -192,7 +192,9 @@ def _joined(
         introductions=introductions,
         every_other=member is not None and member.pairing_every_other,
         paused_until=member.paused_until if member and introductions is Introductions.PAUSED else None,
-        next_round=next_slot(
+        next_round=None
+        if community.paused_at is not None  # no round while the community is paused
+        else next_slot(
             now,
             every_weeks=community.pairing_every_weeks,
             weekday=community.pairing_weekday,

@@ -176,6 +176,34 @@ def test_archive_then_unarchive_from_the_home(
     assert any(e.get("action_id") == COMMUNITY_ARCHIVE_ACTION for e in elements)
 
 
+@pytest.mark.parametrize(
+    ("user", "language", "next_round", "paused"),
+    [
+        ("alice", "en", "next round", "_Paused:"),
+        ("bruno", "fr", "prochain tour", "_En pause"),
+    ],
+)
+def test_a_paused_community_shows_no_next_round_on_the_home(
+    user, language, next_round, paused, driver, workspace, people, place
+):
+    """Rounds every week show the next one; once the community is paused, the Home says Paused instead."""
+    organiser = getattr(people, user)
+    testing = place("Testing", organisers=(organiser,), language=language, pairing_every_weeks=1)
+
+    def texts(view) -> str:
+        return "\n".join(
+            str(part.get("text", "")) if isinstance(part, dict) else str(part)
+            for block in view["blocks"]
+            for part in [block.get("text") or {}, *block.get("elements", [])]
+        )
+
+    assert next_round in texts(open_home(driver, workspace, organiser))
+    press(driver, workspace, organiser, COMMUNITY_PAUSE_ACTION, testing.id)
+    drawn = texts(workspace.home_view(organiser))
+    assert next_round not in drawn
+    assert paused in drawn
+
+
 def test_unarchive_brings_it_back(driver, workspace, people, place, session_factory):
     """Unarchived, it is listed again and its schedule starts from now."""
     testing = place("Testing", organisers=(people.alice,))

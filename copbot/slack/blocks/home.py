@@ -221,7 +221,9 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
         state = tr.gettext("paused until you resume")
     else:
         state = tr.gettext("every other round") if community.every_other else tr.gettext("every round")
-        if community.next_round is None:
+        if community.paused:
+            pass  # no round while the whole community is paused: its text says so
+        elif community.next_round is None:
             state += " · " + tr.gettext("rounds when the organisers start one")
         else:
             state += " · " + tr.gettext(
