@@ -11,6 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, DeliveryStatus, Role, RsvpAnswer
+from copbot.services import notices
+from copbot.services.organisers import ADDED_DM
 from copbot.slack.blocks.community_life import CONFIRM_BLOCK, CONFIRM_INPUT
 from copbot.slack.ids import COMMUNITY_DELETE_ACTION, COMMUNITY_DELETE_VIEW
 from copbot.store.models import (
@@ -116,6 +118,11 @@ def _fill(session: Session, community: Community, people) -> None:
                 expires_at=WHEN + timedelta(days=31), created_at=WHEN, updated_at=WHEN,
             )
         )  # fmt: skip
+    # A DM about the community (made an organiser of it), still pending: it goes with the community.
+    notices.notify(
+        session, team_id=team, user_id=people.dana, message=ADDED_DM, params={"by": people.chen, "name": "x"},
+        key=f"organiser:{community.id}:{people.dana}:test", now=WHEN, community_id=community.id,
+    )  # fmt: skip
     session.add(
         Activity(
             team_id=team, community_id=community.id, user_id=people.chen, kind=ActivityKind.JOINED, at=WHEN
