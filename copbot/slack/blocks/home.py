@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +22,7 @@ from copbot.services.home import (
 )
 from copbot.services.stats import Health
 from copbot.slack.blocks.common import (
+    DAY,
     SHORT_DAY,
     Block,
     actions,
@@ -216,7 +217,9 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
         state = tr.gettext("not taking part")
     elif community.introductions is Introductions.PAUSED and community.paused_until is not None:
         # A day, not a moment: the pause ends at midnight in the community's zone, wherever the reader is.
-        state = tr.gettext("paused until {day}", day=when.day(community.paused_until, community.timezone))
+        state = tr.gettext(
+            "paused until {day}", day=when.day_token(community.paused_until, community.timezone)
+        )
     elif community.introductions is Introductions.PAUSED:
         state = tr.gettext("paused until you resume")
     else:
@@ -376,6 +379,12 @@ class _DateFormat:
             format_time(local, "short", locale=self._locale),
         )
         return self._tr.gettext("{date} at {time}", date=date, time=time)
+
+    def day_token(self, moment: datetime, timezone: str) -> str:
+        """The day as Slack's token at noon in `timezone` (one day for every reader), ours as fallback."""
+        zone = _zone(timezone) or ZoneInfo("UTC")
+        noon = datetime.combine(moment.astimezone(zone).date(), time(12), tzinfo=zone)
+        return slack_date(noon, self.day(moment, timezone), token=DAY)
 
     def day(self, moment: datetime, timezone: str) -> str:
         """The day in `timezone`: a pause ends at midnight in the community's zone, wherever the reader is."""
