@@ -168,6 +168,7 @@ def channel_archived(session: Session, *, team_id: str, channel_id: str, now: da
                 params={"name": community.name, "slug": community.slug},
                 key=f"channel-archived:{community.id}:{channel_id}:{user_id}:{now.isoformat()}",
                 now=now,
+                community_id=community.id,
             )
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from copbot.domain.enums import RsvpAnswer
+from copbot.domain.enums import Role, RsvpAnswer
 from copbot.domain.membership import Profile
 from copbot.domain.pairing.eligibility import is_paused
 from copbot.domain.pairing.rhythm import next_slot
@@ -89,9 +89,18 @@ class OpenCommunity:
 
 
 @dataclass(frozen=True)
+class ArchivedCommunity:
+    """An archived community the person organises: they may unarchive or delete it from their Home."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class HomeContent:
     joined: list[JoinedCommunity]
     others: list[OpenCommunity]
+    archived: list[ArchivedCommunity] = field(default_factory=list)
 
 
 def joined_communities(session: Session, *, team_id: str, user_id: str) -> list[Community]:
@@ -142,7 +151,22 @@ def home_content(
             for index, c in enumerate(joined)
         ],
         others=[OpenCommunity(id=c.id, name=c.name, slug=c.slug, purpose=c.purpose) for c in others],
+        archived=_archived(session, team_id=team_id, user_id=user_id, is_admin=is_workspace_admin),
     )
+
+
+def _archived(session: Session, *, team_id: str, user_id: str, is_admin: bool) -> list[ArchivedCommunity]:
+    """The workspace's archived communities the person organises (all of them for its admins), by name."""
+    query = select(Community.id, Community.name).where(
+        Community.team_id == team_id, Community.archived_at.is_not(None)
+    )
+    if not is_admin:
+        organised = select(Member.community_id).where(
+            Member.user_id == user_id, Member.left_at.is_(None), Member.role == Role.ORGANISER
+        )
+        query = query.where(Community.id.in_(organised))
+    rows = session.execute(query.order_by(func.lower(Community.name), Community.id))
+    return [ArchivedCommunity(community_id, name) for community_id, name in rows]
 
 
 def _folded(community: Community) -> JoinedCommunity:
@@ -168,7 +192,9 @@ def _joined(
         introductions=introductions,
         every_other=member is not None and member.pairing_every_other,
         paused_until=member.paused_until if member and introductions is Introductions.PAUSED else None,
-        next_round=next_slot(
+        next_round=None
+        if community.paused_at is not None  # no round while the community is paused
+        else next_slot(
             now,
             every_weeks=community.pairing_every_weeks,
             weekday=community.pairing_weekday,

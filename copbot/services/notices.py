@@ -25,11 +25,16 @@ def notify(
     key: str,
     now: datetime,
     response_url: str | None = None,
+    community_id: int | None = None,
 ) -> None:
-    """Tell the person `message` (a catalog id): beside the message they clicked if any, else by DM."""
+    """Tell the person `message` (a catalog id): beside the message they clicked if any, else by DM.
+
+    `community_id`: the community the notice is about; deleting it drops the notice if still unsent.
+    """
     deliver(
         session,
         team_id=team_id,
+        community_id=community_id,
         kind=NOTICE,
         key=f"notice:{key}",
         payload={"user_id": user_id, "message": message, "params": params, "response_url": response_url},

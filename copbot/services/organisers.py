@@ -89,6 +89,7 @@ def _tell(
         params={"by": by, "name": community.name},
         key=f"organiser:{community.id}:{user_id}:{origin}",
         now=now,
+        community_id=community.id,
     )
 
 

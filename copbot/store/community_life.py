@@ -28,20 +28,29 @@ def too_early(community: Community, due_at: datetime) -> bool:
 def skip_held(
     session: Session, *, kinds: Collection[str], now: datetime, community_id: int | None = None
 ) -> list[str]:
-    """Skip the waiting deliveries of these kinds whose community is paused or archived; their kinds.
+    """Skip the waiting deliveries of these kinds that fell due while their community was held; their kinds.
 
+    Held: due by now in a paused or archived community, or due before the community came back (resumed,
+    unarchived). One due later waits: a short pause does not drop a follow-up due after it ends.
     `community_id`: only that community's (when it is being paused); else every held community's.
     """
     held = select(Community.id).where(~running())
+    came_back = select(Community.id).where(
+        Community.id == Delivery.community_id,
+        Community.resumed_at.is_not(None),
+        Delivery.due_at < Community.resumed_at,
+    )
     if community_id is not None:
         held = held.where(Community.id == community_id)
+        came_back = came_back.where(Community.id == community_id)
     waiting = or_(
         Delivery.status == DeliveryStatus.PENDING,
         and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_expires_at < now),
     )
+    fell_due = or_(and_(Delivery.community_id.in_(held), Delivery.due_at <= now), came_back.exists())
     statement: Any = (
         update(Delivery)
-        .where(Delivery.kind.in_(list(kinds)), Delivery.community_id.in_(held), waiting)
+        .where(Delivery.kind.in_(list(kinds)), fell_due, waiting)
         .values(status=DeliveryStatus.SKIPPED, claimed_by=None, lease_expires_at=None, last_error=HELD)
         .values(updated_at=now)
         .returning(Delivery.kind)

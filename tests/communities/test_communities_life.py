@@ -7,6 +7,7 @@ from communities_support import ephemeral_text, snapshot, stored_communities
 
 from copbot.slack.ids import (
     COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
     COMMUNITY_PAUSE_ACTION,
     COMMUNITY_RESUME_ACTION,
     COMMUNITY_UNARCHIVE_ACTION,
@@ -129,6 +130,80 @@ def test_archive_from_the_home_in_french(driver, workspace, people, place, sessi
     assert "Design" not in listed
 
 
+@pytest.mark.parametrize(
+    ("user", "language", "heading", "unarchive"),
+    [
+        ("alice", "en", "Archived communities you organise", "Unarchive Testing"),
+        ("bruno", "fr", "Communautés archivées que vous organisez", "Désarchiver Testing"),
+    ],
+)
+def test_archive_then_unarchive_from_the_home(
+    user, language, heading, unarchive, driver, workspace, people, place, session_factory, sandbox
+):
+    """Archive (behind a confirm dialog) then Unarchive from the Home; the Home is redrawn each time."""
+    organiser = getattr(people, user)
+    testing = place("Testing", organisers=(organiser,), language=language)
+    view = open_home(driver, workspace, organiser)
+    [archive] = [
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == COMMUNITY_ARCHIVE_ACTION
+    ]
+    assert archive["confirm"]["style"] == "danger"
+    published = len(sandbox.calls("views.publish"))
+    driver.action(workspace, organiser, COMMUNITY_ARCHIVE_ACTION, value=str(testing.id), view=view)
+    assert community(session_factory, testing.id).archived_at is not None
+    assert len(sandbox.calls("views.publish")) == published + 1
+    redrawn = workspace.home_view(organiser)
+    headings = [b["text"]["text"] for b in redrawn["blocks"] if b["type"] == "header"]
+    assert heading in headings
+    buttons = [
+        (e["action_id"], e["value"], e["text"]["text"])
+        for b in redrawn["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert (COMMUNITY_UNARCHIVE_ACTION, str(testing.id), unarchive) in buttons
+    assert (COMMUNITY_DELETE_ACTION, str(testing.id)) in [(a, v) for a, v, _ in buttons]
+    driver.action(workspace, organiser, COMMUNITY_UNARCHIVE_ACTION, value=str(testing.id), view=redrawn)
+    assert community(session_factory, testing.id).archived_at is None
+    assert len(sandbox.calls("views.publish")) == published + 2
+    again = workspace.home_view(organiser)
+    assert heading not in [b["text"]["text"] for b in again["blocks"] if b["type"] == "header"]
+    elements = [e for b in again["blocks"] for e in b.get("elements", [])]
+    assert any(e.get("action_id") == COMMUNITY_ARCHIVE_ACTION for e in elements)
+
+
+@pytest.mark.parametrize(
+    ("user", "language", "next_round", "paused"),
+    [
+        ("alice", "en", "next round", "_Paused:"),
+        ("bruno", "fr", "prochain tour", "_En pause"),
+    ],
+)
+def test_a_paused_community_shows_no_next_round_on_the_home(
+    user, language, next_round, paused, driver, workspace, people, place
+):
+    """Rounds every week show the next one; once the community is paused, the Home says Paused instead."""
+    organiser = getattr(people, user)
+    testing = place("Testing", organisers=(organiser,), language=language, pairing_every_weeks=1)
+
+    def texts(view) -> str:
+        return "\n".join(
+            str(part.get("text", "")) if isinstance(part, dict) else str(part)
+            for block in view["blocks"]
+            for part in [block.get("text") or {}, *block.get("elements", [])]
+        )
+
+    assert next_round in texts(open_home(driver, workspace, organiser))
+    press(driver, workspace, organiser, COMMUNITY_PAUSE_ACTION, testing.id)
+    drawn = texts(workspace.home_view(organiser))
+    assert next_round not in drawn
+    assert paused in drawn
+
+
 def test_unarchive_brings_it_back(driver, workspace, people, place, session_factory):
     """Unarchived, it is listed again and its schedule starts from now."""
     testing = place("Testing", organisers=(people.alice,))
@@ -205,9 +280,10 @@ def test_a_deleted_communitys_old_buttons_say_it_is_gone(
     for action_id, value in ((COMMUNITY_PAUSE_ACTION, 999), (COMMUNITY_ARCHIVE_ACTION, "x1")):
         press(driver, workspace, getattr(people, user), action_id, value, where=message)
     assert snapshot(session_factory) == before
-    texts = [call.args["view"]["blocks"][0]["text"]["text"] for call in sandbox.calls("views.open")]
+    assert sandbox.calls("views.open") == []  # answered beside the message, not in a modal
+    texts = [response["text"] for response in workspace.responses(getattr(people, user))]
     gone = {"chen": "That community no longer exists.", "bruno": "Cette communauté n'existe plus."}[user]
-    assert texts == [gone, gone]
+    assert texts[-2:] == [gone, gone]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from copbot.slack.blocks.community_life import (
     build_channel_note,
     build_delete_modal,
     build_life_answer,
-    build_life_notice,
     build_organiser_question,
 )
 from copbot.slack.ids import COMMUNITY_DELETE_VIEW, ORGANISER_CANCEL, ORGANISER_CONFIRM
@@ -41,7 +40,6 @@ def test_notes_answers_and_questions_fit(language):
         assert "&amp;" in note["text"]
     for state in State:
         assert "&amp;" in build_life_answer(tr, LifeOutcome(1, "A&B", "ab", state))["text"]
-    assert check_view(build_life_notice(tr, "x" * 2900)) == []
     question = build_organiser_question(tr, adding=True, name=LONGEST.name, user_id="U1", value="add:1:U1")
     assert check_message_blocks(question["blocks"]) == []
     actions = [element["action_id"] for element in question["blocks"][1]["elements"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from copbot.domain.enums import DeliveryStatus, PromptCadence, Repeat
 from copbot.services.community_life import HELD_KINDS
@@ -159,3 +159,20 @@ def test_an_archived_community_does_nothing_scheduled(
     assert sent(session_factory, testing.id) == []
     assert rounds(session_factory) == 0
     assert workspace.messages(testing.channel_id) == []
+
+
+def test_a_post_due_after_a_short_pause_is_still_sent(
+    scheduled, driver, workspace, people, copbot, clock, session_factory
+):
+    """Queued on Monday for Tuesday, a prompt survives a pause that ended on Monday: it is sent when due."""
+    testing = scheduled()
+    clock.current = at(2, 9)
+    with unit_of_work(session_factory) as session:
+        plan_prompts(session, PROMPT_SLOT)
+        session.execute(update(Delivery).where(Delivery.kind == "prompts.post").values(due_at=PROMPT_SLOT))
+    driver.command(workspace, people.alice, "pause testing")
+    tick_at(copbot, clock, at(2, 10))
+    clock.current = at(2, 11)
+    driver.command(workspace, people.alice, "resume testing")
+    tick_at(copbot, clock, at(3, 13, 1))
+    assert sent(session_factory, testing.id)[0] == "prompts.post"

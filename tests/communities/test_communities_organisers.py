@@ -223,19 +223,17 @@ def test_refusals_change_nothing(
     assert sandbox.calls("conversations.invite") == []
 
 
-def test_a_second_confirm_says_why_in_a_modal_and_changes_nothing(
+def test_a_second_confirm_says_why_beside_it_and_changes_nothing(
     driver, workspace, people, place, session_factory, sandbox
 ):
-    """Confirm pressed again after the change was made: the reason in a modal; nobody is told twice."""
+    """Confirm pressed again after the change was made: the reason beside it; nobody is told twice."""
     place("Testing", organisers=(people.chen,))
     question = driver.command(workspace, people.chen, f"organisers add {_mention(people.dana)}")
     answer_organiser_question(driver, workspace, people.chen, question)
     before = snapshot(session_factory)
     answer_organiser_question(driver, workspace, people.chen, question)
-    [notice] = sandbox.calls("views.open")
-    assert (
-        notice.args["view"]["blocks"][0]["text"]["text"] == f"<@{people.dana}> already organises “Testing”."
-    )
+    assert sandbox.calls("views.open") == []
+    assert workspace.responses(people.chen)[-1]["text"] == f"<@{people.dana}> already organises “Testing”."
     assert snapshot(session_factory) == before
     assert len(dm_texts(workspace, people.dana)) == 1
 
@@ -249,6 +247,6 @@ def test_a_confirm_from_someone_who_no_longer_organises_is_refused(
     change_organisers(driver, workspace, people.bruno, f"organisers remove {_mention(people.chen)}")
     before = snapshot(session_factory)
     answer_organiser_question(driver, workspace, people.chen, question)
-    [notice] = sandbox.calls("views.open")
-    assert notice.args["view"]["blocks"][0]["text"]["text"] == "Only the organisers of “Testing” can do that."
+    assert sandbox.calls("views.open") == []
+    assert workspace.responses(people.chen)[-1]["text"] == "Only the organisers of “Testing” can do that."
     assert snapshot(session_factory) == before

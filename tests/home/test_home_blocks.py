@@ -11,6 +11,7 @@ from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_view
 from copbot.services.home import (
     SHOWN_IN_FULL,
+    ArchivedCommunity,
     Attention,
     HomeContent,
     Introductions,
@@ -65,7 +66,9 @@ def _as_the_service_gives(joined: list[JoinedCommunity]) -> list[JoinedCommunity
 def test_thirty_communities_fit_in_a_home_in_english_and_french():
     """Someone organising 30 communities, with 30 more to join, gets a valid Home (≤100 blocks)."""
     content = HomeContent(
-        _as_the_service_gives([_joined(n) for n in range(30)]), [_other(n) for n in range(30)]
+        _as_the_service_gives([_joined(n) for n in range(30)]),
+        [_other(n) for n in range(30)],
+        [ArchivedCommunity(100 + n, "a" * 80) for n in range(30)],
     )
     for tr in (EN, FR):
         view = build_home(tr, content, tz=None, locale=None)

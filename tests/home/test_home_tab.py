@@ -11,6 +11,7 @@ from sqlalchemy import select
 from copbot.sandbox import payloads
 from copbot.slack.ids import (
     COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
     COMMUNITY_PAUSE_ACTION,
     HOME_CREATE,
     HOME_EDIT,
@@ -84,6 +85,7 @@ def test_organiser_sees_their_community_health_and_the_others(open_home, people,
         (HOME_STATS, str(acme.testing), "Stats"),
         (COMMUNITY_PAUSE_ACTION, str(acme.testing), "Pause the community"),
         (COMMUNITY_ARCHIVE_ACTION, str(acme.testing), "Archive"),
+        (COMMUNITY_DELETE_ACTION, str(acme.testing), "Delete"),
         (JOIN_BUTTON, str(acme.design), "Join"),
         (JOIN_BUTTON, str(acme.review), "Join"),
     ]
@@ -135,6 +137,7 @@ def test_french_home_for_bruno(open_home, people, acme, home_words):
         "Statistiques",
         "Mettre en pause",
         "Archiver",
+        "Supprimer",
     ]
     testing = [*rsvp, *mine]
     assert [text for _, _, text in _buttons(view)] == [*mine, *organise, *testing, "Rejoindre"]

@@ -249,7 +249,9 @@ def test_the_app_home_says_how_introductions_stand(
     assert "|Monday, March 9, 2026 at" in note  # the token's fallback, in his time
     rounds.pair(people.chen, "every other")
     rounds.pair(people.chen, "pause until 2026-03-16")
-    assert _home_note(_home(driver, workspace, people.chen)) == "Introductions: paused until March 16, 2026"
+    assert _home_note(_home(driver, workspace, people.chen)) == (
+        "Introductions: paused until <!date^1773658800^{date_long_pretty}|March 16, 2026>"
+    )
     rounds.pair(people.chen, "resume")
     assert _home_note(_home(driver, workspace, people.chen)).startswith("Introductions: every other round ·")
     french = _home_note(_home(driver, workspace, people.bruno))

@@ -105,10 +105,31 @@ def modal(
     return {**view, "blocks": blocks}
 
 
-def button(text: str, action_id: str, value: str, *, style: str | None = None) -> Block:
-    """A button; `style` is "primary" or "danger" (Slack's grey default without one)."""
+def button(
+    text: str, action_id: str, value: str, *, style: str | None = None, confirm: Block | None = None
+) -> Block:
+    """A button; `style` is "primary" or "danger" (Slack's grey default without one).
+
+    `confirm`: a dialog Slack shows before the press is sent (see `confirm_dialog`).
+    """
     element = {"type": "button", "text": plain(text), "action_id": action_id, "value": value}
-    return element | ({"style": style} if style else {})
+    return element | ({"style": style} if style else {}) | ({"confirm": confirm} if confirm else {})
+
+
+CONFIRM_TITLE_MAX = 100
+CONFIRM_TEXT_MAX = 300
+CONFIRM_BUTTON_MAX = 30
+
+
+def confirm_dialog(title: str, text: str, yes: str, no: str, *, danger: bool = False) -> Block:
+    """Slack's confirmation dialog for a button: a title, a text, the confirm and deny labels."""
+    dialog = {
+        "title": plain(title[:CONFIRM_TITLE_MAX]),
+        "text": mrkdwn(text[:CONFIRM_TEXT_MAX]),
+        "confirm": plain(yes[:CONFIRM_BUTTON_MAX]),
+        "deny": plain(no[:CONFIRM_BUTTON_MAX]),
+    }
+    return dialog | ({"style": "danger"} if danger else {})
 
 
 def option(text: str, value: str) -> Block:

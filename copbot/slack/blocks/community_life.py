@@ -37,11 +37,6 @@ def build_channel_note(tr: Translator, message: str, params: dict[str, Any]) -> 
     return {"text": text, "blocks": [section(text)]}
 
 
-def build_life_notice(tr: Translator, text: str) -> dict[str, Any]:
-    """A small modal that only says why a button could not do its job (nothing was changed)."""
-    return modal(tr.gettext("Community"), [section(text)], close=tr.gettext("Got it"))
-
-
 def life_answer_text(tr: Translator, outcome: LifeOutcome) -> str:
     """What the organiser is told once the change is made."""
     return tr.gettext(ANSWERS[outcome.state], name=escape(outcome.name))

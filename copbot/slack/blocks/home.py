@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +13,7 @@ from copbot.domain.enums import RsvpAnswer
 from copbot.i18n import N_, Translator
 from copbot.services.home import (
     SHOWN_IN_FULL,
+    ArchivedCommunity,
     Attention,
     HomeContent,
     Introductions,
@@ -21,10 +22,12 @@ from copbot.services.home import (
 )
 from copbot.services.stats import Health
 from copbot.slack.blocks.common import (
+    DAY,
     SHORT_DAY,
     Block,
     actions,
     button,
+    confirm_dialog,
     context,
     divider,
     escape,
@@ -36,8 +39,10 @@ from copbot.slack.blocks.membership import EXPERIENCE_LABELS
 from copbot.slack.ids import (
     COMMAND,
     COMMUNITY_ARCHIVE_ACTION,
+    COMMUNITY_DELETE_ACTION,
     COMMUNITY_PAUSE_ACTION,
     COMMUNITY_RESUME_ACTION,
+    COMMUNITY_UNARCHIVE_ACTION,
     HOME_CREATE,
     HOME_EDIT,
     HOME_HELP,
@@ -61,8 +66,11 @@ from copbot.slack.ids import (
 
 # A Home view holds at most 100 blocks. A community in full takes up to 7 (services.home.SHOWN_IN_FULL of
 # them: 35); a folded one or one to join takes 1; the headings, the top buttons and the "more" lines 8.
+# The archived ones an organiser may bring back or delete: 1 each, with their heading and "more" line.
 MAX_FOLDED = 25
 MAX_OTHERS = 20
+MAX_ARCHIVED = 10
+NAME_IN_BUTTON = 40
 PURPOSE_SHOWN = 500
 TITLE_SHOWN = 80  # a story title in the latest stories
 ANSWERS = {
@@ -84,6 +92,7 @@ def build_home(tr: Translator, content: HomeContent, *, tz: str | None, locale: 
     else:
         when = _DateFormat(tr, tz, locale)
         blocks += _joined_part(tr, content.joined, when) + _others_part(tr, content.others)
+    blocks += _archived_part(tr, content.archived)
     return {"type": "home", "blocks": blocks}
 
 
@@ -153,8 +162,26 @@ def _organiser_buttons(tr: Translator, community: JoinedCommunity) -> list[Block
         button(tr.gettext("Prompts"), HOME_PROMPTS, value),
         button(tr.gettext("Stats"), HOME_STATS, value),
         pause,
-        button(tr.gettext("Archive"), COMMUNITY_ARCHIVE_ACTION, value, style="danger"),
+        button(
+            tr.gettext("Archive"), COMMUNITY_ARCHIVE_ACTION, value, confirm=_archive_confirm(tr, community)
+        ),
+        button(tr.gettext("Delete"), COMMUNITY_DELETE_ACTION, value, style="danger"),
     ]
+
+
+def _archive_confirm(tr: Translator, community: JoinedCommunity) -> Block:
+    return confirm_dialog(
+        tr.gettext("Archive this community?"),
+        tr.gettext(
+            "*{name}* will be hidden from `{command} list` and its channel freed. Its history is kept: "
+            "you can unarchive it from your Home.",
+            name=escape(community.name),
+            command=COMMAND,
+        ),
+        tr.gettext("Archive"),
+        tr.gettext("Cancel"),
+        danger=True,
+    )
 
 
 def _rsvp(tr: Translator, community: JoinedCommunity) -> list[Block]:
@@ -190,12 +217,16 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
         state = tr.gettext("not taking part")
     elif community.introductions is Introductions.PAUSED and community.paused_until is not None:
         # A day, not a moment: the pause ends at midnight in the community's zone, wherever the reader is.
-        state = tr.gettext("paused until {day}", day=when.day(community.paused_until, community.timezone))
+        state = tr.gettext(
+            "paused until {day}", day=when.day_token(community.paused_until, community.timezone)
+        )
     elif community.introductions is Introductions.PAUSED:
         state = tr.gettext("paused until you resume")
     else:
         state = tr.gettext("every other round") if community.every_other else tr.gettext("every round")
-        if community.next_round is None:
+        if community.paused:
+            pass  # no round while the whole community is paused: its text says so
+        elif community.next_round is None:
             state += " · " + tr.gettext("rounds when the organisers start one")
         else:
             state += " · " + tr.gettext(
@@ -288,6 +319,33 @@ def _others_part(tr: Translator, others: list[OpenCommunity]) -> list[Block]:
     return blocks + _more(tr, len(others) - MAX_OTHERS)
 
 
+def _archived_part(tr: Translator, archived: list[ArchivedCommunity]) -> list[Block]:
+    """One line of buttons per archived community the person organises: Unarchive, Delete."""
+    if not archived:
+        return []
+    blocks = [header(tr.gettext("Archived communities you organise"))]
+    for community in archived[:MAX_ARCHIVED]:
+        value, name = str(community.id), _short(community.name)
+        unarchive = button(tr.gettext("Unarchive {name}", name=name), COMMUNITY_UNARCHIVE_ACTION, value)
+        delete_label = tr.gettext("Delete {name}", name=name)
+        delete = button(delete_label, COMMUNITY_DELETE_ACTION, value, style="danger")
+        blocks.append(actions(unarchive, delete))
+    hidden = len(archived) - MAX_ARCHIVED
+    if hidden > 0:
+        more = tr.ngettext(
+            "…and {count} more: `{command} unarchive` or `{command} delete`",
+            "…and {count} more: `{command} unarchive` or `{command} delete`",
+            hidden,
+            command=COMMAND,
+        )
+        blocks.append(context(more))
+    return blocks
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_IN_BUTTON else name[: NAME_IN_BUTTON - 1] + "…"
+
+
 def _more(tr: Translator, hidden: int) -> list[Block]:
     if hidden <= 0:
         return []
@@ -321,6 +379,12 @@ class _DateFormat:
             format_time(local, "short", locale=self._locale),
         )
         return self._tr.gettext("{date} at {time}", date=date, time=time)
+
+    def day_token(self, moment: datetime, timezone: str) -> str:
+        """The day as Slack's token at noon in `timezone` (one day for every reader), ours as fallback."""
+        zone = _zone(timezone) or ZoneInfo("UTC")
+        noon = datetime.combine(moment.astimezone(zone).date(), time(12), tzinfo=zone)
+        return slack_date(noon, self.day(moment, timezone), token=DAY)
 
     def day(self, moment: datetime, timezone: str) -> str:
         """The day in `timezone`: a pause ends at midnight in the community's zone, wherever the reader is."""

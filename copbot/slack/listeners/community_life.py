@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from copbot.domain.errors import CopbotError, NotAllowed
-from copbot.i18n import N_, Translator
+from copbot.i18n import N_
 from copbot.services import community_life, notices
 from copbot.services.communities import Actor
 from copbot.services.community_life import LifeOutcome
@@ -29,11 +29,9 @@ from copbot.slack.blocks.community_life import (
     CONFIRM_INPUT,
     build_delete_modal,
     build_life_answer,
-    build_life_notice,
     life_answer_text,
 )
-from copbot.slack.client import SlackBusy
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import modal_errors
 from copbot.slack.ids import (
     COMMUNITY_ARCHIVE_ACTION,
     COMMUNITY_DELETE_ACTION,
@@ -94,7 +92,7 @@ def _pressing(change: Change) -> Callable[..., None]:
                 now=context["deps"].clock.now(),
             )
         except CopbotError as error:
-            _refused(body, client, context, error)
+            _refused(body, context, error)
             return
         _after(context, outcome, response_url=body.get("response_url"))
 
@@ -110,7 +108,7 @@ def press_delete(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         view = _delete_modal(context, client, team_id, user_id, community_id)
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except CopbotError as error:
-        _refused(body, client, context, error)
+        _refused(body, context, error)
 
 
 def _delete_modal(
@@ -157,17 +155,13 @@ def _sealed_community(context: BoltContext, view: dict[str, Any], team_id: str) 
     return metadata.community_id
 
 
-def _refused(body: dict[str, Any], client: WebClient, context: BoltContext, error: CopbotError) -> None:
-    """Nothing is changed; the reason shows in a modal (or after the answer, if Slack won't open one).
+def _refused(body: dict[str, Any], context: BoltContext, error: CopbotError) -> None:
+    """Nothing is changed; the reason is told as for any click: beside a message, from the Home in a modal.
 
     Rolled back here, before Slack is called: only the note `tell` may write afterwards is committed.
     """
     context["session"].rollback()
-    tr: Translator = context["tr"]
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=build_life_notice(tr, explain(tr, error)))
-    except SlackBusy:
-        tell(context, body, error)
+    tell(context, body, error)
 
 
 def _after(context: BoltContext, outcome: LifeOutcome, *, response_url: str | None) -> None:

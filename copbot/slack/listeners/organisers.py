@@ -16,9 +16,6 @@ from copbot.services import notices
 from copbot.services.home import refresh_home
 from copbot.services.lookup import get_community
 from copbot.slack.blocks import communities as messages
-from copbot.slack.blocks.community_life import build_life_notice
-from copbot.slack.client import SlackBusy
-from copbot.slack.errors import explain
 from copbot.slack.ids import ORGANISER_CANCEL, ORGANISER_CONFIRM
 from copbot.slack.listeners.commands import Subcommand
 from copbot.slack.listeners.communities import OrganiserChange, actor, apply_organiser_change
@@ -46,7 +43,7 @@ def confirm_organiser(ack: Ack, body: dict[str, Any], client: WebClient, context
         apply_organiser_change(session, deps, client, community, change)
     except CopbotError as error:
         session.rollback()  # before Slack is called; only the note a busy Slack leaves is kept
-        _show_refusal(client, body, context, error)
+        _show_refusal(body, context, error)
         return
     build = messages.build_organiser_added if asked.action == "add" else messages.build_organiser_removed
     answer = {"replace_original": True, **build(tr, community.name, change.user_id)}
@@ -74,9 +71,5 @@ def _reply(context: BoltContext, body: dict[str, Any], answer: dict[str, Any]) -
         )
 
 
-def _show_refusal(client: WebClient, body: dict[str, Any], context: BoltContext, error: CopbotError) -> None:
-    tr = context["tr"]
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=build_life_notice(tr, explain(tr, error)))
-    except SlackBusy:
-        tell(context, body, error)
+def _show_refusal(body: dict[str, Any], context: BoltContext, error: CopbotError) -> None:
+    tell(context, body, error)
