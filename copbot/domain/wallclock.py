@@ -9,8 +9,21 @@ session "at 02:30" starts as the clocks go forward, not an hour later at 03:30, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class LocalDay:
+    """A day in an IANA zone (a pause's or a round's last day): the Slack layer writes it for each reader."""
+
+    day: date
+    zone: str
+
+    def noon(self) -> datetime:
+        """Noon that day in the zone: the one instant every reader's zone shows as the same day."""
+        return to_utc(self.day, time(12), self.zone)
 
 
 def to_utc(day: date, at: time, zone: str) -> datetime:

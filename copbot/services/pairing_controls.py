@@ -14,6 +14,7 @@ from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.pairing.controls import pause_end
 from copbot.domain.pairing.eligibility import is_paused
 from copbot.domain.text import N_
+from copbot.domain.wallclock import LocalDay
 from copbot.services import notices
 from copbot.services.home import refresh_home
 from copbot.services.lookup import chosen_community, is_organiser
@@ -36,7 +37,7 @@ class MembershipStatus:
     community: str
     opted_in: bool
     paused: bool
-    paused_until: date | None  # the day the pause ends, in the community's time zone
+    paused_until: LocalDay | None  # the day the pause ends, in the community's time zone
     every_other: bool
     rhythm_weeks: int
 
@@ -47,14 +48,16 @@ class PairingStatus:
     avoiding: int
 
 
-def pause(session: Session, *, team_id: str, user_id: str, words: list[str], now: datetime) -> date | None:
+def pause(
+    session: Session, *, team_id: str, user_id: str, words: list[str], now: datetime
+) -> LocalDay | None:
     """Pause the person's introductions in every community; the day it ends (None: until resumed)."""
     members = _memberships(session, team_id=team_id, user_id=user_id)
     timezone = _timezone(session, members[0])
     until = pause_end(words, now=now, timezone=timezone)
     for member in members:
         member.pairing_paused_at, member.paused_until = now, until
-    return _local_day(until, timezone)
+    return _zoned_day(until, timezone)
 
 
 def resume(session: Session, *, team_id: str, user_id: str, community_id: int | None = None) -> bool:
@@ -235,7 +238,7 @@ def status(session: Session, *, team_id: str, user_id: str, now: datetime) -> Pa
                 community=community.name,
                 opted_in=member.pairing_opt_in,
                 paused=is_paused(member.pairing_paused_at, member.paused_until, now),
-                paused_until=_local_day(member.paused_until, community.timezone),
+                paused_until=_zoned_day(member.paused_until, community.timezone),
                 every_other=member.pairing_every_other,
                 rhythm_weeks=community.pairing_every_weeks,
             )
@@ -291,7 +294,7 @@ def pair_now(
         raise Conflict(
             "A round of *{community}* is still running: it ends on {day}.",
             community=community.name,
-            day=_local_day(running.ends_at, community.timezone),
+            day=_zoned_day(running.ends_at, community.timezone),
         )
     # Keyed by the minute: a double click or a retried command asks for one round.
     slot = now.replace(second=0, microsecond=0)
@@ -337,6 +340,12 @@ def _memberships(session: Session, *, team_id: str, user_id: str) -> list[Member
 
 def _local_day(at: datetime | None, timezone: str) -> date | None:
     return None if at is None else at.astimezone(ZoneInfo(timezone)).date()
+
+
+def _zoned_day(at: datetime | None, timezone: str) -> LocalDay | None:
+    """The day of `at` in the zone, kept with its zone so that the Slack layer writes it as a date token."""
+    day = _local_day(at, timezone)
+    return None if day is None else LocalDay(day, timezone)
 
 
 def _timezone(session: Session, member: Member) -> str:

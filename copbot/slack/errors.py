@@ -9,9 +9,10 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from copbot.domain.errors import CopbotError, FieldErrors, NotAMember
+from copbot.domain.wallclock import LocalDay
 from copbot.i18n import N_, Translator, translator
 from copbot.logs import note
-from copbot.slack.blocks.common import escape
+from copbot.slack.blocks.common import escape, slack_day
 from copbot.slack.blocks.membership import build_join_offer
 
 logger = logging.getLogger(__name__)
@@ -21,9 +22,15 @@ NOT_INSTALLED = N_("copbot is not installed in this workspace, so it can't help 
 
 
 def explain(tr: Translator, error: CopbotError) -> str:
-    """The error in the user's language; user-typed values are escaped for mrkdwn."""
-    params = {key: escape(value) if isinstance(value, str) else value for key, value in error.params.items()}
+    """The error in the user's language; user-typed values are escaped for mrkdwn, days are date tokens."""
+    params = {key: _written(tr, value) for key, value in error.params.items()}
     return tr.gettext(error.message, **params)
+
+
+def _written(tr: Translator, value: object) -> object:
+    if isinstance(value, LocalDay):
+        return slack_day(tr, value)
+    return escape(value) if isinstance(value, str) else value
 
 
 def refusal(tr: Translator, error: CopbotError) -> dict[str, Any]:

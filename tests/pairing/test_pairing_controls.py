@@ -24,7 +24,9 @@ def _avoids(session_factory):
 
 def test_pause_for_two_weeks_then_resume(rounds, people, testing, session_factory, clock):
     """`pause 2w` pauses for fourteen days; `resume` ends it."""
-    assert rounds.say(people.chen, "pause 2w") == "Introductions paused until March 16, 2026."
+    assert rounds.say(people.chen, "pause 2w") == (
+        "Introductions paused until <!date^1773658800^{date_long_pretty}|March 16, 2026>."
+    )
     assert _member(session_factory, people.chen).paused_until == clock.now() + timedelta(weeks=2)
     assert "Introductions are back on" in rounds.say(people.chen, "resume")
     assert _member(session_factory, people.chen).pairing_paused_at is None
@@ -68,6 +70,13 @@ def test_bad_input_is_explained_and_changes_nothing(rounds, people, testing, ses
         before.pairing_paused_at,
         before.paused_until,
         before.pairing_every_other,
+    )
+
+
+def test_pause_answers_with_a_date_token_in_french(rounds, people, testing):
+    """Bruno's Slack is in French: the day is Slack's token at noon in Paris, the French day as fallback."""
+    assert rounds.say(people.bruno, "pause until 2026-03-16") == (
+        "Présentations en pause jusqu'au <!date^1773658800^{date_long_pretty}|16 mars 2026>."
     )
 
 
@@ -144,8 +153,11 @@ def test_status_shows_each_community_and_the_avoid_count(rounds, people, testing
     """Status says paused or not, the frequency, and how many people are avoided."""
     rounds.pair(people.chen, f"avoid <@{people.dana}>")
     rounds.pair(people.chen, "pause until 2026-03-16")
+    rounds.pair(people.bruno, "pause until 2026-03-16")
+    french = rounds.say(people.bruno, "status")
+    assert "*Testing*: en pause jusqu'au <!date^1773658800^{date_long_pretty}|16 mars 2026>" in french
     shown = rounds.say(people.chen, "status")
-    assert "*Testing*: paused until March 16, 2026" in shown
+    assert "*Testing*: paused until <!date^1773658800^{date_long_pretty}|March 16, 2026>" in shown
     assert "You avoid 1 person (only you know)." in shown
     assert shown.endswith("untick *Introductions* in your profile with `/cop join <community>`.")
 

@@ -9,7 +9,7 @@ from factories import make_member, make_story
 from pairing_support import texts
 from sqlalchemy import select
 
-from copbot.domain.enums import ActivityKind, PairingOutcome
+from copbot.domain.enums import ActivityKind, PairingOutcome, Role
 from copbot.domain.pairing import inputs_from_json, plan_round
 from copbot.services import pairing
 from copbot.slack import ids
@@ -292,6 +292,21 @@ def test_a_large_community_is_read_with_users_list(rounds, workspace, people, te
     )
 
 
+def test_pair_now_refusal_writes_the_end_as_a_date_token_in_french(
+    rounds, clock, people, testing, session_factory
+):
+    """Bruno organises too and reads French: the running round's last day is a token, French as fallback."""
+    with session_factory() as session, session.begin():
+        bruno = session.scalars(select(Member).where(Member.user_id == people.bruno)).one()
+        bruno.role = Role.ORGANISER
+    rounds.now(people.alice)
+    clock.advance(days=2)
+    assert rounds.say(people.bruno, "now") == (
+        "Un tour de *Testing* est encore en cours : il se termine le "
+        "<!date^1773054000^{date_long_pretty}|9 mars 2026>."
+    )
+
+
 def test_pair_now_finds_the_one_community_an_organiser_runs(rounds, people, testing):
     """Without a name, the organiser's only community is used."""
     assert rounds.say(people.alice, "now").startswith("Starting a round in *Testing* among 4 members")
@@ -391,8 +406,9 @@ def test_pair_now_waits_for_the_running_round_to_end(rounds, clock, people, test
     """A second `pair now` while a round runs is refused with its end date; after the end it goes ahead."""
     rounds.now(people.alice)
     clock.advance(days=2)
-    assert (
-        rounds.say(people.alice, "now") == "A round of *Testing* is still running: it ends on March 9, 2026."
+    assert rounds.say(people.alice, "now") == (
+        "A round of *Testing* is still running: it ends on "
+        "<!date^1773054000^{date_long_pretty}|March 9, 2026>."
     )
     assert len(rounds.deliveries(pairing.ROUND_START)) == 1
     clock.advance(days=5)

@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date
+
+from copbot.domain.wallclock import LocalDay
+
 if TYPE_CHECKING:
     from copbot.i18n import Translator
 
@@ -63,6 +67,11 @@ def slack_date(moment: datetime, fallback: str, *, token: str = DATE_AND_TIME) -
     zone and language (or a plain ISO date).
     """
     return f"<!date^{int(moment.timestamp())}^{token}|{escape(fallback)}>"
+
+
+def slack_day(tr: Translator, day: LocalDay) -> str:
+    """A day as Slack's token at noon in its zone (one day for every reader); ours as fallback."""
+    return slack_date(day.noon(), format_date(day.day, "long", locale=tr.language), token=DAY)
 
 
 def escaped_chunks(text: str, limit: int) -> list[str]:

@@ -32,6 +32,7 @@ from copbot.slack.blocks.common import (
     radio_buttons,
     section,
     slack_date,
+    slack_day,
 )
 
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
@@ -283,7 +284,7 @@ def _status_line(tr: Translator, row: MembershipStatus) -> str:
     if not row.opted_in:
         state = tr.gettext("not taking part")
     elif row.paused and row.paused_until is not None:
-        state = tr.gettext("paused until {day}", day=row.paused_until)
+        state = tr.gettext("paused until {day}", day=slack_day(tr, row.paused_until))
     elif row.paused:
         state = tr.gettext("paused until you resume")
     elif row.every_other:

@@ -16,6 +16,7 @@ from copbot.services import notices, pairing_controls, pairing_groups
 from copbot.services.pairing import TooFew
 from copbot.services.pairing_controls import AVOID_FIELD, PAUSE_FIELD
 from copbot.slack import ids
+from copbot.slack.blocks.common import slack_day
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
     LEARNED_INPUT,
@@ -96,7 +97,7 @@ def _pause(request: CommandRequest, args: list[str]) -> str:
     )
     if until is None:
         return request.tr.gettext("Introductions paused until you `/cop pair resume`.")
-    return request.tr.gettext("Introductions paused until {day}.", day=until)
+    return request.tr.gettext("Introductions paused until {day}.", day=slack_day(request.tr, until))
 
 
 def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
