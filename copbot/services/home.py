@@ -13,6 +13,7 @@ from copbot.domain.enums import Role, RsvpAnswer
 from copbot.domain.membership import Profile
 from copbot.domain.pairing.eligibility import is_paused
 from copbot.domain.pairing.rhythm import next_slot
+from copbot.domain.wallclock import LocalDay, local_day
 from copbot.services.lookup import (
     UpcomingSession,
     communities_in,
@@ -69,7 +70,7 @@ class JoinedCommunity:
     health: Health | None  # only for the community's organisers (the same figures as /cop stats)
     introductions: Introductions = Introductions.OFF  # the member's pairing here, for its Pause/Resume button
     every_other: bool = False  # introduced every other round only
-    paused_until: datetime | None = None  # when a pause with an end ends
+    paused_until: LocalDay | None = None  # the day a pause with an end ends, in the community's zone
     next_round: datetime | None = None  # the community's next planned round (None: organisers start them)
     full: bool = True  # False: folded into one line (the Home's 100 blocks), only the name is filled in
     organiser: bool = False
@@ -191,7 +192,7 @@ def _joined(
         health=health_of(session, community_id=community.id, now=now) if organiser else None,
         introductions=introductions,
         every_other=member is not None and member.pairing_every_other,
-        paused_until=member.paused_until if member and introductions is Introductions.PAUSED else None,
+        paused_until=_pause_end(member, introductions, community.timezone),
         next_round=None
         if community.paused_at is not None  # no round while the community is paused
         else next_slot(
@@ -214,6 +215,13 @@ def _introductions(member: Member | None, now: datetime) -> Introductions:
         return Introductions.OFF
     paused = is_paused(member.pairing_paused_at, member.paused_until, now)
     return Introductions.PAUSED if paused else Introductions.ON
+
+
+def _pause_end(member: Member | None, introductions: Introductions, timezone: str) -> LocalDay | None:
+    """The day a pause with an end ends, in the community's zone: the Slack layer writes it per reader."""
+    if member is None or member.paused_until is None or introductions is not Introductions.PAUSED:
+        return None
+    return LocalDay(local_day(member.paused_until, timezone), timezone)
 
 
 def _profile(member: Member | None) -> Profile | None:

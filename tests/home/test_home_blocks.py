@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from copbot.domain.enums import Experience, RsvpAnswer
 from copbot.domain.membership import Profile
+from copbot.domain.wallclock import LocalDay
 from copbot.i18n import translator
 from copbot.sandbox.blockkit import check_view
 from copbot.services.home import (
@@ -39,7 +40,7 @@ def _joined(n: int) -> JoinedCommunity:
         Health(10_000, 5_000, 50, 3, 20),
         introductions=Introductions.PAUSED if n % 2 else Introductions.ON,
         every_other=n % 3 == 0,
-        paused_until=datetime(2026, 3, 16, tzinfo=UTC) if n % 4 == 1 else None,
+        paused_until=LocalDay(date(2026, 3, 16), "Europe/Paris") if n % 4 == 1 else None,
         next_round=datetime(2026, 3, 9, 8, 30, tzinfo=UTC),
         organiser=True,
         rsvp=RsvpAnswer.MAYBE,
@@ -118,6 +119,13 @@ def test_an_unknown_time_zone_falls_back_to_the_communitys():
     """A person's time zone Slack reports but Python does not know falls back to the community's."""
     view = build_home(EN, HomeContent([_joined(1)], []), tz="Mars/Olympus", locale="en-GB")
     assert "|Monday, 9 March 2026 at 18:00>" in view["blocks"][3]["text"]["text"]
+
+
+def test_the_day_a_pause_ends_is_a_slack_day_token_in_the_readers_language():
+    """A pause's end: Slack's day token at noon in the community's zone, fallback in the reader's language."""
+    view = build_home(EN, HomeContent([_joined(1)], []), tz="Asia/Tokyo", locale="en-GB")
+    note = view["blocks"][4]["elements"][0]["text"]
+    assert note == "Introductions: paused until <!date^1773658800^{date_long_pretty}|March 16, 2026>"
 
 
 def test_empty_workspace_view_is_valid():

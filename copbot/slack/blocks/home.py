@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,7 +22,6 @@ from copbot.services.home import (
 )
 from copbot.services.stats import Health
 from copbot.slack.blocks.common import (
-    DAY,
     SHORT_DAY,
     Block,
     actions,
@@ -34,6 +33,7 @@ from copbot.slack.blocks.common import (
     header,
     section,
     slack_date,
+    slack_day,
 )
 from copbot.slack.blocks.membership import EXPERIENCE_LABELS
 from copbot.slack.ids import (
@@ -216,10 +216,7 @@ def _pairing(tr: Translator, community: JoinedCommunity, when: _DateFormat) -> s
     if community.introductions is Introductions.OFF:
         state = tr.gettext("not taking part")
     elif community.introductions is Introductions.PAUSED and community.paused_until is not None:
-        # A day, not a moment: the pause ends at midnight in the community's zone, wherever the reader is.
-        state = tr.gettext(
-            "paused until {day}", day=when.day_token(community.paused_until, community.timezone)
-        )
+        state = tr.gettext("paused until {day}", day=slack_day(tr, community.paused_until))
     elif community.introductions is Introductions.PAUSED:
         state = tr.gettext("paused until you resume")
     else:
@@ -379,17 +376,6 @@ class _DateFormat:
             format_time(local, "short", locale=self._locale),
         )
         return self._tr.gettext("{date} at {time}", date=date, time=time)
-
-    def day_token(self, moment: datetime, timezone: str) -> str:
-        """The day as Slack's token at noon in `timezone` (one day for every reader), ours as fallback."""
-        zone = _zone(timezone) or ZoneInfo("UTC")
-        noon = datetime.combine(moment.astimezone(zone).date(), time(12), tzinfo=zone)
-        return slack_date(noon, self.day(moment, timezone), token=DAY)
-
-    def day(self, moment: datetime, timezone: str) -> str:
-        """The day in `timezone`: a pause ends at midnight in the community's zone, wherever the reader is."""
-        local = moment.astimezone(_zone(timezone) or ZoneInfo("UTC"))
-        return format_date(local, "long", locale=self._locale)
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
