@@ -1,4 +1,4 @@
-"""Store factories: put a community, a member or a story in place when the test is about something else."""
+"""Store factories: a community, member, story or meetup in place when the test is about something else."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from copbot.domain.enums import Experience, Role
 from copbot.store import search
-from copbot.store.models import Community, Member, Story
+from copbot.store.models import Community, Meetup, Member, Story
 from copbot.store.workspaces import ensure_workspace
 
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -87,3 +87,26 @@ def make_story(
     session.add(story)
     search.index_story(session, story)
     return story
+
+
+def make_meetup(
+    session: Session,
+    community: Community,
+    *,
+    title: str = "Lean coffee",
+    starts_at: datetime = WHEN,
+    **fields: object,
+) -> Meetup:
+    """A meetup series (one meetup unless `repeat` says otherwise), created by the community's creator."""
+    meetup = Meetup(
+        team_id=community.team_id,
+        community_id=community.id,
+        title=title,
+        starts_at=starts_at,
+        created_by=str(fields.pop("created_by", community.created_by)),
+        created_at=fields.pop("created_at", WHEN),
+        **fields,
+    )
+    session.add(meetup)
+    session.flush()
+    return meetup

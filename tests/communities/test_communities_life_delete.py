@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from communities_support import ephemeral_text, snapshot
-from factories import WHEN, make_story
+from factories import WHEN, make_meetup, make_story
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -60,12 +60,7 @@ def _fill(session: Session, community: Community, people) -> None:
         created_at=WHEN,
     )  # fmt: skip
     session.add(post)
-    series = Series(
-        team_id=team, community_id=community.id, title="Clinic", starts_at=WHEN, created_by=people.chen,
-        created_at=WHEN,
-    )  # fmt: skip
-    session.add(series)
-    session.flush()
+    series = make_meetup(session, community, title="Clinic", created_by=people.chen)
     story = make_story(session, community, people.chen, member_id=member.id, prompt_post_id=post.id)
     session.flush()
     session.add(StoryHelped(team_id=team, story_id=story.id, user_id=people.dana, at=WHEN))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
+from factories import make_meetup
 from sqlalchemy import select, update
 
 from copbot.domain.enums import DeliveryStatus, PromptCadence, Repeat
@@ -12,7 +13,6 @@ from copbot.services.community_life import HELD_KINDS
 from copbot.services.prompts import plan_prompts
 from copbot.store.db import unit_of_work
 from copbot.store.models import Community, Delivery, PairingRound
-from copbot.store.models import Meetup as Series
 
 # Tuesdays: the round at 09:30 Paris (08:30 UTC), the prompt at 14:00 Paris (13:00 UTC). Wednesdays: a
 # weekly session at 16:00 UTC, reminded 24 h and 1 h before, and asked about at 17:15 UTC.
@@ -43,13 +43,17 @@ def scheduled(place, people, session_factory):
         )
         with session_factory() as session, session.begin():
             community = session.get(Community, placed.id)
-            session.add(
-                Series(
-                    team_id=community.team_id, community_id=community.id, title="Clinic",
-                    starts_at=at(4, 16), duration_minutes=60, repeat=Repeat.WEEKLY, timezone="Europe/Paris",
-                    created_by=getattr(people, organiser), created_at=at(1, 9),
-                )
-            )  # fmt: skip
+            make_meetup(
+                session,
+                community,
+                title="Clinic",
+                starts_at=at(4, 16),
+                duration_minutes=60,
+                repeat=Repeat.WEEKLY,
+                timezone="Europe/Paris",
+                created_by=getattr(people, organiser),
+                created_at=at(1, 9),
+            )
         return placed
 
     return put

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from factories import make_community, make_member, make_story
+from factories import make_community, make_meetup, make_member, make_story
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, Role
 from copbot.store.activity import record_activity
-from copbot.store.models import Community, Meetup
+from copbot.store.models import Community
 
 
 def at(day: str, hour: int = 12) -> datetime:
@@ -23,17 +23,7 @@ def at(day: str, hour: int = 12) -> datetime:
 def add_meetup(
     session: Session, community: Community, title: str, starts_at: datetime, **fields: Any
 ) -> None:
-    session.add(
-        Meetup(
-            team_id=community.team_id,
-            community_id=community.id,
-            title=title,
-            starts_at=starts_at,
-            created_by=community.created_by,
-            created_at=at("2026-02-01"),
-            **fields,
-        )
-    )
+    make_meetup(session, community, title=title, starts_at=starts_at, created_at=at("2026-02-01"), **fields)
 
 
 def add_story(session: Session, community: Community, created_at: datetime) -> None:

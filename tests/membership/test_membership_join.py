@@ -6,13 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from factories import WHEN
+from factories import WHEN, make_meetup
 from sqlalchemy import update
 
 from copbot.domain.enums import Experience, Role
 from copbot.sandbox.forms import fill
 from copbot.slack.ids import JOIN_VIEW
-from copbot.store.models import Meetup, Member
+from copbot.store.models import Community, Member
 
 
 def test_joining_stores_the_member_invites_and_welcomes(driver, workspace, people, place, forms, store, read):
@@ -79,16 +79,8 @@ def test_the_welcome_names_the_next_session_in_the_members_time_zone(
     """Chen lives in New York: a session at 17:00 UTC is shown to him at 13:00, New York time."""
     testing = place("Testing")
     with session_factory() as session, session.begin():
-        session.add(
-            Meetup(
-                team_id=workspace.team_id,
-                community_id=testing.id,
-                title="Lean coffee",
-                starts_at=datetime(2026, 3, 12, 17, tzinfo=UTC),
-                created_by=people.alice,
-                created_at=WHEN,
-            )
-        )
+        community = session.get(Community, testing.id)
+        make_meetup(session, community, title="Lean coffee", starts_at=datetime(2026, 3, 12, 17, tzinfo=UTC))
     driver.command(workspace, people.chen, text="join testing")
     forms.submit_join(workspace, people.chen, experience="practising", team="Quality")
     text = read(workspace.dm_messages(people.chen)[0])

@@ -7,13 +7,13 @@ import time
 import urllib.parse
 
 import pytest
-from factories import WHEN, make_story
+from factories import WHEN, make_meetup, make_story
 from sqlalchemy import select, update
 
 from copbot.domain.enums import ActivityKind, Role, RsvpAnswer
 from copbot.sandbox import payloads
 from copbot.slack.ids import LEAVE_VIEW, ORGANISER_CONFIRM
-from copbot.store.models import Activity, Community, Meetup, Member, Rsvp, Story
+from copbot.store.models import Activity, Community, Member, Rsvp, Story
 
 
 def test_leaving_keeps_the_history_and_stops_introductions(
@@ -113,16 +113,9 @@ def test_becoming_the_last_organiser_while_the_modal_is_open(
 def _put_history(session_factory, workspace, testing, other, user_id: str) -> None:
     """A story, an RSVP and activity by the user in `testing`, and a story in `other`."""
     with session_factory() as session, session.begin():
-        meetup = Meetup(
-            team_id=workspace.team_id,
-            community_id=testing.id,
-            title="Lean coffee",
-            starts_at=WHEN,
-            created_by=user_id,
-            created_at=WHEN,
+        meetup = make_meetup(
+            session, session.get(Community, testing.id), title="Lean coffee", created_by=user_id
         )
-        session.add(meetup)
-        session.flush()
         for community_id in (testing.id, other.id):
             community = session.get(Community, community_id)
             make_story(session, community, user_id, title="What I learned", body="…", created_at=WHEN)

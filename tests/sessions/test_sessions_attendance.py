@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from factories import make_community
+from factories import make_community, make_meetup
 from sessions_support import buttons, texts
 from sqlalchemy import select, update
 
@@ -26,7 +26,7 @@ from copbot.slack.ids import (
     SESSION_ATTENDANCE_VIEW,
     SESSION_TAKEAWAY_BUTTON,
 )
-from copbot.store.models import Activity, Community, Meetup, Rsvp
+from copbot.store.models import Activity, Community, Rsvp
 
 STARTS = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris
 AFTER = datetime(2026, 3, 3, 10, 20, tzinfo=UTC)  # the session ended 20 minutes ago
@@ -202,19 +202,15 @@ def test_a_session_of_another_workspace_is_refused(
         theirs = make_community(
             session, team_id="T0BETA001", channel_id="C0BETA", created_by="U0BETA", mark_attendance=True
         )
-        series = Meetup(
-            team_id="T0BETA001",
-            community_id=theirs.id,
+        series_id = make_meetup(
+            session,
+            theirs,
             title="Theirs",
             starts_at=STARTS,
             repeat=Repeat.WEEKLY,
             timezone="Europe/Paris",
-            created_by="U0BETA",
             created_at=clock.now(),
-        )
-        session.add(series)
-        session.flush()
-        series_id = series.id
+        ).id
     clock.current = AFTER
     planner.click(people.alice, SESSION_ATTENDANCE_BUTTON, f"{series_id}:2026-03-03")
     assert [r["text"] for r in workspace.responses(people.alice)] == ["That session no longer exists."]

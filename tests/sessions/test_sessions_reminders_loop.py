@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from factories import make_community
+from factories import make_community, make_meetup
 from sessions_support import buttons, texts
 from sqlalchemy import select
 
 from copbot.domain.enums import ActivityKind, Repeat
 from copbot.services.session_reminders import EVERY, SessionPlanner
 from copbot.slack.ids import JOIN_VIEW, RSVP_CANT, RSVP_GOING, RSVP_MAYBE
-from copbot.store.models import Activity, Community, Delivery, Meetup, SessionPost
+from copbot.store.models import Activity, Community, Delivery, SessionPost
 
 FIRST = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris: the series' first session
 
@@ -221,19 +221,15 @@ def test_a_session_of_another_workspace_is_refused(
     """A button value naming another workspace's series: "That session no longer exists.", nothing kept."""
     with session_factory() as session, session.begin():
         theirs = make_community(session, team_id="T0BETA001", channel_id="C0BETA", created_by="U0BETA")
-        series = Meetup(
-            team_id="T0BETA001",
-            community_id=theirs.id,
+        series_id = make_meetup(
+            session,
+            theirs,
             title="Theirs",
             starts_at=FIRST,
             repeat=Repeat.WEEKLY,
             timezone="Europe/Paris",
-            created_by="U0BETA",
             created_at=clock.now(),
-        )
-        session.add(series)
-        session.flush()
-        series_id = series.id
+        ).id
     planner.click(people.chen, RSVP_GOING, f"{series_id}:2026-03-03")
     assert [r["text"] for r in workspace.responses(people.chen)] == ["That session no longer exists."]
     assert planner.rsvps() == []
