@@ -5,62 +5,58 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from copbot.domain.attendance import ATTENDED
 from copbot.domain.errors import CopbotError, NotFound
 from copbot.domain.sessions import UNKNOWN_SESSION
 from copbot.services import attendance
-from copbot.services.communities import Actor
 from copbot.slack import ids
 from copbot.slack.blocks.attendance import build_attendance_modal
-from copbot.slack.errors import modal_errors
 from copbot.slack.listeners.commands import Subcommand
-from copbot.slack.listeners.communities import actor
 from copbot.slack.listeners.membership import tell
+from copbot.slack.request import Request
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
 
 
-def open_attendance(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def open_attendance(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """The "who came?" modal; anyone else than the community's organisers is told why not."""
     ack()
-    deps = context["deps"]
+    request = Request.of(context)
     try:
         form = attendance.attendance_form(
-            context["session"],
-            team_id=_team(context),
-            actor=_actor(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             ref=action.get("value"),
-            now=deps.clock.now(),
+            now=request.now,
         )
-        sealed = deps.seal.seal({"community_id": form.community_id, "ref": form.view.ref})
-        view = build_attendance_modal(context["tr"], form.view, came=form.came, private_metadata=sealed)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        sealed = request.deps.seal.seal({"community_id": form.community_id, "ref": form.view.ref})
+        view = build_attendance_modal(request.tr, form.view, came=form.came, private_metadata=sealed)
+        request.client.views_open(trigger_id=body["trigger_id"], view=view)
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
-def submit_attendance(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_attendance(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     """Keep who came, or show why not on the picker."""
+    request = Request.of(context)
     try:
-        sealed = context["deps"].seal.open(view.get("private_metadata") or "")
+        sealed = request.deps.seal.open(view.get("private_metadata") or "")
         community_id = sealed.get("community_id")
         if not isinstance(community_id, int):
             raise NotFound(UNKNOWN_SESSION)
         attendance.mark_attendance(
-            context["session"],
-            team_id=_team(context),
-            actor=_actor(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             community_id=community_id,
             ref=sealed.get("ref"),
             picked=_picked(view),
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=ATTENDED))
+        ack(**request.modal_errors(error, default_block=ATTENDED))
         return
     ack()
 
@@ -78,17 +74,3 @@ def _picked(view: dict[str, Any]) -> list[object]:
     if picked is None:
         return []
     return list(picked) if isinstance(picked, list) else [picked]
-
-
-def _actor(context: BoltContext, client: WebClient) -> Actor:
-    return actor(context["deps"], client, _team(context), _user(context))
-
-
-def _team(context: BoltContext) -> str:
-    assert context.team_id is not None
-    return context.team_id
-
-
-def _user(context: BoltContext) -> str:
-    assert context.user_id is not None
-    return context.user_id

@@ -7,34 +7,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from copbot.domain.errors import CopbotError
-from copbot.i18n import N_, Translator
+from copbot.i18n import N_
 from copbot.slack.blocks.help import HelpEntry, build_help, build_help_modal
-from copbot.slack.deps import Deps
 from copbot.slack.errors import refusal
 from copbot.slack.ids import COMMAND, HOME_HELP
 from copbot.slack.payloads import CommandText, parse_command_text
+from copbot.slack.request import Request
 
 
 @dataclass(frozen=True)
-class CommandRequest:
-    """Everything a subcommand handler gets; it must call `ack` exactly once."""
+class CommandRequest(Request):
+    """A request, with what only a slash command has; its handler must call `ack` exactly once."""
 
-    team_id: str  # the authorised workspace (the middleware refuses a body naming another)
-    user_id: str
     channel_id: str
     trigger_id: str
     response_url: str  # where an answer that takes longer than Slack's 3 seconds goes
-    origin: str  # names this command in work keys
     text: CommandText
-    tr: Translator
-    session: Session
-    client: WebClient
-    deps: Deps
     ack: Ack
     respond: Respond
 
@@ -74,10 +65,8 @@ def register(app: App, subcommands: Sequence[Subcommand] = ()) -> None:
     entries = [HelpEntry(sub.usage, sub.summary) for sub in sorted(subcommands, key=lambda sub: sub.name)]
     entries.append(HelpEntry(HELP, HELP_SUMMARY))
 
-    def handle_cop(
-        ack: Ack, respond: Respond, command: dict[str, Any], client: WebClient, context: Any
-    ) -> None:
-        request = _request(ack, respond, command, client, context)
+    def handle_cop(ack: Ack, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
+        request = _request(ack, respond, command, context)
         name = request.text.name or HELP
         subcommand = by_name.get(name)
         if subcommand is not None:
@@ -90,29 +79,22 @@ def register(app: App, subcommands: Sequence[Subcommand] = ()) -> None:
 
     app.command(COMMAND)(handle_cop)
 
-    def open_help(ack: Ack, body: dict[str, Any], client: WebClient, context: Any) -> None:
+    def open_help(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         """The App Home's Help button: the same list, in a modal."""
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=build_help_modal(context["tr"], entries))
+        request = Request.of(context)
+        request.client.views_open(trigger_id=body["trigger_id"], view=build_help_modal(request.tr, entries))
 
     app.action(HOME_HELP)(open_help)
 
 
-def _request(
-    ack: Ack, respond: Respond, command: dict[str, Any], client: WebClient, context: Any
-) -> CommandRequest:
-    return CommandRequest(
-        team_id=context.team_id,
-        user_id=command["user_id"],
+def _request(ack: Ack, respond: Respond, command: dict[str, Any], context: BoltContext) -> CommandRequest:
+    return CommandRequest.of(
+        context,
         channel_id=command.get("channel_id", ""),
         trigger_id=command.get("trigger_id", ""),
         response_url=command.get("response_url", ""),
-        origin=context["origin"],
         text=parse_command_text(command.get("text", "")),
-        tr=context["tr"],
-        session=context["session"],
-        client=client,
-        deps=context["deps"],
         ack=ack,
         respond=respond,
     )

@@ -29,7 +29,6 @@ from copbot.slack.blocks import communities as messages
 from copbot.slack.blocks.community_life import build_organiser_question
 from copbot.slack.blocks.community_modal import ModalValues, build_create_modal, build_edit_modal
 from copbot.slack.deps import Deps
-from copbot.slack.errors import modal_errors
 from copbot.slack.gateways.communities import SlackCommunities
 from copbot.slack.ids import CREATE_VIEW, EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
@@ -40,19 +39,8 @@ from copbot.slack.payloads_communities import (
     parse_organisers,
     reminder_answers,
 )
-from copbot.slack.people import Person, is_active
+from copbot.slack.request import Request, as_actor
 from copbot.store.models import Community
-
-
-def actor(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Actor:
-    """The person as far as permissions go; someone Slack does not know may do nothing."""
-    return _as_actor(user_id, deps.people.get(client, team_id, user_id))
-
-
-def _as_actor(user_id: str, person: Person | None) -> Actor:
-    return Actor(
-        user_id=user_id, is_admin=person is not None and person.is_admin, is_active=is_active(person)
-    )
 
 
 def _refuse(request: CommandRequest, error: CopbotError) -> None:
@@ -61,22 +49,18 @@ def _refuse(request: CommandRequest, error: CopbotError) -> None:
     request.refuse(error)
 
 
-def _requester(request: CommandRequest) -> Actor:
-    return actor(request.deps, request.client, request.team_id, request.user_id)
-
-
 def _create(request: CommandRequest) -> None:
-    request.open_modal(
-        lambda: create_view(request.tr, request.deps, request.client, request.team_id, request.user_id)
-    )
+    request.open_modal(lambda: create_view(request))
 
 
-def create_view(tr: Translator, deps: Deps, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
+def create_view(request: Request) -> dict[str, Any]:
     """The create form (`/cop create`, the App Home's Create), once the person may create one."""
-    person = deps.people.get(client, team_id, user_id)
-    check_may_create(_as_actor(user_id, person), admins_only=deps.settings.create_requires_admin)
-    values = ModalValues(language=tr.language, timezone=(person and person.tz) or "UTC")
-    return build_create_modal(tr, values)
+    person = request.deps.people.get(request.client, request.team_id, request.user_id)
+    check_may_create(
+        as_actor(request.user_id, person), admins_only=request.deps.settings.create_requires_admin
+    )
+    values = ModalValues(language=request.tr.language, timezone=(person and person.tz) or "UTC")
+    return build_create_modal(request.tr, values)
 
 
 def _edit(request: CommandRequest) -> None:
@@ -87,12 +71,10 @@ def _edit(request: CommandRequest) -> None:
     request.open_modal(view)
 
 
-def edit_view(
-    tr: Translator, deps: Deps, session: Session, by: Actor, community: Community
-) -> dict[str, Any]:
+def edit_view(request: Request, community: Community) -> dict[str, Any]:
     """The App Home's Edit: the same form as `/cop edit`, for an organiser of `community`."""
-    check_organiser(session, community, by)
-    return _edit_modal(tr, deps, community)
+    check_organiser(request.session, community, request.actor())
+    return _edit_modal(request.tr, request.deps, community)
 
 
 def _edit_modal(tr: Translator, deps: Deps, community: Community) -> dict[str, Any]:
@@ -124,7 +106,7 @@ def _organisers(request: CommandRequest) -> None:
 
 
 def _list_organisers(request: CommandRequest, name: str | None) -> dict[str, Any]:
-    session, by = request.session, _requester(request)
+    session, by = request.session, request.actor()
     community = choose_community(session, team_id=request.team_id, actor=by, name=name, organised_only=False)
     user_ids = organisers.organiser_ids(session, community=community)
     return messages.build_organisers(request.tr, community.name, user_ids)
@@ -136,7 +118,7 @@ def _change_organisers(
     """Checked as if made (the same refusals), then undone: the change waits for the asker's Confirm."""
     community = _organised(request, name)
     community_id, community_name = community.id, community.name
-    change = OrganiserChange(action, user_id, _requester(request), request.origin)
+    change = OrganiserChange(action, user_id, request.actor(), request.origin)
     apply_organiser_change(request.session, request.deps, request.client, community, change)
     request.session.rollback()
     value = f"{action}:{community_id}:{user_id}"
@@ -169,7 +151,7 @@ def apply_organiser_change(
         )
         return
     person = deps.people.get(client, community.team_id, change.user_id)
-    target = None if person is None else _as_actor(change.user_id, person)
+    target = None if person is None else as_actor(change.user_id, person)
     organisers.add_organiser(
         session, community=community, actor=change.by, target=target, origin=change.origin, now=now
     )
@@ -177,7 +159,7 @@ def apply_organiser_change(
 
 def _organised(request: CommandRequest, name: str | None) -> Community:
     """The community named (or the one the requester organises), once we know they may organise it."""
-    by = _requester(request)
+    by = request.actor()
     community = choose_community(
         request.session, team_id=request.team_id, actor=by, name=name, organised_only=True
     )
@@ -205,54 +187,55 @@ def _prefilled(community: Community) -> ModalValues:
     )
 
 
-def submit_create(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
+def submit_create(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
 
     def create() -> None:
         create_community(
-            context["session"],
-            team_id=team_id,
-            actor=actor(deps, client, team_id, user_id),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             draft=_draft(view),
-            admins_only=deps.settings.create_requires_admin,
-            origin=context["origin"],
-            now=deps.clock.now(),
-            slack=SlackCommunities(client),
-            holds=deps.holds,
+            admins_only=request.deps.settings.create_requires_admin,
+            origin=request.origin,
+            now=request.now,
+            slack=SlackCommunities(request.client),
+            holds=request.deps.holds,
         )
-        _refresh_home(context)
+        _refresh_home(request)
 
-    _save(ack, context, create)
+    _save(ack, request, create)
 
 
-def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
+def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
+    deps, team_id = request.deps, request.team_id
 
     def update() -> None:
         update_community(
-            context["session"],
+            request.session,
             team_id=team_id,
             community_id=open_edit_metadata(deps.seal, view.get("private_metadata", ""), team_id=team_id),
-            actor=actor(deps, client, team_id, user_id),
+            actor=request.actor(),
             draft=_draft(view),
-            origin=context["origin"],
-            now=deps.clock.now(),
-            slack=SlackCommunities(client),
+            origin=request.origin,
+            now=request.now,
+            slack=SlackCommunities(request.client),
             holds=deps.holds,
         )
-        _refresh_home(context)
+        _refresh_home(request)
 
-    _save(ack, context, update)
+    _save(ack, request, update)
 
 
-def _refresh_home(context: BoltContext) -> None:
+def _refresh_home(request: Request) -> None:
     """Whoever used the form from the App Home sees the change there."""
     refresh_home(
-        context["session"],
-        team_id=str(context.team_id),
-        user_id=str(context.user_id),
-        origin=context["origin"],
-        now=context["deps"].clock.now(),
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
+        origin=request.origin,
+        now=request.now,
     )
 
 
@@ -273,12 +256,12 @@ def _draft(view: dict[str, Any]) -> CommunityDraft:
     return replace(draft, reminder_offsets=offsets, mark_attendance=attendance_answer(view))
 
 
-def _save(ack: Ack, context: BoltContext, save: Callable[[], None]) -> None:
+def _save(ack: Ack, request: Request, save: Callable[[], None]) -> None:
     """Close the modal (the organiser's DM follows); or keep it open with the problems shown inline."""
     try:
         save()
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=NAME))
+        ack(**request.modal_errors(error, default_block=NAME))
         return
     ack()
 

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from copbot.domain.errors import CopbotError, NotAllowed
@@ -31,7 +30,6 @@ from copbot.slack.blocks.community_life import (
     build_life_answer,
     life_answer_text,
 )
-from copbot.slack.errors import modal_errors
 from copbot.slack.ids import (
     COMMUNITY_ARCHIVE_ACTION,
     COMMUNITY_DELETE_ACTION,
@@ -41,10 +39,10 @@ from copbot.slack.ids import (
     COMMUNITY_UNARCHIVE_ACTION,
 )
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
-from copbot.slack.listeners.communities import actor
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import button_community_id
 from copbot.slack.payloads_communities import TAMPERED
+from copbot.slack.request import Request
 
 
 class Change(Protocol):
@@ -79,99 +77,95 @@ def register(app: App) -> None:
 
 
 def _pressing(change: Change) -> Callable[..., None]:
-    def press(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def press(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        team_id, user_id = str(context.team_id), str(context.user_id)
+        request = Request.of(context)
         try:
-            by = actor(context["deps"], client, team_id, user_id)
+            by = request.actor()
             outcome = change(
-                context["session"],
-                team_id=team_id,
+                request.session,
+                team_id=request.team_id,
                 community_id=button_community_id(body["actions"][0].get("value")),
                 actor=by,
-                now=context["deps"].clock.now(),
+                now=request.now,
             )
         except CopbotError as error:
-            _refused(body, context, error)
+            _refused(body, request, error)
             return
-        _after(context, outcome, response_url=body.get("response_url"))
+        _after(request, outcome, response_url=body.get("response_url"))
 
     return press
 
 
-def press_delete(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def press_delete(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Delete opens the confirmation modal, where the community's short name must be typed."""
     ack()
-    team_id, user_id = str(context.team_id), str(context.user_id)
+    request = Request.of(context)
     try:
         community_id = button_community_id(body["actions"][0].get("value"))
-        view = _delete_modal(context, client, team_id, user_id, community_id)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        view = _delete_modal(request, community_id)
+        request.client.views_open(trigger_id=body["trigger_id"], view=view)
     except CopbotError as error:
-        _refused(body, context, error)
+        _refused(body, request, error)
 
 
-def _delete_modal(
-    context: BoltContext, client: WebClient, team_id: str, user_id: str, community_id: int
-) -> dict[str, Any]:
-    deps = context["deps"]
-    by = actor(deps, client, team_id, user_id)
-    session = context["session"]
-    outcome = community_life.deletable(session, team_id=team_id, community_id=community_id, actor=by)
-    sealed = deps.seal.seal({"community_id": outcome.community_id, "team_id": team_id})
-    return build_delete_modal(context["tr"], outcome, private_metadata=sealed)
+def _delete_modal(request: Request, community_id: int) -> dict[str, Any]:
+    by, team_id = request.actor(), request.team_id
+    outcome = community_life.deletable(request.session, team_id=team_id, community_id=community_id, actor=by)
+    sealed = request.deps.seal.seal({"community_id": outcome.community_id, "team_id": team_id})
+    return build_delete_modal(request.tr, outcome, private_metadata=sealed)
 
 
-def submit_delete(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_delete(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     """The typed short name must be the community's: otherwise an inline error, and nothing is deleted."""
-    deps, team_id, user_id = context["deps"], str(context.team_id), str(context.user_id)
+    request = Request.of(context)
     try:
-        community_id = _sealed_community(context, view, team_id)
-        by = actor(deps, client, team_id, user_id)
+        community_id = _sealed_community(request, view)
+        by = request.actor()
         typed = (view["state"]["values"].get(CONFIRM_BLOCK, {}).get(CONFIRM_INPUT) or {}).get("value") or ""
         outcome = community_life.delete(
-            context["session"],
-            team_id=team_id,
+            request.session,
+            team_id=request.team_id,
             community_id=community_id,
             actor=by,
             typed=str(typed),
             field=CONFIRM_BLOCK,
         )
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=CONFIRM_BLOCK))
+        ack(**request.modal_errors(error, default_block=CONFIRM_BLOCK))
         return
     ack()
-    _after(context, outcome, response_url=None)
+    _after(request, outcome, response_url=None)
 
 
-def _sealed_community(context: BoltContext, view: dict[str, Any], team_id: str) -> int:
+def _sealed_community(request: Request, view: dict[str, Any]) -> int:
     try:
-        opened = context["deps"].seal.open(view.get("private_metadata") or "")
+        opened = request.deps.seal.open(view.get("private_metadata") or "")
         metadata = DeleteMetadata.model_validate(opened)
     except (CopbotError, ValueError):  # ValidationError is a ValueError
         raise NotAllowed(TAMPERED) from None
-    if metadata.team_id != team_id:
+    if metadata.team_id != request.team_id:
         raise NotAllowed(TAMPERED)
     return metadata.community_id
 
 
-def _refused(body: dict[str, Any], context: BoltContext, error: CopbotError) -> None:
+def _refused(body: dict[str, Any], request: Request, error: CopbotError) -> None:
     """Nothing is changed; the reason is told as for any click: beside a message, from the Home in a modal.
 
     Rolled back here, before Slack is called: only the note `tell` may write afterwards is committed.
     """
-    context["session"].rollback()
-    tell(context, body, error)
+    request.session.rollback()
+    tell(request, body, error)
 
 
-def _after(context: BoltContext, outcome: LifeOutcome, *, response_url: str | None) -> None:
+def _after(request: Request, outcome: LifeOutcome, *, response_url: str | None) -> None:
     """Redraw the person's Home; a click in a message also gets the answer beside it."""
-    session, now = context["session"], context["deps"].clock.now()
-    team_id, user_id, origin = str(context.team_id), str(context.user_id), context["origin"]
+    session, now = request.session, request.now
+    team_id, user_id, origin = request.team_id, request.user_id, request.origin
     refresh_home(session, team_id=team_id, user_id=user_id, origin=origin, now=now)
     if response_url:
         body = {"response_type": "ephemeral", "replace_original": False}
-        body["text"] = life_answer_text(context["tr"], outcome)
+        body["text"] = life_answer_text(request.tr, outcome)
         notices.respond(session, team_id=team_id, response_url=response_url, body=body, key=origin, now=now)
 
 
@@ -181,14 +175,14 @@ def _after(context: BoltContext, outcome: LifeOutcome, *, response_url: str | No
 def _command(change: Change, *, archived: bool | None) -> Callable[[CommandRequest], None]:
     def handle(request: CommandRequest) -> None:
         try:
-            by = actor(request.deps, request.client, request.team_id, request.user_id)
+            by = request.actor()
             community_id = _named(request, by, archived=archived)
             outcome = change(
                 request.session,
                 team_id=request.team_id,
                 community_id=community_id,
                 actor=by,
-                now=request.deps.clock.now(),
+                now=request.now,
             )
         except CopbotError as error:
             request.session.rollback()
@@ -199,7 +193,7 @@ def _command(change: Change, *, archived: bool | None) -> Callable[[CommandReque
             team_id=request.team_id,
             user_id=request.user_id,
             origin=request.origin,
-            now=request.deps.clock.now(),
+            now=request.now,
         )
         request.ack(**build_life_answer(request.tr, outcome))
 
@@ -218,7 +212,7 @@ def _named(request: CommandRequest, by: Actor, *, archived: bool | None) -> int:
 
 def _delete_command(request: CommandRequest) -> None:
     def view() -> dict[str, Any]:
-        by = actor(request.deps, request.client, request.team_id, request.user_id)
+        by = request.actor()
         community_id = _named(request, by, archived=None)
         outcome = community_life.deletable(
             request.session, team_id=request.team_id, community_id=community_id, actor=by
@@ -268,8 +262,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 
 def on_channel_archived(event: dict[str, Any], context: BoltContext) -> None:
     """A community's channel archived in Slack: the community is paused, its organisers told by DM."""
-    channel = event.get("channel")
-    if context.team_id and isinstance(channel, str):
+    channel, request = event.get("channel"), Request.of(context)
+    if request.team_id and isinstance(channel, str):
         community_life.channel_archived(
-            context["session"], team_id=context.team_id, channel_id=channel, now=context["deps"].clock.now()
+            request.session, team_id=request.team_id, channel_id=channel, now=request.now
         )

@@ -18,6 +18,7 @@ from slack_bolt import App, BoltContext
 from copbot.services import story_posting
 from copbot.services.installs import workspace_removed
 from copbot.slack.listeners.commands import Subcommand
+from copbot.slack.request import Request
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
 
@@ -32,25 +33,26 @@ def register(app: App) -> None:
 def on_unarchived(event: dict[str, Any], context: BoltContext) -> None:
     channel_id = event.get("channel")
     if isinstance(channel_id, str):
-        copbot_back_in_channel(context, channel_id)
+        copbot_back_in_channel(Request.of(context), channel_id)
 
 
-def copbot_back_in_channel(context: BoltContext, channel_id: str) -> None:
+def copbot_back_in_channel(request: Request, channel_id: str) -> None:
     """copbot may post in the channel again: what Slack refused there for good is tried again."""
-    if context.team_id:
-        session, now = context["session"], context["deps"].clock.now()
-        story_posting.channel_back(session, team_id=context.team_id, channel_id=channel_id, now=now)
+    if request.team_id:
+        story_posting.channel_back(
+            request.session, team_id=request.team_id, channel_id=channel_id, now=request.now
+        )
 
 
 def on_uninstalled(context: BoltContext) -> None:
-    _removed(context)
+    _removed(Request.of(context))
 
 
 def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
     if (event.get("tokens") or {}).get("bot"):
-        _removed(context)
+        _removed(Request.of(context))
 
 
-def _removed(context: BoltContext) -> None:
-    if context.team_id:
-        workspace_removed(context["session"], team_id=context.team_id, now=context["deps"].clock.now())
+def _removed(request: Request) -> None:
+    if request.team_id:
+        workspace_removed(request.session, team_id=request.team_id, now=request.now)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotAMember, NotFound
@@ -32,11 +31,12 @@ from copbot.slack.blocks.membership import (
     build_problem_modal,
 )
 from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors, refusal
+from copbot.slack.errors import explain, refusal
 from copbot.slack.gateways.membership import MembershipGateway
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.lifecycle import copbot_back_in_channel
 from copbot.slack.payloads import button_community_id
+from copbot.slack.request import Request
 
 ERASE_OPTIONS = ("--erase", "—erase")  # Slack clients may turn a typed "--" into an em dash
 NAME_MAX = 80  # no community name is longer, so neither is a useful search
@@ -76,41 +76,39 @@ SUBCOMMANDS = (
 )
 
 
-def _from_button(view: Callable[[BoltContext, int], dict[str, Any]]) -> Callable[..., None]:
+def _from_button(view: Callable[[Request, int], dict[str, Any]]) -> Callable[..., None]:
     """A button listener: the modal `view` makes for the button's community, or why there is none."""
 
-    def open_modal(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
+    def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
+        request = Request.of(context)
         try:
-            modal = view(context, button_community_id(action.get("value")))
-            client.views_open(trigger_id=body["trigger_id"], view=modal)
+            modal = view(request, button_community_id(action.get("value")))
+            request.client.views_open(trigger_id=body["trigger_id"], view=modal)
         except CopbotError as error:
-            tell(context, body, error)
+            tell(request, body, error)
 
     return open_modal
 
 
-def open_join_modal(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def open_join_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """A Join button (in /cop list, the welcome post, the App Home, the channel-joiner offer).
 
     From /cop list or the offer, the modal keeps where the button was, to say "Joined ✓" there after.
     """
     ack()
+    request = Request.of(context)
     try:
         form = membership.join_form(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=button_community_id(action.get("value")),
         )
-        modal = _join_modal(context["tr"], context["deps"], form, reply=_reply_to(body, action))
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
+        modal = _join_modal(request.tr, request.deps, form, reply=_reply_to(body, action))
+        request.client.views_open(trigger_id=body["trigger_id"], view=modal)
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def _reply_to(body: dict[str, Any], action: dict[str, Any]) -> dict[str, str] | None:
@@ -121,16 +119,16 @@ def _reply_to(body: dict[str, Any], action: dict[str, Any]) -> dict[str, str] | 
     return {"url": str(url), "block": block_id}
 
 
-def _leave_from_button(context: BoltContext, community_id: int) -> dict[str, Any]:
+def _leave_from_button(request: Request, community_id: int) -> dict[str, Any]:
     """The App Home's Leave button: the same confirmation as `/cop leave`, without erasing."""
     form = membership.leave_form(
-        context["session"],
-        team_id=_team(context),
-        user_id=_user(context),
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
         erase=False,
         community_id=community_id,
     )
-    return _leave_modal(context["tr"], context["deps"], form)
+    return _leave_modal(request.tr, request.deps, form)
 
 
 open_leave_modal = _from_button(_leave_from_button)
@@ -140,43 +138,44 @@ def dismiss_offer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The "Not now" button on the offer to a channel joiner: the offer goes away."""
     ack()
     if body.get("response_url"):
+        request = Request.of(context)
         notices.respond(
-            context["session"],
-            team_id=_team(context),
+            request.session,
+            team_id=request.team_id,
             response_url=str(body["response_url"]),
             body={"delete_original": True},
-            key=context["origin"],
-            now=context["deps"].clock.now(),
+            key=request.origin,
+            now=request.now,
         )
 
 
-def submit_join(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps = context["deps"]
+def submit_join(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
     try:
-        sealed = deps.seal.open(view.get("private_metadata", ""))
+        sealed = request.deps.seal.open(view.get("private_metadata", ""))
         answers = _join_answers(view, sealed.get("community_id"))
         membership.join(
-            context["session"],
-            _gateway(client, context),
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            _gateway(request),
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=answers.community_id,
             profile=answers.profile,
-            origin=context["origin"],
-            now=deps.clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
         fallback = COMMUNITY_FIELD if _has_block(view, COMMUNITY_FIELD) else TEAM_FIELD
-        ack(**modal_errors(context["tr"], error, context, default_block=fallback))
+        ack(**request.modal_errors(error, default_block=fallback))
         return
     if isinstance(sealed.get("reply"), dict):
-        _say_joined(context, sealed["reply"], answers.community_id)
+        _say_joined(request, sealed["reply"], answers.community_id)
     ack()
 
 
-def _say_joined(context: BoltContext, reply: dict[str, Any], community_id: int) -> None:
+def _say_joined(request: Request, reply: dict[str, Any], community_id: int) -> None:
     """The /cop list or offer the person joined from shows "Joined ✓" in place of that Join button."""
-    session, tr, team_id = context["session"], context["tr"], _team(context)
+    session, tr, team_id = request.session, request.tr, request.team_id
     source, *rest = str(reply.get("block", "")).split(":")
     if source == ids.JOIN_FROM_LIST and rest and rest[0].isdigit():
         shown = communities.list_page(session, team_id=team_id, page=int(rest[0]))
@@ -189,33 +188,33 @@ def _say_joined(context: BoltContext, reply: dict[str, Any], community_id: int) 
         team_id=team_id,
         response_url=str(reply.get("url", "")),
         body=body,
-        key=f"{context['origin']}:joined",
-        now=context["deps"].clock.now(),
+        key=f"{request.origin}:joined",
+        now=request.now,
     )
 
 
 def submit_leave(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    deps = context["deps"]
+    request = Request.of(context)
     try:
-        sealed = deps.seal.open(view.get("private_metadata", ""))
+        sealed = request.deps.seal.open(view.get("private_metadata", ""))
         membership.leave(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=_sealed_id(sealed),
             erase=sealed.get("erase") is True,
-            origin=context["origin"],
-            now=deps.clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
         # The confirmation has no input to hang an inline error on: the modal turns into the explanation.
-        context["rollback"] = True
-        ack(response_action="update", view=build_problem_modal(context["tr"], explain(context["tr"], error)))
+        request.keep_nothing()
+        ack(response_action="update", view=build_problem_modal(request.tr, explain(request.tr, error)))
         return
     ack()
 
 
-def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def offer_to_joiner(event: dict[str, Any], context: BoltContext) -> None:
     """Someone joined a community's channel directly (copbot's own joins are not news).
 
     Nor are the people copbot invites itself (a join, a new organiser): Slack may tell of the invitation
@@ -224,20 +223,20 @@ def offer_to_joiner(event: dict[str, Any], client: WebClient, context: BoltConte
     user_id, channel_id = event.get("user"), event.get("channel")
     if not isinstance(user_id, str) or not isinstance(channel_id, str):
         return
-    copbot = context.bot_user_id
+    request, copbot = Request.of(context), context.bot_user_id
     if copbot is not None and user_id == copbot:
-        copbot_back_in_channel(context, channel_id)  # added back to a channel: it may post there again
+        copbot_back_in_channel(request, channel_id)  # added back to a channel: it may post there again
         return
     if copbot is not None and copbot == event.get("inviter"):
         return
     membership.welcome_channel_joiner(
-        context["session"],
-        _gateway(client, context),
-        team_id=_team(context),
+        request.session,
+        _gateway(request),
+        team_id=request.team_id,
         channel_id=channel_id,
         user_id=user_id,
-        origin=context["origin"],
-        now=context["deps"].clock.now(),
+        origin=request.origin,
+        now=request.now,
     )
 
 
@@ -312,55 +311,45 @@ def _has_block(view: dict[str, Any], block_id: str) -> bool:
     return any(block.get("block_id") == block_id for block in view.get("blocks", []))
 
 
-def _gateway(client: WebClient, context: BoltContext) -> MembershipGateway:
-    return MembershipGateway(client, team_id=_team(context), people=context["deps"].people)
+def _gateway(request: Request) -> MembershipGateway:
+    return MembershipGateway(request.client, team_id=request.team_id, people=request.deps.people)
 
 
-def tell(context: BoltContext, body: dict[str, Any], error: CopbotError) -> None:
+def tell(request: Request, body: dict[str, Any], error: CopbotError) -> None:
     """Why a click did nothing: beside the message clicked; from the App Home, in a modal (else by DM).
 
     Beside a message, someone not in the community gets a Join button with it.
     """
     if isinstance(error, NotAMember) and body.get("response_url"):
         notices.respond(
-            context["session"],
-            team_id=_team(context),
+            request.session,
+            team_id=request.team_id,
             response_url=str(body["response_url"]),
-            body={"response_type": "ephemeral", "replace_original": False, **refusal(context["tr"], error)},
-            key=context["origin"],
-            now=context["deps"].clock.now(),
+            body={"response_type": "ephemeral", "replace_original": False, **refusal(request.tr, error)},
+            key=request.origin,
+            now=request.now,
         )
         return
-    if not body.get("response_url") and _in_a_modal(context, body, explain(context["tr"], error)):
+    if not body.get("response_url") and _in_a_modal(request, body, explain(request.tr, error)):
         return
     notices.explain_error(
-        context["session"],
+        request.session,
         error,
-        team_id=_team(context),
-        user_id=_user(context),
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        team_id=request.team_id,
+        user_id=request.user_id,
+        key=request.origin,
+        now=request.now,
         response_url=body.get("response_url"),
     )
 
 
-def _in_a_modal(context: BoltContext, body: dict[str, Any], text: str) -> bool:
+def _in_a_modal(request: Request, body: dict[str, Any], text: str) -> bool:
     """The Home tab has no message to answer beside: a small modal says it, while the trigger lasts."""
     trigger_id = body.get("trigger_id")
-    if not trigger_id or context.client is None:
+    if not trigger_id:
         return False
     try:
-        context.client.views_open(trigger_id=trigger_id, view=build_notice(context["tr"], text))
+        request.client.views_open(trigger_id=trigger_id, view=build_notice(request.tr, text))
     except (CopbotError, SlackApiError):  # the trigger was used or expired, or Slack is busy
         return False
     return True
-
-
-def _team(context: BoltContext) -> str:
-    assert context.team_id is not None
-    return context.team_id
-
-
-def _user(context: BoltContext) -> str:
-    assert context.user_id is not None
-    return context.user_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError
 from copbot.domain.stories import (
@@ -27,11 +26,11 @@ from copbot.slack.blocks.stories import (
     TITLE_INPUT,
 )
 from copbot.slack.client import SlackBusy
-from copbot.slack.errors import modal_errors
 from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import story_id
+from copbot.slack.request import Request
 
 SUBCOMMANDS = ()  # `/cop stories mine` is routed here by `/cop stories`
 
@@ -44,17 +43,17 @@ def handle_mine(request: CommandRequest) -> None:
 def turn_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Previous / Next: the page asked for replaces the one clicked (through its response_url)."""
     ack()
-    team_id, user_id = str(context.team_id), str(context.user_id)
+    request = Request.of(context)
     value = str(body["actions"][0].get("value") or "")
     page = int(value) if value.isdigit() else 1
-    mine = my_stories.my_stories(context["session"], team_id=team_id, user_id=user_id, page=page)
+    mine = my_stories.my_stories(request.session, team_id=request.team_id, user_id=request.user_id, page=page)
     notices.respond(
-        context["session"],
-        team_id=team_id,
+        request.session,
+        team_id=request.team_id,
         response_url=body["response_url"],
-        body={"replace_original": True, **build_my_stories(context["tr"], mine)},
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        body={"replace_original": True, **build_my_stories(request.tr, mine)},
+        key=request.origin,
+        now=request.now,
     )
 
 
@@ -66,25 +65,27 @@ def register(app: App) -> None:
     app.view(STORY_EDIT_VIEW)(submit_edit)
 
 
-def open_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
+    request = Request.of(context)
     try:
         story = my_stories.editable_story(
-            context["session"],
-            team_id=str(context.team_id),
-            user_id=str(context.user_id),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             story_id=story_id(body["actions"][0].get("value")),
         )
-        metadata = context["deps"].seal.seal({"story_id": story.id})
-        client.views_open(
+        metadata = request.deps.seal.seal({"story_id": story.id})
+        request.client.views_open(
             trigger_id=body["trigger_id"],
-            view=build_edit_modal(context["tr"], metadata=metadata, story=story),
+            view=build_edit_modal(request.tr, metadata=metadata, story=story),
         )
     except (SlackBusy, CopbotError) as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
     values = view["state"]["values"]
 
     def typed(block_id: str, action_id: str) -> Any:
@@ -92,7 +93,7 @@ def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
     ticked = (values.get(ASK_ME_FIELD, {}).get(ASK_ME_INPUT) or {}).get("selected_options") or []
     try:
-        sealed = context["deps"].seal.open(view.get("private_metadata") or "")
+        sealed = request.deps.seal.open(view.get("private_metadata") or "")
         draft = validate_story(
             typed(TITLE_FIELD, TITLE_INPUT),
             typed(BODY_FIELD, BODY_INPUT),
@@ -101,38 +102,39 @@ def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
             ask_me=any(option.get("value") == ASK_ME for option in ticked),
         )
         my_stories.edit_story(
-            context["session"],
-            team_id=str(context.team_id),
-            user_id=str(context.user_id),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             story_id=int(sealed["story_id"]),
             draft=draft,
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=TITLE_FIELD))
+        ack(**request.modal_errors(error, default_block=TITLE_FIELD))
         return
     ack()
 
 
 def delete(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
+    request = Request.of(context)
     try:
         title = my_stories.delete_story(
-            context["session"],
-            team_id=str(context.team_id),
-            user_id=str(context.user_id),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             story_id=story_id(body["actions"][0].get("value")),
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     notices.respond(
-        context["session"],
-        team_id=str(context.team_id),
+        request.session,
+        team_id=request.team_id,
         response_url=body["response_url"],
-        body=build_deleted(context["tr"], title),
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        body=build_deleted(request.tr, title),
+        key=request.origin,
+        now=request.now,
     )

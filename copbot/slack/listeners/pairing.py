@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from copbot.domain.enums import PairingOutcome
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
@@ -28,11 +27,11 @@ from copbot.slack.blocks.pairing import (
     left_out,
     read_preferences,
 )
-from copbot.slack.deps import Deps
-from copbot.slack.errors import explain, modal_errors
+from copbot.slack.errors import explain
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import button_community_id, button_id
+from copbot.slack.request import Request
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(\|[^>]*)?>$")
 USAGE = N_("pair [now|pause|resume|status|avoid|unavoid|every]")
@@ -75,7 +74,7 @@ def _now(request: CommandRequest, args: list[str]) -> str:
             user_id=request.user_id,
             name=" ".join(args) or None,
             is_admin=person is not None and person.is_admin,
-            now=request.deps.clock.now(),
+            now=request.now,
         )
     except TooFew as too_few:  # said with who is left out, as the organisers' note on a planned round
         return "\n".join(filter(None, [explain(request.tr, too_few), left_out(request.tr, too_few.counts)]))
@@ -93,7 +92,7 @@ def _pause(request: CommandRequest, args: list[str]) -> str:
         team_id=request.team_id,
         user_id=request.user_id,
         words=args,
-        now=request.deps.clock.now(),
+        now=request.now,
     )
     if until is None:
         return request.tr.gettext("Introductions paused until you `/cop pair resume`.")
@@ -107,7 +106,7 @@ def _resume(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
 
 
 def _status(request: CommandRequest, args: list[str]) -> str:  # noqa: ARG001
-    now = request.deps.clock.now()
+    now = request.now
     status = pairing_controls.status(
         request.session, team_id=request.team_id, user_id=request.user_id, now=now
     )
@@ -134,7 +133,7 @@ def _avoid(request: CommandRequest, args: list[str]) -> str:
         team_id=request.team_id,
         user_id=request.user_id,
         other=other,
-        now=request.deps.clock.now(),
+        now=request.now,
     )
     return request.tr.gettext("Done: you won't be introduced to <@{user}>. Nobody is told.", user=other)
 
@@ -157,20 +156,20 @@ def _mentioned(args: list[str]) -> str:
 
 def _person(request: CommandRequest, args: list[str]) -> str:
     user_id = _mentioned(args)
-    _check_avoidable(request.deps, request.client, request.team_id, request.user_id, user_id)
+    _check_avoidable(request, user_id)
     return user_id
 
 
-def _check_avoidable(deps: Deps, client: WebClient, team_id: str, user_id: str, other: str) -> None:
+def _check_avoidable(request: Request, other: str) -> None:
     """`other` may be avoided only if a live person of this workspace (and not the one asking)."""
-    if other == user_id:
+    if other == request.user_id:
         raise InvalidInput("You can't avoid yourself.", field=AVOID_FIELD)
-    person = deps.people.get(client, team_id, other)
+    person = request.deps.people.get(request.client, request.team_id, other)
     if person is None or person.deleted:
         raise NotFound("I can't find that person in this workspace.", field=AVOID_FIELD)
     if person.is_bot:
         raise InvalidInput("That's a bot: bots are never introduced.", field=AVOID_FIELD)
-    if person.team_id and person.team_id != team_id:
+    if person.team_id and person.team_id != request.team_id:
         raise NotAllowed(
             "That person is in another workspace: only people of this one are introduced.", field=AVOID_FIELD
         )
@@ -191,58 +190,56 @@ SUBCOMMANDS = (
 )
 
 
-def answer(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """We met / Not yet / Can't this time; "We met" opens the one optional question."""
     ack()
-    deps, outcome = context["deps"], OUTCOMES[action["action_id"]]
+    request, outcome = Request.of(context), OUTCOMES[action["action_id"]]
     try:
         group_id = _group_id(action.get("value"))
         if outcome is PairingOutcome.MET:  # the modal first: no Slack call once the answer is written
-            view = build_learned_modal(context["tr"], deps.seal.seal({"group_id": group_id}))
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            view = build_learned_modal(request.tr, request.deps.seal.seal({"group_id": group_id}))
+            request.client.views_open(trigger_id=body["trigger_id"], view=view)
         pairing_groups.answer(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             group_id=group_id,
             outcome=outcome,
-            now=deps.clock.now(),
+            now=request.now,
         )
         if outcome is PairingOutcome.MET:
             return
         notices.notify(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             message=THANKS[outcome],
             params={},
-            key=context["origin"],
-            now=deps.clock.now(),
+            key=request.origin,
+            now=request.now,
             response_url=body.get("response_url"),
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    deps = context["deps"]
+    request = Request.of(context)
     values = view["state"]["values"]
     text = (values.get(LEARNED_BLOCK, {}).get(LEARNED_INPUT) or {}).get("value") or ""
     chosen = (values.get(SHARE_BLOCK, {}).get(SHARE_INPUT) or {}).get("selected_options") or []
     try:
-        group_id = _group_id(deps.seal.open(view.get("private_metadata") or "").get("group_id"))
+        group_id = _group_id(request.deps.seal.open(view.get("private_metadata") or "").get("group_id"))
         pairing_groups.save_learned(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             group_id=group_id,
             text=text,
             shared=bool(chosen),
         )
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=LEARNED_BLOCK))
+        ack(**request.modal_errors(error, default_block=LEARNED_BLOCK))
         return
     ack()
 
@@ -250,99 +247,102 @@ def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
 def pause_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     """The App Home's Pause introductions: that community only, until resumed."""
     ack()
+    request = Request.of(context)
     try:
         pairing_controls.pause_in(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=button_community_id(action.get("value")),
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def resume_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Resume introductions, from the pause DM or the App Home."""
     ack()
+    request = Request.of(context)
     try:
         pairing_controls.resume_in(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=button_community_id(action.get("value")),
-            origin=context["origin"],
+            origin=request.origin,
             response_url=body.get("response_url"),
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def frequency_button(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     """The App Home's Every round / Every other round only, for that community."""
     ack()
+    request = Request.of(context)
     try:
         pairing_controls.every_other_in(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=button_community_id(action.get("value")),
             every_other=action["action_id"] == ids.PAIR_EVERY_OTHER,
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
-def open_preferences(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_preferences(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The App Home's Introductions… button: the modal of that community, filled in as things stand."""
     ack()
-    tr, deps = context["tr"], context["deps"]
+    request = Request.of(context)
     try:
         community_id = button_community_id(body["actions"][0].get("value"))
         preferences = pairing_controls.preferences_in(
-            context["session"],
-            team_id=_team(context),
-            user_id=_user(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=community_id,
-            now=deps.clock.now(),
+            now=request.now,
         )
-        metadata = deps.seal.seal({"community_id": community_id})
-        client.views_open(
-            trigger_id=body["trigger_id"], view=build_preferences_modal(tr, metadata, preferences)
+        metadata = request.deps.seal.seal({"community_id": community_id})
+        request.client.views_open(
+            trigger_id=body["trigger_id"], view=build_preferences_modal(request.tr, metadata, preferences)
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
-def submit_preferences(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps, team_id, user_id = context["deps"], _team(context), _user(context)
+def submit_preferences(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
     try:
         form = read_preferences(view)
         community_id = button_community_id(
-            deps.seal.open(view.get("private_metadata") or "").get("community_id")
+            request.deps.seal.open(view.get("private_metadata") or "").get("community_id")
         )
         for other in pairing_controls.newly_avoided(
-            context["session"], team_id=team_id, user_id=user_id, chosen=form.avoided
+            request.session, team_id=request.team_id, user_id=request.user_id, chosen=form.avoided
         ):
-            _check_avoidable(deps, client, team_id, user_id, other)
+            _check_avoidable(request, other)
         pairing_controls.save_preferences(
-            context["session"],
-            team_id=team_id,
-            user_id=user_id,
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=community_id,
             pause_for=form.pause_for,
             until=form.until,
             every_other=form.every_other,
             avoided=form.avoided,
-            origin=context["origin"],
-            now=deps.clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        ack(**modal_errors(context["tr"], error, context, default_block=PAUSE_FIELD))
+        ack(**request.modal_errors(error, default_block=PAUSE_FIELD))
         return
     ack()
 
@@ -361,13 +361,3 @@ def register(app: App) -> None:
 
 def _group_id(value: object) -> int:
     return button_id(value, pairing_groups.GROUP_GONE)
-
-
-def _team(context: BoltContext) -> str:
-    assert context.team_id is not None
-    return context.team_id
-
-
-def _user(context: BoltContext) -> str:
-    assert context.user_id is not None
-    return context.user_id

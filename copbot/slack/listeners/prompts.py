@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotFound
 from copbot.i18n import N_
@@ -16,6 +15,7 @@ from copbot.slack.ids import PROMPT_SLOWER
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.payloads import button_community_id
+from copbot.slack.request import Request
 
 
 def handle_prompts(request: CommandRequest) -> None:
@@ -42,7 +42,7 @@ def _add(request: CommandRequest, organiser: prompt_library.Organiser, words: li
         organiser=organiser,
         words=words,
         text=typed[1] if len(typed) > 1 else "",
-        now=request.deps.clock.now(),
+        now=request.now,
     )
     return build_prompt_changed(request.tr, added, added=True)
 
@@ -60,7 +60,7 @@ def _remove(request: CommandRequest, organiser: prompt_library.Organiser, words:
         team_id=request.team_id,
         organiser=organiser,
         words=words,
-        now=request.deps.clock.now(),
+        now=request.now,
     )
     return build_prompt_changed(request.tr, removed, added=False)
 
@@ -85,31 +85,30 @@ def register(app: App) -> None:
     app.action(PROMPT_SLOWER)(apply_slower)
 
 
-def apply_slower(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def apply_slower(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """An organiser accepts the slower rhythm: it applies, and the DM says so in place of the offer."""
     ack()
-    team_id, user_id = str(context.team_id), str(context.user_id)
+    request = Request.of(context)
     try:
         community_id, cadence = _offer(body["actions"][0].get("value"))
-        person = context["deps"].people.get(client, team_id, user_id)
         applied = prompts.apply_slower_rhythm(
-            context["session"],
-            team_id=team_id,
-            user_id=user_id,
-            is_admin=person is not None and person.is_admin,
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            is_admin=request.actor().is_admin,
             community_id=community_id,
             cadence=cadence,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     notices.respond(
-        context["session"],
-        team_id=team_id,
+        request.session,
+        team_id=request.team_id,
         response_url=body["response_url"],
-        body=build_slower_applied(context["tr"], applied),
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        body=build_slower_applied(request.tr, applied),
+        key=request.origin,
+        now=request.now,
     )
 
 

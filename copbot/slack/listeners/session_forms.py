@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from copbot.domain import sessions as fields
@@ -14,7 +13,6 @@ from copbot.domain.enums import Repeat
 from copbot.domain.errors import CopbotError, NotFound
 from copbot.i18n import Translator
 from copbot.services import session_planning, sessions, stories
-from copbot.services.communities import Actor
 from copbot.services.home import refresh_home
 from copbot.services.session_planning import SessionForm
 from copbot.slack import ids
@@ -26,10 +24,9 @@ from copbot.slack.blocks.session_modal import (
 )
 from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
-from copbot.slack.errors import modal_errors
-from copbot.slack.listeners.communities import actor
 from copbot.slack.listeners.membership import tell
 from copbot.slack.listeners.stories import share_modal
+from copbot.slack.request import Request
 
 
 def register(app: App) -> None:
@@ -41,132 +38,129 @@ def register(app: App) -> None:
     app.view(ids.SESSION_CANCEL_VIEW)(submit_cancel)
 
 
-def open_edit(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def open_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Edit, beside a session in the list (organisers)."""
+    request = Request.of(context)
 
     def view() -> dict[str, Any]:
-        deps = context["deps"]
         form = session_planning.edit_form(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             ref=action.get("value"),
-            now=deps.clock.now(),
+            now=request.now,
         )
-        return session_modal(context["tr"], deps, form, editing=True)
+        return session_modal(request.tr, request.deps, form, editing=True)
 
-    _open(ack, body, client, context, view)
+    _open(ack, body, request, view)
 
 
-def open_cancel(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def open_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Cancel, beside a session in the list (organisers): confirm, and for a series say which."""
+    request = Request.of(context)
 
     def view() -> dict[str, Any]:
-        deps = context["deps"]
         form = session_planning.edit_form(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             ref=action.get("value"),
-            now=deps.clock.now(),
+            now=request.now,
         )
-        sealed = deps.seal.seal({"community_id": form.community_id, "ref": form.ref})
+        sealed = request.deps.seal.seal({"community_id": form.community_id, "ref": form.ref})
         repeats = form.values.repeat is not Repeat.NONE
         return build_cancel_modal(
-            context["tr"], title=form.values.title, repeats=repeats, private_metadata=sealed
+            request.tr, title=form.values.title, repeats=repeats, private_metadata=sealed
         )
 
-    _open(ack, body, client, context, view)
+    _open(ack, body, request, view)
 
 
-def open_takeaway(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def open_takeaway(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Share what you learned, under the takeaway question: the share modal, linked to the session."""
+    request = Request.of(context)
 
     def view() -> dict[str, Any]:
         target = sessions.takeaway_target(
-            context["session"], team_id=team_of(context), user_id=user_of(context), ref=action.get("value")
+            request.session, team_id=request.team_id, user_id=request.user_id, ref=action.get("value")
         )
         share = stories.ShareTarget(fixed=target.community, choices=[])
-        return share_modal(context["tr"], context["deps"].seal, share, session_id=target.series_id)
+        return share_modal(request.tr, request.deps.seal, share, session_id=target.series_id)
 
-    _open(ack, body, client, context, view)
+    _open(ack, body, request, view)
 
 
-def submit_new(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_new(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
+
     def save(sealed: dict[str, Any], values: dict[str, str | None]) -> None:
         session_planning.plan_session(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             community_id=_sealed_community(sealed),
             values=values,
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
         # An organiser who planned it from the App Home sees it there.
         refresh_home(
-            context["session"],
-            team_id=team_of(context),
-            user_id=user_of(context),
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            origin=request.origin,
+            now=request.now,
         )
 
-    _submit(ack, view, context, save)
+    _submit(ack, view, request, save)
 
 
-def submit_edit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
+
     def save(sealed: dict[str, Any], values: dict[str, str | None]) -> None:
         session_planning.edit_session(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             community_id=_sealed_community(sealed),
             ref=sealed.get("ref"),
             values=values,
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
 
-    _submit(ack, view, context, save)
+    _submit(ack, view, request, save)
 
 
-def submit_cancel(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def submit_cancel(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
+
     def save(sealed: dict[str, Any], values: dict[str, str | None]) -> None:
         session_planning.cancel_session(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             community_id=_sealed_community(sealed),
             ref=sealed.get("ref"),
             whole_series=values.get(CANCEL_WHICH) == CANCEL_SERIES,
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
 
-    _submit(ack, view, context, save, default_block=CANCEL_WHICH)
+    _submit(ack, view, request, save, default_block=CANCEL_WHICH)
 
 
 def _submit(
     ack: Ack,
     view: dict[str, Any],
-    context: BoltContext,
+    request: Request,
     save: Callable[[dict[str, Any], dict[str, str | None]], None],
     *,
     default_block: str = fields.TITLE,
 ) -> None:
     try:
-        save(context["deps"].seal.open(view.get("private_metadata") or ""), form_values(view))
+        save(request.deps.seal.open(view.get("private_metadata") or ""), form_values(view))
     except CopbotError as error:
         has_block = any(block.get("block_id") == default_block for block in view.get("blocks", []))
-        ack(
-            **modal_errors(
-                context["tr"], error, context, default_block=default_block if has_block else fields.TITLE
-            )
-        )
+        ack(**request.modal_errors(error, default_block=default_block if has_block else fields.TITLE))
         return
     ack()
 
@@ -187,20 +181,14 @@ def form_values(view: dict[str, Any]) -> dict[str, str | None]:
     return values
 
 
-def _open(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    view: Callable[[], dict[str, Any]],
-) -> None:
+def _open(ack: Ack, body: dict[str, Any], request: Request, view: Callable[[], dict[str, Any]]) -> None:
     ack()
     try:
-        client.views_open(trigger_id=body["trigger_id"], view=view())
+        request.client.views_open(trigger_id=body["trigger_id"], view=view())
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
     except SlackApiError:  # the trigger expired or was used: the person clicks again
-        tell(context, body, SlackBusy())
+        tell(request, body, SlackBusy())
 
 
 def session_modal(tr: Translator, deps: Deps, form: SessionForm, *, editing: bool = False) -> dict[str, Any]:
@@ -213,17 +201,3 @@ def _sealed_community(sealed: dict[str, Any]) -> int:
     if not isinstance(community_id, int):
         raise NotFound("That community no longer exists.")
     return community_id
-
-
-def acting(context: BoltContext, client: WebClient) -> Actor:
-    return actor(context["deps"], client, team_of(context), user_of(context))
-
-
-def team_of(context: BoltContext) -> str:
-    assert context.team_id is not None
-    return context.team_id
-
-
-def user_of(context: BoltContext) -> str:
-    assert context.user_id is not None
-    return context.user_id

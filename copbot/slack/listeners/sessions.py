@@ -5,23 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotFound
 from copbot.domain.sessions import UNKNOWN_SESSION
 from copbot.i18n import N_, Translator
 from copbot.services import membership, notices, rsvps, session_planning, sessions
-from copbot.services.communities import Actor
 from copbot.services.sessions import SessionPage
 from copbot.slack import ids
 from copbot.slack.blocks.membership import build_join_modal
 from copbot.slack.blocks.sessions import RSVP_ANSWERS, build_session_list
 from copbot.slack.listeners import session_forms
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
-from copbot.slack.listeners.communities import actor
 from copbot.slack.listeners.membership import tell
-from copbot.slack.listeners.session_forms import acting, session_modal, team_of, user_of
+from copbot.slack.listeners.session_forms import session_modal
+from copbot.slack.request import Request
 
 USAGE = N_("Usage: `/cop session new [community]`")
 NAME_MAX = 80  # no community name is longer
@@ -38,11 +36,11 @@ def _sessions_command(request: CommandRequest) -> None:
         page = sessions.list_sessions(
             request.session,
             team_id=request.team_id,
-            actor=_requester(request),
+            actor=request.actor(),
             name=_name(request.text.args),
             community_id=None,
             page=0,
-            now=request.deps.clock.now(),
+            now=request.now,
         )
     except CopbotError as error:
         request.refuse(error)
@@ -58,7 +56,7 @@ def _session_command(request: CommandRequest) -> None:
 
     def view() -> dict[str, Any]:
         form = session_planning.new_session_form(
-            request.session, team_id=request.team_id, actor=_requester(request), name=_name(args[1:])
+            request.session, team_id=request.team_id, actor=request.actor(), name=_name(args[1:])
         )
         return session_modal(request.tr, request.deps, form)
 
@@ -81,60 +79,57 @@ SUBCOMMANDS = (
 )
 
 
-def answer(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Going / Maybe / Can't: the answer is kept; someone outside the community is offered to join it."""
     ack()
-    action_id = str(action["action_id"])
+    request, action_id = Request.of(context), str(action["action_id"])
     try:
         answered = rsvps.answer(
-            context["session"],
-            team_id=team_of(context),
-            user_id=user_of(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             ref=action.get("value"),
             choice=RSVP_ANSWERS[action_id],
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except rsvps.NotAMember as outsider:  # refused before anything was written, like the errors below
-        _offer_to_join(body, client, context, outsider)
+        _offer_to_join(body, request, outsider)
         return
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     if body.get("response_url"):
-        _confirm(context, body, answered.title, action_id)
+        _confirm(request, body, answered.title, action_id)
 
 
-def more(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def more(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """More sessions: the list's next page replaces it."""
     ack()
+    request = Request.of(context)
     try:
         community_id, page = _page_value(action.get("value"))
         shown = sessions.list_sessions(
-            context["session"],
-            team_id=team_of(context),
-            actor=acting(context, client),
+            request.session,
+            team_id=request.team_id,
+            actor=request.actor(),
             name=None,
             community_id=community_id,
             page=page,
-            now=context["deps"].clock.now(),
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     if body.get("response_url"):
-        replaced = {"replace_original": True, "response_type": "ephemeral", **_list(context["tr"], shown)}
+        replaced = {"replace_original": True, "response_type": "ephemeral", **_list(request.tr, shown)}
         notices.respond(
-            context["session"],
-            team_id=team_of(context),
+            request.session,
+            team_id=request.team_id,
             response_url=str(body["response_url"]),
             body=replaced,
-            key=context["origin"],
-            now=context["deps"].clock.now(),
+            key=request.origin,
+            now=request.now,
         )
 
 
@@ -145,34 +140,32 @@ def register(app: App) -> None:
     session_forms.register(app)
 
 
-def _offer_to_join(
-    body: dict[str, Any], client: WebClient, context: BoltContext, outsider: rsvps.NotAMember
-) -> None:
+def _offer_to_join(body: dict[str, Any], request: Request, outsider: rsvps.NotAMember) -> None:
     """The join modal for the session's community; if Slack will not open it, say how to join."""
     try:
         form = membership.join_form(
-            context["session"],
-            team_id=team_of(context),
-            user_id=user_of(context),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=outsider.community_id,
         )
-        metadata = context["deps"].seal.seal({"community_id": outsider.community_id})
-        client.views_open(
-            trigger_id=body["trigger_id"], view=build_join_modal(context["tr"], form, metadata=metadata)
+        metadata = request.deps.seal.seal({"community_id": outsider.community_id})
+        request.client.views_open(
+            trigger_id=body["trigger_id"], view=build_join_modal(request.tr, form, metadata=metadata)
         )
     except (CopbotError, SlackApiError):  # e.g. the trigger expired: the refusal says how to join
-        tell(context, body, outsider)
+        tell(request, body, outsider)
 
 
-def _confirm(context: BoltContext, body: dict[str, Any], title: str, action_id: str) -> None:
+def _confirm(request: Request, body: dict[str, Any], title: str, action_id: str) -> None:
     notices.notify(
-        context["session"],
-        team_id=team_of(context),
-        user_id=user_of(context),
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
         message=ANSWERED[action_id],
         params={"title": title},
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        key=request.origin,
+        now=request.now,
         response_url=str(body["response_url"]),
     )
 
@@ -196,7 +189,3 @@ def _page_value(value: object) -> tuple[int, int]:
 
 def _name(args: list[str]) -> str | None:
     return " ".join(args)[:NAME_MAX] or None
-
-
-def _requester(request: CommandRequest) -> Actor:
-    return actor(request.deps, request.client, request.team_id, request.user_id)

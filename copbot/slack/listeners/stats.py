@@ -13,7 +13,6 @@ from copbot.i18n import N_
 from copbot.services import stats
 from copbot.slack.blocks.stats import build_counting, build_export_sent
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
-from copbot.slack.listeners.communities import actor
 
 EXPORT = "export"
 
@@ -47,7 +46,7 @@ def handle_stats(request: CommandRequest) -> None:
 def _answer(request: CommandRequest) -> dict[str, Any]:
     """Who may see what is decided now; the counting is the sender's, once Slack has this answer."""
     command = parse_stats(request.text.args)
-    by = actor(request.deps, request.client, request.team_id, request.user_id)
+    by = request.actor()
     session = request.session
     community = stats.viewable_community(session, team_id=request.team_id, actor=by, name=command.community)
     stats.ask(
@@ -57,7 +56,7 @@ def _answer(request: CommandRequest) -> dict[str, Any]:
         user_id=request.user_id,
         period=command.period,
         origin=request.origin,
-        now=request.deps.clock.now(),
+        now=request.now,
         response_url="" if command.export else request.response_url,
     )
     if command.export:

@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.domain.stories import (
@@ -31,14 +30,12 @@ from copbot.slack.blocks.stories import (
     TITLE_INPUT,
     build_share_modal,
 )
-from copbot.slack.deps import Deps
-from copbot.slack.errors import modal_errors
 from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED, STORY_POST_AGAIN
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
 from copbot.slack.payloads import button_community_id, prompt_post_id, story_id
-from copbot.slack.people import is_active
+from copbot.slack.request import Request
 
 GONE = N_("That community no longer exists.")
 POSTING_AGAIN = N_("I'm trying to post “{title}” again; I'll tell you if Slack refuses it once more.")
@@ -62,7 +59,7 @@ def handle_share(request: CommandRequest) -> None:
     name = " ".join(request.text.args).strip() or None
 
     def view() -> dict[str, Any]:
-        _require_person(request.deps, request.client, request.team_id, request.user_id)
+        _require_person(request)
         target = stories.share_target(
             request.session, team_id=request.team_id, user_id=request.user_id, community_name=_name(name)
         )
@@ -87,109 +84,107 @@ def register(app: App) -> None:
 def press_helped(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The "This helped me" button: counted or taken back; the post is redrawn after the answer."""
     ack()
+    request = Request.of(context)
     try:
         helped.toggle_helped(
-            context["session"],
-            team_id=str(context.team_id),
-            user_id=str(context.user_id),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             story_id=story_id(body["actions"][0].get("value")),
-            origin=context["origin"],
-            now=context["deps"].clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
 
 
 def press_post_again(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The button in the DM saying Slack refused a story's post: a new try, and a word that it is on."""
     ack()
-    team_id, user_id, now = str(context.team_id), str(context.user_id), context["deps"].clock.now()
+    request = Request.of(context)
+    now = request.now
     try:
         title = story_posting.post_again(
-            context["session"],
-            team_id=team_id,
-            user_id=user_id,
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             story_id=story_id(body["actions"][0].get("value")),
             now=now,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     notices.notify(
-        context["session"],
-        team_id=team_id,
-        user_id=user_id,
+        request.session,
+        team_id=request.team_id,
+        user_id=request.user_id,
         message=POSTING_AGAIN,
         params={"title": title},
-        key=context["origin"],
+        key=request.origin,
         now=now,
         response_url=body.get("response_url"),
     )
 
 
-def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_from_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The Share button (App Home, channel messages): its value is the community's id."""
     ack()
-    _open_share(body, client, context, lambda: (button_community_id(body["actions"][0].get("value")), None))
+    _open_share(
+        body, Request.of(context), lambda: (button_community_id(body["actions"][0].get("value")), None)
+    )
 
 
-def open_from_prompt(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_from_prompt(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """A prompt's "Share your story": the modal shares with its community, and the story answers it."""
     ack()
+    request = Request.of(context)
 
     def chosen() -> tuple[int, int | None]:
         post_id = prompt_post_id(body["actions"][0].get("value"))
         community_id = prompts.prompt_community(
-            context["session"], team_id=str(context.team_id), prompt_post_id=post_id
+            request.session, team_id=request.team_id, prompt_post_id=post_id
         )
         return community_id, post_id
 
-    _open_share(body, client, context, chosen)
+    _open_share(body, request, chosen)
 
 
-def _open_share(
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    chosen: Callable[[], tuple[int, int | None]],
-) -> None:
-    tr, deps = context["tr"], context["deps"]
+def _open_share(body: dict[str, Any], request: Request, chosen: Callable[[], tuple[int, int | None]]) -> None:
     try:
-        _require_person(deps, client, str(context.team_id), str(context.user_id))
+        _require_person(request)
         community_id, post_id = chosen()
         community = stories.shareable_community(
-            context["session"],
-            team_id=str(context.team_id),
-            user_id=str(context.user_id),
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=community_id,
         )
         target = stories.ShareTarget(fixed=community, choices=[])
-        view = share_modal(tr, deps.seal, target, prompt_post_id=post_id)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        view = share_modal(request.tr, request.deps.seal, target, prompt_post_id=post_id)
+        request.client.views_open(trigger_id=body["trigger_id"], view=view)
     except CopbotError as error:  # SlackBusy too: `tell` falls back to a DM when no modal opens
-        tell(context, body, error)
+        tell(request, body, error)
 
 
-def submit_share(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    tr, deps = context["tr"], context["deps"]
-    team_id, user_id = str(context.team_id), str(context.user_id)
+def submit_share(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    request = Request.of(context)
     try:
-        form = _read_form(view, deps.seal)
-        _require_person(deps, client, team_id, user_id)
+        form = _read_form(view, request.deps.seal)
+        _require_person(request)
         draft = validate_story(form.title, form.story, form.tags, form.lesson, ask_me=form.ask_me)
         stories.share_story(
-            context["session"],
-            team_id=team_id,
-            user_id=user_id,
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=_chosen(form),
             draft=draft,
             prompt_post_id=form.prompt_post_id,
             session_id=form.session_id,
-            origin=context["origin"],
-            now=deps.clock.now(),
+            origin=request.origin,
+            now=request.now,
         )
     except CopbotError as error:
-        ack(**modal_errors(tr, error, context, default_block=_problem_block(view)))
+        ack(**request.modal_errors(error, default_block=_problem_block(view)))
         return
     ack()
 
@@ -254,6 +249,6 @@ def _name(name: str | None) -> str | None:
     return name
 
 
-def _require_person(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
-    if not is_active(deps.people.get(client, team_id, user_id)):
+def _require_person(request: Request) -> None:
+    if not request.actor().is_active:
         raise NotAllowed("Only people with an active account in this workspace can share stories.")

@@ -18,6 +18,7 @@ from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.listeners.my_stories import handle_mine
 from copbot.slack.payloads import COMMAND_TEXT_MAX
+from copbot.slack.request import Request
 
 STALE = N_("That search has expired. Please search again with `/cop stories`.")
 
@@ -68,27 +69,27 @@ def register(app: App) -> None:
 def turn_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Another page replaces the one clicked (through its response_url, after the answer)."""
     ack()
-    team_id, user_id = str(context.team_id), str(context.user_id)
+    request = Request.of(context)
     try:
         wanted = _page_request(body["actions"][0].get("value"))
         found = story_search.stories_page(
-            context["session"],
-            team_id=team_id,
-            user_id=user_id,
+            request.session,
+            team_id=request.team_id,
+            user_id=request.user_id,
             community_id=wanted.community_id,
             words=wanted.words,
             page=wanted.page,
         )
     except CopbotError as error:
-        tell(context, body, error)
+        tell(request, body, error)
         return
     notices.respond(
-        context["session"],
-        team_id=team_id,
+        request.session,
+        team_id=request.team_id,
         response_url=body["response_url"],
-        body={"replace_original": True, **build_stories_found(context["tr"], found)},
-        key=context["origin"],
-        now=context["deps"].clock.now(),
+        body={"replace_original": True, **build_stories_found(request.tr, found)},
+        key=request.origin,
+        now=request.now,
     )
 
 
