@@ -14,7 +14,7 @@ so they find the same stories:
 
 A search is every word, stemmed as English and as French (a story matches in either). Every match is
 ranked in SQL (PostgreSQL's ts_rank, FTS5's bm25) and one page is read with ORDER BY … LIMIT/OFFSET, so
-paging walks the true ranking; a second statement counts the matches.
+paging walks the true ranking; the same statement counts the matches.
 The workspace is checked once, on the community (a community belongs to one workspace), not on every
 match: no match is joined to its community, which also keeps PostgreSQL's planner from combining the
 stories.team_id index into every search.
@@ -106,10 +106,14 @@ def search(
     query = _query(session, {"community_id": community_id}, words)
     if query is None or not _in_workspace(session, team_id, community_id):
         return SearchPage([], 0, page=page, page_size=page_size)
-    total = session.execute(sql(query.count), query.params).scalar_one()
     paging = {"limit": page_size, "offset": (page - 1) * page_size}
-    ids = session.execute(sql(query.ranked), query.params | paging).scalars().all()
-    return SearchPage(_load(session, list(ids)), total, page=page, page_size=page_size)
+    rows = session.execute(sql(query.ranked), query.params | paging).all()
+    if query.counts_in_page and (rows or page == 1):
+        total = rows[0].total if rows else 0
+    else:  # no words, or a page past the last match: counted on its own
+        total = session.execute(sql(query.count), query.params).scalar_one()
+    ids = [row.id for row in rows]
+    return SearchPage(_load(session, ids), total, page=page, page_size=page_size)
 
 
 def _in_workspace(session: Session, team_id: str, community_id: int) -> bool:
@@ -240,11 +244,16 @@ def _query(session: Session, scope: dict[str, object], words: str) -> _Query | N
 
 
 class _Query(Protocol):
-    """A search as SQL: `count` counts every match, `ranked` reads one page of the best."""
+    """A search as SQL: `count` counts every match, `ranked` reads one page of the best (`id`).
+
+    `counts_in_page`: `ranked` also says how many match in all (`total`), counted while every match is
+    ranked anyway, so that they are read once; `count` is then needed only past the last page.
+    """
 
     params: dict[str, object]
     count: str
     ranked: str
+    counts_in_page: bool
 
 
 class _Latest:
@@ -252,8 +261,9 @@ class _Latest:
 
     def __init__(self, scope: dict[str, object]) -> None:
         self.params = scope
+        self.counts_in_page = False  # an index walk stops at the page: counting would read them all
         self.count = f"SELECT count(*) FROM {_OWN}"
-        self.ranked = f"SELECT s.id FROM {_OWN} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
+        self.ranked = f"SELECT s.id AS id FROM {_OWN} ORDER BY {_NEWEST} LIMIT :limit OFFSET :offset"
 
 
 class _PostgresQuery:
@@ -270,10 +280,10 @@ class _PostgresQuery:
         query = "(plainto_tsquery('english', :en) || plainto_tsquery('french', :fr))"
         where = f"stories s WHERE s.search_vector @@ (CAST(:scope AS tsquery) && {query})"
         self.count = f"SELECT count(*) FROM {where}"
-        self.ranked = (
-            f"SELECT s.id FROM {where}"
-            f" ORDER BY ts_rank(s.search_vector, {query}) DESC, {_NEWEST} LIMIT :limit OFFSET :offset"
-        )
+        self.counts_in_page = True
+        rank = f"ts_rank(s.search_vector, {query})"
+        matches = f"SELECT s.id AS id, s.created_at AS created_at, {rank} AS rank FROM {where}"
+        self.ranked = _page_of(matches, order="rank DESC, created_at DESC, id DESC")
 
 
 class _SqliteQuery:
@@ -288,9 +298,21 @@ class _SqliteQuery:
         self.params = scope | {"match": f'scope : "c{scope["community_id"]}" AND {_FTS_WORDS} : ({either})'}
         where = "story_search WHERE story_search MATCH :match"
         self.count = f"SELECT count(*) FROM {where}"
-        self.ranked = (
-            f"SELECT rowid FROM {where} ORDER BY {_FTS_RANK}, rowid DESC LIMIT :limit OFFSET :offset"
-        )
+        self.counts_in_page = True
+        matches = f"SELECT rowid AS id, {_FTS_RANK} AS rank FROM {where}"
+        self.ranked = _page_of(matches, order="rank, id DESC")
+
+
+def _page_of(matches: str, *, order: str) -> str:
+    """One page of `matches` in `order`, each row with how many match in all (`total`).
+
+    The matches are ranked once into a CTE that both the count and the page read: counting them apart
+    read every match from the table a second time.
+    """
+    return (
+        f"WITH m AS MATERIALIZED ({matches})"
+        f" SELECT id, (SELECT count(*) FROM m) AS total FROM m ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
 
 
 def _all_stems(words: Iterable[str], language: str) -> str:
