@@ -48,6 +48,7 @@ TELLING_WORDS = 12
 SIMILAR_WORDS = 6
 SHARED_WORDS = 2
 COMMON_CAP = 50
+RECENT_SAMPLE = 400  # PostgreSQL: the latest stories that tell a common word without the GIN index
 
 SEARCH_TABLE = "story_search"
 SEARCH_COLUMN = "search_vector"
@@ -332,13 +333,35 @@ class _Similar:
         """In how many other stories of the community each word appears, up to COMMON_CAP."""
         if not words:
             return {}
-        counts = ", ".join(
-            f"(SELECT count(*) FROM ({self._having(index)} LIMIT :cap) AS c{index}) AS n{index}"
-            for index in range(len(words))
-        )
-        params = self.scope | self._params(words) | {"cap": COMMON_CAP}
-        row = self.session.execute(sql(f"SELECT {counts}"), params).one()
+        params = self.scope | self._params(words) | {"cap": COMMON_CAP, "recent": RECENT_SAMPLE}
+        if self.postgres:
+            statement = self._count_postgres(len(words))
+        else:
+            statement = f"SELECT {', '.join(self._capped(len(words)))}"
+        row = self.session.execute(sql(statement), params).one()
         return dict(zip(words, row, strict=True))
+
+    def _capped(self, words: int) -> list[str]:
+        """Each word's count through the index, up to COMMON_CAP."""
+        return [f"(SELECT count(*) FROM ({self._having(i)} LIMIT :cap) AS c{i})" for i in range(words)]
+
+    def _count_postgres(self, words: int) -> str:
+        """Each word's capped count: from the community's latest stories when they alone reach the cap.
+
+        A common word is seen COMMON_CAP times among the RECENT_SAMPLE latest stories, read once for every
+        word; only the other words are counted through the GIN index, where their lists are short (the
+        planner, left to choose per word, intersected a middling word's list with the community's).
+        """
+        recent = ", ".join(f"count(*) FILTER (WHERE r.v @@ {self._tsquery(i)}) AS r{i}" for i in range(words))
+        latest = f"SELECT s.search_vector AS v FROM {_OWN} AND s.id <> :exclude"
+        counts = ", ".join(
+            f"CASE WHEN r{i} >= :cap THEN :cap ELSE {count} END"
+            for i, count in enumerate(self._capped(words))
+        )
+        return (
+            f"SELECT {counts} FROM (SELECT {recent}"
+            f" FROM ({latest} ORDER BY s.created_at DESC LIMIT :recent) AS r) AS seen"
+        )
 
     def closest(self, words: list[str], counted: dict[str, int], limit: int) -> list[int]:
         """The stories sharing at least SHARED_WORDS of `words` (all, when fewer), closest first."""
@@ -378,11 +401,9 @@ class _Similar:
     def _having(self, index: int) -> str:
         """The other stories of the community that hold word number `index`."""
         if self.postgres:
-            # Not scoped by the community's lexeme: a common word then walks the community's stories
-            # (ix_stories_community_live) until COMMON_CAP of them hold it, rather than intersecting
-            # two long GIN lists; a rare word's own short GIN list is read.
-            match = f"s.search_vector @@ {self._tsquery(index)}"
-            return f"SELECT 1 FROM {_OWN} AND s.id <> :exclude AND {match}"
+            # Common words are counted apart (_count_postgres): the GIN index alone finds the rest.
+            match = f"s.search_vector @@ (CAST(:scope AS tsquery) && {self._tsquery(index)})"
+            return f"SELECT 1 FROM stories s WHERE s.id <> :exclude AND {match}"
         return f"SELECT 1 FROM story_search WHERE story_search MATCH :m{index} AND rowid <> :exclude"
 
     def _tsquery(self, index: int) -> str:
