@@ -6,6 +6,12 @@ and a context line each), any other `/cop …` with a fixed text the size of cop
 submission with an empty ack, as copbot does. Served by gunicorn with copbot's settings (gthread, same workers
 and threads), it is the floor that Bolt, gunicorn and the signature check set for any app.
 
+Bolt is set up as its documentation sets up an HTTP app: listeners run on Bolt's thread pool while the
+request waits for their ack (process_before_response off, Bolt's default; Bolt looks for the ack every
+10 ms). copbot runs its listeners before the response instead, inside the request's transaction
+(copbot.app). `BARE_BOLT_BEFORE_RESPONSE=1` sets the bare app up that way too, a stricter floor
+(benchmarks/http_load.py --bare-before-response).
+
     SLACK_BOT_TOKEN=… SLACK_SIGNING_SECRET=… COPBOT_SLACK_API_URL=… gunicorn benchmarks.bare_bolt:application
 """
 
@@ -45,7 +51,12 @@ LIST = [
 
 def build() -> App:
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["COPBOT_SLACK_API_URL"])
-    app = App(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"], process_before_response=True)
+    before_response = os.environ.get("BARE_BOLT_BEFORE_RESPONSE") == "1"
+    app = App(
+        client=client,
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=before_response,
+    )
 
     @app.command("/cop")
     def command(ack: Ack, command: dict[str, str]) -> None:

@@ -1,20 +1,22 @@
 """copbot under a steady request rate, side by side with a bare Bolt app under the same gunicorn settings.
 
-Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL, the scheduler off as in the compose file's web
-replicas) and benchmarks/bare_bolt.py under gunicorn with the same settings (gthread, workers, threads,
-timeout), both talking to the bundled Slack sandbox, which runs in a process of its own. From this process
-it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and 200 per second
-(open loop: a request leaves at its time whether or not earlier ones were answered), --seconds per rate,
-kind and server. The two servers take turns in quarters of that (A B B A B A A B), so that whatever else
-the machine does weighs on both alike. It reports throughput, p50/p99 latency, errors (non-200 or no
-answer within 10 s), the servers' peak memory (resident set of gunicorn's master and workers), their CPU
-time per answered request (steadier than latency on a busy machine; PostgreSQL's own not counted), the
-answers that took over 3 s (Slack would have given up on them), the load average when the row started
-and this generator's own CPU use (near 100 % it would be the bottleneck). Writes
+Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL, the scheduler off as in the compose file's
+web replicas) and benchmarks/bare_bolt.py under gunicorn with the same settings (gthread, workers,
+threads, timeout), both talking to the bundled Slack sandbox, which runs in a process of its own. The bare
+app is Bolt as its documentation sets up an HTTP app (listeners on Bolt's thread pool, the request waiting
+for their ack); --bare-before-response runs its listeners before the response instead, as copbot does.
+From this process it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and
+200 per second (open loop: a request leaves at its time whether or not earlier ones were answered),
+--seconds per rate, kind and server. The two servers take turns in quarters of that (A B B A B A A B), so
+that whatever else the machine does weighs on both alike. It reports throughput, p50/p99 latency, errors
+(non-200 or no answer within 10 s), the servers' peak memory (resident set of gunicorn's master and
+workers), their CPU time per answered request (steadier than latency on a busy machine; PostgreSQL's own
+not counted), the answers that took over 3 s (Slack would have given up on them), the load average when
+the row started and this generator's own CPU use (near 100 % it would be the bottleneck). Writes
 benchmarks/results/http_load.json.
 
     v/bin/python benchmarks/http_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
-        [--seconds 20] [--rates 25,50,100,200]
+        [--seconds 20] [--rates 25,50,100,200] [--bare-before-response]
 
 The database must be one copbot may write to: it is migrated, and the benchmark workspace's rows replaced.
 """
@@ -72,6 +74,11 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("COPBOT_BENCH_DATABASE_URL"))
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per rate, kind and server")
     parser.add_argument("--rates", default="25,50,100,200", help="requests per second, comma-separated")
+    parser.add_argument(
+        "--bare-before-response",
+        action="store_true",
+        help="run the bare app's listeners before its response, as copbot does (Bolt's default: after)",
+    )
     options = parser.parse_args()
     if not options.database_url or not options.database_url.startswith("postgresql"):
         parser.error("--database-url (or COPBOT_BENCH_DATABASE_URL) must be a PostgreSQL URL")
@@ -79,7 +86,8 @@ def main() -> int:
     rows = []
     with SandboxProcess() as slack:
         _seed(slack, options.database_url)
-        with Server.copbot(slack, options.database_url) as copbot, Server.bare(slack) as bare:
+        bare_server = Server.bare(slack, before_response=options.bare_before_response)
+        with Server.copbot(slack, options.database_url) as copbot, bare_server as bare:
             views = _join_views(slack, copbot.url)
             for rate in rates:
                 for kind, make in _kinds(slack, views).items():
@@ -134,7 +142,7 @@ class Server:
         return cls("copbot", [*command, "--workers", "2", "--threads", "8"], env, port)
 
     @classmethod
-    def bare(cls, slack: SandboxProcess) -> Server:
+    def bare(cls, slack: SandboxProcess, *, before_response: bool) -> Server:
         port = _free_port()
         gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
         settings = [
@@ -147,7 +155,10 @@ class Server:
             "--log-level",
             "warning",
         ]
-        env = _env(slack) | {"PYTHONPATH": str(ROOT)}
+        env = _env(slack) | {
+            "PYTHONPATH": str(ROOT),
+            "BARE_BOLT_BEFORE_RESPONSE": "1" if before_response else "0",
+        }
         return cls("bare Bolt", [*gunicorn, *settings, "benchmarks.bare_bolt:application"], env, port)
 
     @property
@@ -487,6 +498,12 @@ def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
         f"{options.seconds:g} s per rate, kind and server, interleaved; gunicorn 2 workers x 8 threads"
         " (gthread); PostgreSQL; loopback"
     )
+    setup = (
+        "before its response, as copbot's"
+        if options.bare_before_response
+        else "on Bolt's thread pool (default)"
+    )
+    print(f"bare Bolt app's listeners run {setup}")
     head = f"{'rate':>5} {'request':16} {'load':>5}"
     side = f"{'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'err':>4} {'>3 s':>5} {'MB':>5} {'cpu ms':>6}"
     print(f"{'':28} {'copbot':^46} | {'bare Bolt':^46} | generator")
@@ -501,7 +518,8 @@ def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
         line = f"{row['rate']:5d} {row['kind']:16} {row['load_average']:5.1f}"
         print(f"{line} {cells[0]} | {cells[1]} | {generator:9.0f}")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"seconds": options.seconds, "rows": rows}, indent=2))
+    settings = {"seconds": options.seconds, "bare_before_response": options.bare_before_response}
+    RESULTS.write_text(json.dumps({**settings, "rows": rows}, indent=2))
     print(f"written to {RESULTS}")
 
 
