@@ -12,11 +12,12 @@ that whatever else the machine does weighs on both alike. It reports throughput,
 (non-200 or no answer within 10 s), the servers' peak memory (resident set of gunicorn's master and
 workers), their CPU time per answered request (steadier than latency on a busy machine; PostgreSQL's own
 not counted), the answers that took over 3 s (Slack would have given up on them), the load average when
-the row started and this generator's own CPU use (near 100 % it would be the bottleneck). Writes
-benchmarks/results/http_load.json.
+the row started and this generator's own CPU use (near 100 % it would be the bottleneck). Before
+anything is measured, each server answers each kind for --warmup seconds (connections opened, the first
+joins' deliveries sent). Writes benchmarks/results/http_load.json.
 
     v/bin/python benchmarks/http_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
-        [--seconds 20] [--rates 25,50,100,200] [--bare-before-response]
+        [--seconds 20] [--rates 25,50,100,200] [--warmup 3] [--bare-before-response]
 
 The database must be one copbot may write to: it is migrated, and the benchmark workspace's rows replaced.
 """
@@ -63,6 +64,7 @@ TEAM = "T0LOAD001"
 COMMUNITIES = 20
 USERS = 50
 TIMEOUT = 10.0
+WARM_UP_RATE = 50  # requests per second while warming up, not measured
 SLACK_TIMEOUT_MS = 3000  # Slack gives up on an answer after 3 s: such an answer counts apart
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -74,6 +76,9 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("COPBOT_BENCH_DATABASE_URL"))
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per rate, kind and server")
     parser.add_argument("--rates", default="25,50,100,200", help="requests per second, comma-separated")
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds of each kind per server before measuring"
+    )
     parser.add_argument(
         "--bare-before-response",
         action="store_true",
@@ -89,14 +94,28 @@ def main() -> int:
         bare_server = Server.bare(slack, before_response=options.bare_before_response)
         with Server.copbot(slack, options.database_url) as copbot, bare_server as bare:
             views = _join_views(slack, copbot.url)
+            kinds = _kinds(slack, views)
+            _warm_up((copbot, bare), kinds, options.warmup)
             for rate in rates:
-                for kind, make in _kinds(slack, views).items():
+                for kind, make in kinds.items():
                     load = os.getloadavg()[0]
                     figures = _interleaved((copbot, bare), make, rate, options.seconds)
                     rows.append({"rate": rate, "kind": kind, "load_average": load, **figures})
                     print(f"  {rate}/s {kind}: done", file=sys.stderr)
     _report(rows, options)
     return 0
+
+
+def _warm_up(servers: tuple[Server, Server], kinds: dict[str, Make], seconds: float) -> None:
+    """Each server answers every kind for `seconds` at WARM_UP_RATE before anything is measured.
+
+    As in a service that has been up a while: connections opened, statements prepared, and the first
+    joins (each (person, community) pair's first is a real join: invitation, welcome DM, Home) sent.
+    """
+    for server in servers:
+        for make in kinds.values():
+            _load(server, [make(i) for i in range(int(WARM_UP_RATE * seconds))], WARM_UP_RATE)
+    time.sleep(seconds)  # what the first joins queued is sent meanwhile
 
 
 def _interleaved(servers: tuple[Server, Server], make: Make, rate: int, seconds: float) -> dict[str, Any]:
@@ -495,8 +514,8 @@ def _load(server: Server, bodies: list[bytes], rate: int) -> Slice:
 
 def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
     print(
-        f"{options.seconds:g} s per rate, kind and server, interleaved; gunicorn 2 workers x 8 threads"
-        " (gthread); PostgreSQL; loopback"
+        f"{options.seconds:g} s per rate, kind and server, interleaved, after {options.warmup:g} s of each"
+        f" kind at {WARM_UP_RATE}/s; gunicorn 2 workers x 8 threads (gthread); PostgreSQL; loopback"
     )
     setup = (
         "before its response, as copbot's"
@@ -518,7 +537,11 @@ def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
         line = f"{row['rate']:5d} {row['kind']:16} {row['load_average']:5.1f}"
         print(f"{line} {cells[0]} | {cells[1]} | {generator:9.0f}")
     RESULTS.parent.mkdir(exist_ok=True)
-    settings = {"seconds": options.seconds, "bare_before_response": options.bare_before_response}
+    settings = {
+        "seconds": options.seconds,
+        "warmup_seconds": options.warmup,
+        "bare_before_response": options.bare_before_response,
+    }
     RESULTS.write_text(json.dumps({**settings, "rows": rows}, indent=2))
     print(f"written to {RESULTS}")
 
