@@ -21,19 +21,15 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Table, insert, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from copbot.domain import stats as rules
 from copbot.domain.enums import ActivityKind, Experience, PairingOutcome, Role, RsvpAnswer
@@ -54,6 +50,8 @@ from copbot.store.models import (
     Workspace,
 )
 from copbot.store.stats import ACTIONS
+
+from common import database
 
 RESULTS = Path(__file__).parent / "results" / "stats.json"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/copbot_stats"
@@ -93,32 +91,10 @@ def main() -> int:
     figures: dict[str, Any] = {}
     for backend in ("sqlite", "postgresql"):
         if options.only in {None, backend}:
-            with _database(backend, options.postgres_url) as url:
+            with database(backend, options.postgres_url, SCHEMA) as url:
                 figures[backend] = _run(url, options)
     _report(figures, options)
     return 0
-
-
-@contextmanager
-def _database(backend: str, postgres_url: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        return
-    _execute(postgres_url, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE", f"CREATE SCHEMA {SCHEMA}")
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        _execute(postgres_url, f"DROP SCHEMA {SCHEMA} CASCADE")
-
-
-def _execute(url: str, *statements: str) -> None:
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.begin() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    engine.dispose()
 
 
 def _run(url: str, options: argparse.Namespace) -> dict[str, Any]:

@@ -255,7 +255,7 @@ def test_similar_stories_share_the_telling_words(archive, add, alike):
 
 
 def test_a_word_in_many_stories_says_nothing_about_likeness(archive, add, alike):
-    """"Retro" in COMMON_CAP other stories is left out: one rare word shared with it is a coincidence."""
+    """A word in COMMON_CAP other stories (retro) is left out: one rare word shared beside it is chance."""
     for n in range(search.COMMON_CAP):
         add(archive.testing, f"Retro {n}", body="Retro notes", created_at=WHEN + timedelta(hours=n))
     add(archive.testing, "Retro on quarantine", body="What happened")
