@@ -41,12 +41,6 @@ def refusal(tr: Translator, error: CopbotError) -> dict[str, Any]:
     return {"text": text}
 
 
-def ephemeral_error(tr: Translator, error: CopbotError, context: BoltContext) -> dict[str, Any]:
-    """Arguments for `ack(...)` or `respond(...)`; the request's transaction is rolled back."""
-    context["rollback"] = True
-    return {"response_type": "ephemeral", "text": explain(tr, error)}
-
-
 def modal_errors(
     tr: Translator, error: CopbotError, context: BoltContext, *, default_block: str
 ) -> dict[str, Any]:

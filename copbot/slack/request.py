@@ -32,6 +32,7 @@ class Request:
     session: Session  # the request's transaction, committed at the edge
     client: WebClient  # within the request's time budget
     deps: Deps
+    bot_user_id: str | None  # copbot's own user in this workspace
     context: BoltContext = field(repr=False, compare=False)  # only for what the edge reads back
 
     @property
@@ -65,6 +66,7 @@ class Request:
             session=context["session"],
             client=context.client,
             deps=context["deps"],
+            bot_user_id=context.bot_user_id,
             context=context,
             **more,
         )

@@ -223,7 +223,8 @@ def offer_to_joiner(event: dict[str, Any], context: BoltContext) -> None:
     user_id, channel_id = event.get("user"), event.get("channel")
     if not isinstance(user_id, str) or not isinstance(channel_id, str):
         return
-    request, copbot = Request.of(context), context.bot_user_id
+    request = Request.of(context)
+    copbot = request.bot_user_id
     if copbot is not None and user_id == copbot:
         copbot_back_in_channel(request, channel_id)  # added back to a channel: it may post there again
         return
