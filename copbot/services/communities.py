@@ -25,6 +25,7 @@ from copbot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from copbot.domain.text import N_
 from copbot.services import channels, outbox
 from copbot.services.lookup import (
+    CARD_FIELDS,
     NO_COMMUNITIES,
     CommunityCard,
     communities_in,
@@ -266,12 +267,23 @@ def _organises(session: Session, community: Community, actor: Actor) -> bool:
 
 
 def list_page(session: Session, *, team_id: str, page: int) -> CommunityPage:
-    """One page of the workspace's communities, by name, with how many members each has."""
-    communities = communities_in(session, team_id=team_id)
-    shown = page_slice(len(communities), page)
-    counts = _member_counts(session, [community.id for community in communities[shown]])
-    cards = [CommunityCard.of(community, counts.get(community.id, 0)) for community in communities[shown]]
-    return CommunityPage(cards=cards, page=page, remaining=max(0, len(communities) - shown.stop))
+    """One page of the workspace's communities, by name, with how many members each has.
+
+    Read as plain rows, the page's alone: `/cop list` is among the commonest requests.
+    """
+    live = (Community.team_id == team_id, Community.archived_at.is_(None))
+    total = session.scalar(select(func.count(Community.id)).where(*live)) or 0
+    shown = page_slice(total, page)
+    members = (
+        select(func.count(Member.id))
+        .where(Member.community_id == Community.id, Member.left_at.is_(None))
+        .scalar_subquery()
+    )
+    fields = [getattr(Community, name) for name in CARD_FIELDS]
+    query = select(*fields, members.label("members")).where(*live).order_by(func.lower(Community.name))
+    rows = session.execute(query.offset(shown.start).limit(shown.stop - shown.start))
+    cards = [CommunityCard(**row._asdict()) for row in rows]
+    return CommunityPage(cards=cards, page=page, remaining=max(0, total - shown.stop))
 
 
 def choose_community(
@@ -289,15 +301,6 @@ def choose_community(
         return candidates[0]
     slugs = ", ".join(f"`{community.slug}`" for community in candidates[:PAGE_SIZE])
     raise InvalidInput(WHICH_COMMUNITY, slugs=slugs + (", …" if len(candidates) > PAGE_SIZE else ""))
-
-
-def _member_counts(session: Session, community_ids: list[int]) -> dict[int, int]:
-    query = (
-        select(Member.community_id, func.count(Member.id))
-        .where(Member.community_id.in_(community_ids), Member.left_at.is_(None))
-        .group_by(Member.community_id)
-    )
-    return dict(session.execute(query).all())
 
 
 def _check_unique(session: Session, *, team_id: str, draft: CommunityDraft, community_id: int | None) -> None:

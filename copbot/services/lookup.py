@@ -36,17 +36,11 @@ class CommunityCard:
 
     @classmethod
     def of(cls, community: Community, members: int = 0) -> CommunityCard:
-        return cls(
-            id=community.id,
-            name=community.name,
-            slug=community.slug,
-            purpose=community.purpose,
-            audience=community.audience,
-            channel_id=community.channel_id,
-            language=community.language,
-            timezone=community.timezone,
-            members=members,
-        )
+        return cls(**{name: getattr(community, name) for name in CARD_FIELDS}, members=members)
+
+
+# The community's columns a card shows (all its fields but `members`), for queries that read only them.
+CARD_FIELDS = ("id", "name", "slug", "purpose", "audience", "channel_id", "language", "timezone")
 
 
 def community_card(session: Session, *, community_id: int) -> CommunityCard | None:
