@@ -29,7 +29,7 @@ NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 START = NOW - timedelta(days=183)
 TEAMS = ("Quality", "Payments", "Search", "Mobile", "Data")
 THEMES = ("failure", "tools", "craft")
-PROMPT_KEYS = ("first-bug", "favourite-tool", "pairing-lesson", "mistake-learned")
+PROMPT_KEYS = ("first-time-incident", "changed-mind-opinion", "someone-helped-pairing", "mistake-assumption")
 MEMBERS = 200
 
 

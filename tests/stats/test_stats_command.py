@@ -8,13 +8,13 @@ import struct
 
 from factories import make_member
 from history import NOW
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from stats_support import answer_text, figures_text, shared_files
 
 from copbot.domain.enums import Role
 from copbot.domain.stats import Period
 from copbot.services import stats
-from copbot.store.models import Community, Delivery
+from copbot.store.models import Community, Delivery, Member
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -134,6 +134,31 @@ def _deliveries(session_factory) -> int:
 
 
 REFUSAL = "Only a community's organisers and workspace admins can see its stats."
+
+
+def test_a_workspace_owner_who_organises_nothing_sees_the_figures(driver, workspace, history, at_history_end):
+    """Otto owns the workspace and is in no community: he gets the figures and the chart all the same."""
+    owner = workspace.add_user("otto", is_owner=True)
+    response = driver.command(workspace, owner, "stats testing 90d")
+    assert response.json["text"] == "Counting the figures of *Testing* for the last 90 days…"
+    assert "Testing: the last 90 days" in figures_text(workspace, owner)
+    [chart] = shared_files(workspace, owner)
+    assert chart["name"] == "stats.png"
+
+
+def test_an_admin_who_is_only_a_member_sees_the_figures(
+    driver, workspace, people, history, at_history_end, session_factory
+):
+    """alice, a workspace admin, sees the figures of a community where she is an ordinary member."""
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(Member)
+            .where(Member.community_id == history.community_id, Member.user_id == people.alice)
+            .values(role=Role.MEMBER)
+        )
+    response = driver.command(workspace, people.alice, "stats testing 90d")
+    assert response.json["text"] == "Counting the figures of *Testing* for the last 90 days…"
+    assert "Testing: the last 90 days" in figures_text(workspace, people.alice)
 
 
 def test_a_member_who_does_not_organise_is_refused_without_a_figure(

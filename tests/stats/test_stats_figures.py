@@ -12,6 +12,7 @@ from history import NOW, History
 
 from copbot.domain.enums import ActivityKind, PairingOutcome, RsvpAnswer
 from copbot.domain.stats import Period, Window, cohort_months, window_of
+from copbot.prompts.library import builtin_library
 from copbot.services import stats
 from copbot.store.models import Community
 
@@ -108,13 +109,17 @@ def test_stories_and_what_drew_them(session_factory, history, period):
     assert (figures.stories.now, figures.stories.before) == tuple(
         sum(_inside(s["created_at"], w) for s in history.stories) for w in (window, window.previous())
     )
-    themes = Counter(
-        history.posts[s["prompt_post_id"]]["theme"]
-        for s in history.stories
-        if s["prompt_post_id"] is not None and _inside(s["created_at"], window)
-    )
+    answered = [
+        s for s in history.stories if s["prompt_post_id"] is not None and _inside(s["created_at"], window)
+    ]
+    themes = Counter(history.posts[s["prompt_post_id"]]["theme"] for s in answered)
     assert figures.top_themes == sorted(themes.items(), key=lambda item: (-item[1], item[0]))[:3]
-    assert sum(draw.stories for draw in figures.top_prompts) <= figures.stories.now
+    prompts = Counter(history.posts[s["prompt_post_id"]]["key"] for s in answered)
+    drawn = sorted(prompts.items(), key=lambda item: (-item[1], item[0]))[:3]
+    library = builtin_library()
+    assert [(draw.text, draw.stories) for draw in figures.top_prompts] == [
+        (library.get(key).text("en"), count) for key, count in drawn
+    ]
 
 
 def test_sessions_held_planned_and_returning(session_factory, history, period):

@@ -47,6 +47,29 @@ def titles(answer) -> list[str]:
     ][1:]
 
 
+def test_a_shared_story_is_posted_then_found_by_another_form_of_a_lesson_word(
+    sharing, driver, workspace, people, testing, design, copbot
+):
+    """Shared through the modal and posted, a story is found by a word of its lesson, with its post's link."""
+    view = sharing.open(people.chen, "testing")
+    lesson = "We were testing rollbacks carefully"
+    assert (
+        sharing.submit(people.chen, view, title="Night builds", story="Long story.", lesson=lesson).text == ""
+    )
+    view = sharing.open(people.bruno, "design")
+    shared = sharing.submit(people.bruno, view, title="Revue", story="Rien.", lesson="Nous avons partagé")
+    assert shared.text == ""
+    copbot.sender.wait_idle()
+    night, revue = sorted(sharing.stories(), key=lambda story: story.title)
+    assert night.permalink  # posted: the link Slack gave the post is kept
+    assert revue.permalink
+
+    found = search(driver, workspace, people.alice, "testing tests")
+    assert titles(found) == [f"<{night.permalink}|Night builds>"]
+    found = search(driver, workspace, people.bruno, "design partager")
+    assert titles(found) == [f"<{revue.permalink}|Revue>"]
+
+
 def test_french_word_forms_find_each_other(driver, workspace, people, design, session_factory, clock):
     """In a French community, "partagé" finds a story that says "partager", and "equipe" finds "équipe"."""
     tell(
