@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind
-from copbot.store import turnout
+from copbot.store import dialect, turnout
 from copbot.store.models import Activity, Meetup, Rsvp
 
 
@@ -32,8 +31,7 @@ def put_attended(
     Someone who came without answering gets a row with no answer; unmarked again, that row goes.
     Erased people (no user id) keep what was marked for them.
     """
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Rsvp)
+    insert = dialect.insert(session, Rsvp)
     for user_id, member_id in came.items():
         statement = insert.values(
             team_id=series.team_id,

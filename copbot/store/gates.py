@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Executable, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Executable, select, update
 from sqlalchemy.orm import Session
 
+from copbot.store import dialect
 from copbot.store.models import SlackGate
 
 
@@ -40,8 +40,8 @@ def closed_until(session: Session, *, team_id: str, key: str, now: datetime) -> 
 
 def close_until(session: Session, *, team_id: str, key: str, until: datetime) -> None:
     """Keep the gate closed until `until` at least (a later closing already there wins)."""
-    insert = _insert(session).values(team_id=team_id, key=key, not_before=until)
-    later = _greatest(session, SlackGate.not_before, insert.excluded.not_before)
+    insert = dialect.insert(session, SlackGate).values(team_id=team_id, key=key, not_before=until)
+    later = dialect.greatest(session, SlackGate.not_before, insert.excluded.not_before)
     upsert = insert.on_conflict_do_update(index_elements=["team_id", "key"], set_={"not_before": later})
     session.execute(upsert)
 
@@ -72,7 +72,7 @@ def _read(session: Session, team_id: str, key: str) -> datetime | None:
 def _swap(session: Session, team_id: str, key: str, *, expected: datetime | None, new: datetime) -> bool:
     statement: Executable
     if expected is None:
-        inserted = _insert(session).values(team_id=team_id, key=key, not_before=new)
+        inserted = dialect.insert(session, SlackGate).values(team_id=team_id, key=key, not_before=new)
         statement = inserted.on_conflict_do_nothing(index_elements=["team_id", "key"])
     else:
         statement = (
@@ -83,15 +83,3 @@ def _swap(session: Session, team_id: str, key: str, *, expected: datetime | None
     result = session.execute(statement.execution_options(preserve_rowcount=True))
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
-
-
-def _insert(session: Session) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SlackGate)
-
-
-def _greatest(session: Session, *values: object) -> object:
-    """GREATEST on PostgreSQL; SQLite's two-argument max() is the same thing."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.greatest(*values)
-    return func.max(*values)

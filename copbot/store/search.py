@@ -38,6 +38,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from copbot.domain import search_text
+from copbot.store import dialect
 from copbot.store.models import Story
 
 PAGE_SIZE = 5
@@ -241,7 +242,7 @@ def _query(session: Session, scope: dict[str, object], words: str) -> _Query | N
     terms = {language: search_text.words(words, language) for language in _CONFIGS}
     if not any(terms.values()):
         return None if words.strip() else _Latest(scope)
-    return _PostgresQuery(scope, terms) if _is_postgres(session) else _SqliteQuery(scope, terms)
+    return _PostgresQuery(scope, terms) if dialect.is_postgres(session) else _SqliteQuery(scope, terms)
 
 
 class _Query(Protocol):
@@ -327,7 +328,7 @@ class _Similar:
     def __init__(self, session: Session, community_id: int, language: str, exclude: int) -> None:
         self.session, self.language = session, search_text.search_language(language)
         self.scope = {"community_id": community_id, "exclude": exclude}
-        self.postgres = _is_postgres(session)
+        self.postgres = dialect.is_postgres(session)
 
     def count(self, words: list[str]) -> dict[str, int]:
         """In how many other stories of the community each word appears, up to COMMON_CAP."""
@@ -422,7 +423,3 @@ def _load(session: Session, ids: list[int]) -> list[Story]:
     """The stories of `ids`, in that order."""
     found = {story.id: story for story in session.scalars(select(Story).where(Story.id.in_(ids)))}
     return [found[story_id] for story_id in ids if story_id in found]
-
-
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"

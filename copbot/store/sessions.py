@@ -9,11 +9,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import RsvpAnswer
 from copbot.domain.recurrence import Overrides, SeriesRule
+from copbot.store import dialect
 from copbot.store.models import Community, Meetup, Rsvp, SessionChange, SessionPost
 
 
@@ -111,8 +111,7 @@ def put_answer(
     now: datetime,
 ) -> None:
     """The person's one answer for the date: a new row, or theirs changed (the unique constraint decides)."""
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Rsvp)
+    insert = dialect.insert(session, Rsvp)
     statement = insert.values(
         team_id=series.team_id,
         session_id=series.id,

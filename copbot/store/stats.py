@@ -2,7 +2,7 @@
 
 Nothing here loads rows to count them: each query returns a handful of numbers (or one row per week,
 cohort, newcomer or team pair). The few expressions SQLite and PostgreSQL write differently (seconds since
-the epoch, a whole number, the smaller of two values) are the `_Dialect` helpers at the end.
+the epoch, a whole number, the smaller of two values) are copbot.store.dialect's.
 
 The activity log is the source for what people did (copbot.domain.enums.ActivityKind); `members` for who
 belongs; `stories` and `prompt_posts` for what was shared; `pairing_*` for the introductions. Two
@@ -21,15 +21,10 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    Float,
-    Integer,
     Select,
-    SQLColumnExpression,
     and_,
     case,
-    cast,
     distinct,
-    extract,
     func,
     literal,
     literal_column,
@@ -40,6 +35,8 @@ from sqlalchemy.orm import Session, aliased
 
 from copbot.domain.enums import ActivityKind, PairingOutcome, RsvpAnswer
 from copbot.domain.stats import RETENTION_DAYS, WEEK, Window
+from copbot.store import dialect
+from copbot.store.dialect import DAY_SECONDS, Column
 from copbot.store.models import (
     ACTION_KINDS,
     Activity,
@@ -55,9 +52,7 @@ from copbot.store.models import (
     acted,
 )
 
-Column = SQLColumnExpression[Any]  # a mapped attribute or any SQL expression
 GOING = RsvpAnswer.YES.value
-DAY_SECONDS = 86_400
 WEEK_SECONDS = int(WEEK.total_seconds())
 TOP = 3
 LEARNED_SHOWN = 3
@@ -160,8 +155,7 @@ def cohorts(
         return []
     bounds = [*months[1:], end]
     which = case(*((Member.joined_at < bound, index) for index, bound in enumerate(bounds)), else_=None)
-    dialect = _Dialect.of(session)
-    stay = dialect.epoch(Member.left_at) - dialect.epoch(Member.joined_at)
+    stay = dialect.epoch(session, Member.left_at) - dialect.epoch(session, Member.joined_at)
     columns = [which, func.count()]
     for days in RETENTION_DAYS:
         eligible = Member.joined_at <= end - timedelta(days=days)
@@ -341,7 +335,7 @@ def _repeats(session: Session, *, community_id: int, window: Window) -> int:
 def _team_pairs_met(session: Session, *, community_id: int, window: Window) -> list[tuple[str, str]]:
     """The distinct pairs of (current) teams whose members a round of the window introduced, each sorted."""
     one, two = aliased(Member), aliased(Member)
-    low, high = _Dialect.of(session).ordered(one.team_name, two.team_name)
+    low, high = dialect.ordered(session, one.team_name, two.team_name)
     query = (
         select(low, high)
         .select_from(PairingPair)
@@ -421,10 +415,10 @@ WEEKLY_KINDS = (ActivityKind.RSVP, ActivityKind.ATTENDED, ActivityKind.PAIR_MET,
 
 def weekly(session: Session, *, community_id: int, window: Window, weeks: int) -> Weekly:
     """Per 7-day bucket (see Window.origin): joins, departures, active people and what they did."""
-    dialect = _Dialect.of(session)
 
     def bucket(column: Column) -> ColumnElement[int]:
-        return dialect.whole((dialect.epoch(column) - window.origin.timestamp()) / WEEK_SECONDS)
+        weeks_since = (dialect.epoch(session, column) - window.origin.timestamp()) / WEEK_SECONDS
+        return dialect.whole(session, weeks_since)
 
     def series(column: Column, counted: ColumnElement[int], *where: ColumnElement[bool]) -> list[int]:
         index = bucket(column)
@@ -504,31 +498,3 @@ def _allowed_answers(session: Session, *, community_id: int) -> dict[int, list[s
     for _, _, text, group_id in session.execute(query):
         answers.setdefault(int(group_id), []).append(str(text))
     return answers
-
-
-# --- what SQLite and PostgreSQL write differently --------------------------------------------------
-
-
-class _Dialect:
-    def __init__(self, *, postgresql: bool) -> None:
-        self.postgresql = postgresql
-
-    @classmethod
-    def of(cls, session: Session) -> _Dialect:
-        return cls(postgresql=session.get_bind().dialect.name == "postgresql")
-
-    def epoch(self, column: Column) -> ColumnElement[float]:
-        """Seconds since 1970 (SQLite keeps naive UTC text; julianday reads it)."""
-        if self.postgresql:
-            return cast(extract("epoch", column), Float)
-        return (func.julianday(column) - 2440587.5) * DAY_SECONDS
-
-    def whole(self, value: ColumnElement[float]) -> ColumnElement[int]:
-        """The whole part of a non-negative number (PostgreSQL's cast rounds, SQLite's truncates)."""
-        return cast(func.floor(value), Integer) if self.postgresql else cast(value, Integer)
-
-    def ordered(self, first: Column, second: Column) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-        """The smaller and the larger of two values (SQLite's min and max take several arguments)."""
-        if self.postgresql:
-            return func.least(first, second), func.greatest(first, second)
-        return func.min(first, second), func.max(first, second)

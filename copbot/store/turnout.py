@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copbot.domain.enums import ActivityKind, RsvpAnswer
+from copbot.store import dialect
 from copbot.store.models import Activity, Turnout, TurnoutDate
 
 UNIQUE = ["community_id", "occurrence", "user_id"]
@@ -56,7 +56,7 @@ def note(
         "occurs_on": day,
         "user_id": user_id,
     }
-    statement = _insert(session)
+    statement = dialect.insert(session, Turnout)
     table = Turnout.__table__
     if kind == ActivityKind.RSVP:
         statement = statement.values(**row, answer=answer, answered_at=at)
@@ -73,7 +73,7 @@ def note(
             where=table.c.attended_at.is_(None) | (table.c.attended_at > statement.excluded.attended_at),
         )
     session.execute(statement)
-    dated = _insert(session, TurnoutDate).values(
+    dated = dialect.insert(session, TurnoutDate).values(
         team_id=team_id, community_id=community_id, occurrence=occurrence, occurs_on=day, going=0, came=0
     )
     session.execute(dated.on_conflict_do_nothing(index_elements=["community_id", "occurrence"]))
@@ -140,7 +140,6 @@ def rebuild(session: Session, *, community_id: int) -> None:
     """
     session.execute(delete(TurnoutDate).where(TurnoutDate.community_id == community_id))
     session.execute(delete(Turnout).where(Turnout.community_id == community_id))
-    dialect = session.get_bind().dialect.name
     logged = and_(
         Activity.community_id == community_id,
         Activity.kind.in_((ActivityKind.RSVP, ActivityKind.ATTENDED)),
@@ -161,13 +160,12 @@ def rebuild(session: Session, *, community_id: int) -> None:
     rows = ranked.subquery()
     answered = and_(rows.c.kind == ActivityKind.RSVP, rows.c.rank == 1)
     came = rows.c.kind == ActivityKind.ATTENDED
-    day = func.split_part(rows.c.occurrence, ":", 2) if dialect == "postgresql" else _sqlite_day(rows)
     query = (
         select(
             func.min(rows.c.team_id),
             rows.c.community_id,
             rows.c.occurrence,
-            cast(day, Date) if dialect == "postgresql" else day,
+            dialect.as_date(session, dialect.after_first_colon(session, rows.c.occurrence)),
             rows.c.user_id,
             func.max(case((answered, rows.c.answer))),
             func.max(case((answered, rows.c.at))),
@@ -196,12 +194,3 @@ def rebuild(session: Session, *, community_id: int) -> None:
             ["team_id", "community_id", "occurrence", "occurs_on", "going", "came"], dates
         )
     )
-
-
-def _sqlite_day(rows: Any) -> Any:
-    return func.substr(rows.c.occurrence, func.instr(rows.c.occurrence, literal(":")) + 1)
-
-
-def _insert(session: Session, model: type[Turnout | TurnoutDate] = Turnout) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

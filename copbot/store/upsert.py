@@ -6,15 +6,16 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import CursorResult, Executable
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from copbot.store import dialect
 
 
 def insert_if_absent(
     session: Session, model: type[DeclarativeBase], unique: list[str], **values: Any
 ) -> bool:
     """Insert the row unless one with the same `unique` columns exists; True when this call inserted it."""
-    statement = _statement(_dialect(session), model, tuple(unique), returning=False)
+    statement = _statement(dialect.name(session), model, tuple(unique), returning=False)
     result = session.execute(statement, values)
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
@@ -24,18 +25,14 @@ def insert_returning_id(
     session: Session, model: type[DeclarativeBase], unique: list[str], **values: Any
 ) -> int | None:
     """As insert_if_absent, but the new row's id (None when a row with the same `unique` columns existed)."""
-    statement = _statement(_dialect(session), model, tuple(unique), returning=True)
+    statement = _statement(dialect.name(session), model, tuple(unique), returning=True)
     new_id: int | None = session.scalar(statement, values)
     return new_id
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 @cache
 def _statement(
-    dialect: str, model: type[DeclarativeBase], unique: tuple[str, ...], *, returning: bool
+    dialect_name: str, model: type[DeclarativeBase], unique: tuple[str, ...], *, returning: bool
 ) -> Executable:
     """One statement per table and shape, its values bound at execution: SQLAlchemy compiles it once.
 
@@ -43,7 +40,7 @@ def _statement(
     insert, with the values written into the statement, cost more CPU than the round trip to the database.
     """
     table: Any = model.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = dialect.insert_for(dialect_name, table)
     statement = insert.on_conflict_do_nothing(index_elements=list(unique))
     if returning:
         return statement.returning(table.c.id)
