@@ -318,19 +318,24 @@ def test_a_post_whose_sender_died_is_not_posted_twice(
     assert _recorded(session_factory, delivery_id) == ("sent", post["ts"], post["ts"])
 
 
-def test_a_post_whose_answer_was_lost_is_not_posted_twice(
-    app, session_factory, workspace, people, sandbox, clock
-):
-    """Slack took the post but answered too late: the retry finds the post instead of repeating it."""
-    delivery_id, channel = _story_post(session_factory, workspace, people)
-    sender = Sender(
+def _own_sender(app, session_factory, sandbox, clock, **settings) -> Sender:
+    """A sender apart from the app's, with the settings a test needs (the app's keeps its own)."""
+    return Sender(
         session_factory=session_factory,
         clock=clock,
         kinds=all_kinds(),
         tokens=app.tokens,
         people=People(),
-        settings=SenderSettings(api_url=sandbox.api_url, default_language="en", call_timeout=1),
+        settings=SenderSettings(api_url=sandbox.api_url, default_language="en", **settings),
     )
+
+
+def test_a_post_whose_answer_was_lost_is_not_posted_twice(
+    app, session_factory, workspace, people, sandbox, clock
+):
+    """Slack took the post but answered too late: the retry finds the post instead of repeating it."""
+    delivery_id, channel = _story_post(session_factory, workspace, people)
+    sender = _own_sender(app, session_factory, sandbox, clock, call_timeout=1)
     try:
         sandbox.inject_fault("chat.postMessage", answer_delay=2)
         sender.send_due(seconds=5)
@@ -438,16 +443,7 @@ def test_a_delivery_that_waited_past_half_its_lease_for_a_thread_is_given_back_u
     """
     notice(workspace.team_id, people.bruno, "first")
     notice(workspace.team_id, people.chen, "second")
-    sender = Sender(
-        session_factory=session_factory,
-        clock=clock,
-        kinds=all_kinds(),
-        tokens=app.tokens,
-        people=People(),
-        settings=SenderSettings(
-            api_url=sandbox.api_url, default_language="en", lease=timedelta(seconds=30), threads=1
-        ),
-    )
+    sender = _own_sender(app, session_factory, sandbox, clock, lease=timedelta(seconds=30), threads=1)
     sandbox.inject_fault("chat.postMessage", answer_delay=1)
     try:
         sending = threading.Thread(target=sender.send_due, kwargs={"seconds": 5})

@@ -17,6 +17,13 @@ def _first_ref(planner, user_id, community="testing"):
     return next(value for action, value in listed if action == RSVP_GOING)
 
 
+def _plan_and_remind(planner, copbot, user_id, community):
+    """A weekly session planned, and the loop's day-before reminder for it posted."""
+    planner.plan(user_id, community)
+    copbot.loop.tick()
+    copbot.sender.wait_idle()
+
+
 def _reminder(workspace, channel):
     [reminder] = [m for m in workspace.messages(channel) if "Session reminder" in texts(m.get("blocks", []))]
     return {**reminder, "channel": channel}
@@ -26,9 +33,7 @@ def test_cancelling_one_session_posts_in_the_reminders_thread_and_stops_its_remi
     planner, people, testing, copbot, workspace, clock
 ):
     """The notice replies to the day-before reminder, which is redrawn as cancelled; no 1 h reminder."""
-    planner.plan(people.alice, "testing")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.alice, "testing")
     reminder = _reminder(workspace, testing.channel)
     ref = _first_ref(planner, people.alice)
 
@@ -162,9 +167,7 @@ def test_moving_a_session_redraws_its_posted_reminder_with_the_new_time(
     planner, people, testing, copbot, workspace, sandbox
 ):
     """The day-before reminder is in the channel; the session moves to Wednesday 14:00: it shows that time."""
-    planner.plan(people.alice, "testing")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.alice, "testing")
     reminder = _reminder(workspace, testing.channel)
     assert "<!date^1772528400^" in texts(reminder["blocks"])  # Tuesday 3 March, 09:00 UTC
     updates_before = len(sandbox.calls("chat.update"))
@@ -182,9 +185,7 @@ def test_moving_a_session_redraws_its_posted_reminder_with_the_new_time(
 
 def test_a_moved_session_is_redrawn_in_french(planner, people, design, copbot, workspace):
     """In the French community the redrawn reminder keeps French and shows the new time."""
-    planner.plan(people.bruno, "design")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.bruno, "design")
     view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
     assert planner.submit(people.bruno, view, date="2026-03-04", time="14:00").text == ""
     copbot.sender.wait_idle()
@@ -197,9 +198,7 @@ def test_cancelling_the_series_redraws_its_posted_reminder_in_french(
     planner, people, design, copbot, workspace
 ):
     """Design's 3 March reminder is posted; bruno cancels the series: it says so in French, no buttons."""
-    planner.plan(people.bruno, "design")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.bruno, "design")
     [reminder] = workspace.messages(design.channel)
 
     assert (
@@ -216,9 +215,7 @@ def test_editing_the_title_and_place_redraws_the_posted_reminder(
     planner, people, testing, copbot, workspace, sandbox
 ):
     """The day-before reminder is in the channel; a new title and place, same date: it shows them."""
-    planner.plan(people.alice, "testing")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.alice, "testing")
     reminder = _reminder(workspace, testing.channel)
     updates_before = len(sandbox.calls("chat.update"))
 
@@ -238,9 +235,7 @@ def test_editing_the_title_and_place_redraws_the_posted_reminder(
 
 def test_an_edit_in_french_redraws_the_posted_reminder_in_french(planner, people, design, copbot, workspace):
     """Design's reminder is posted; bruno changes the title: it is redrawn in French with the new title."""
-    planner.plan(people.bruno, "design")
-    copbot.loop.tick()
-    copbot.sender.wait_idle()
+    _plan_and_remind(planner, copbot, people.bruno, "design")
     view = planner.open_edit(people.bruno, _first_ref(planner, people.bruno, "design"))
     assert planner.submit(people.bruno, view, title="Atelier couleurs").text == ""
     copbot.sender.wait_idle()
