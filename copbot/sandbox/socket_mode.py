@@ -115,8 +115,13 @@ class SocketConnection:
         self.send({"type": "disconnect", "reason": reason, "debug_info": {"host": "sandbox-applink"}})
 
     def close(self, code: int = NORMAL, reason: str = "", timeout: float = CLOSE_GRACE) -> None:
-        """Start the close handshake; cut the socket if the app has not closed its side within `timeout`."""
-        self.begin_close(code, reason)
+        """Start the close handshake; cut the socket if the app has not closed its side within `timeout`.
+
+        An app that already dropped the connection makes the close frame fail to send; the connection is then
+        just as closed, as it would be on Slack.
+        """
+        with contextlib.suppress(ConnectionError):
+            self.begin_close(code, reason)
         if not self.wait_closed(timeout):
             self.cut()
 

@@ -26,8 +26,10 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from copbot.sandbox import SocketModeDriver
 from copbot.sandbox.websocket import (
+    ABNORMAL,
     CLOSE,
     CONTINUATION,
+    GOING_AWAY,
     PING,
     PONG,
     TEXT,
@@ -250,6 +252,19 @@ def test_close_handshake_started_by_the_server(sandbox, acme, raw):
     closing.join(5)
     assert (closing.is_alive(), connection.close_code) == (False, 1001)
     assert raw.recv() is None
+
+
+def test_closing_a_connection_the_app_dropped_is_quiet(sandbox, acme, raw):
+    """Slack closing a connection whose app already reset it raises nothing; the connection ends closed."""
+    raw.recv()  # hello
+    connection = sandbox.wait_for_socket_connection(acme.ws)
+    raw.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    raw.close()  # with no linger: a reset, not a close handshake
+    connection.close(1001, "refresh", timeout=5)
+    assert connection.wait_closed(2)
+    assert not connection.is_open
+    # 1001 if the close frame was tried before the reading thread saw the reset, 1006 (abnormal) if after
+    assert connection.close_code in {GOING_AWAY, ABNORMAL}
 
 
 # --- slack_sdk's own Socket Mode client against the sandbox --------------------------------------------
