@@ -168,10 +168,25 @@ class Copbot:
         self.engine.dispose()
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Copbot:
-    """Build the app: single-workspace with SLACK_BOT_TOKEN, or multi-workspace with OAuth credentials."""
+SPARE_CONNECTIONS = 2  # the loop's tick, and a request's replay check or token lookup beside its own
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    request_threads: int = 0,
+) -> Copbot:
+    """Build the app: single-workspace with SLACK_BOT_TOKEN, or multi-workspace with OAuth credentials.
+
+    `request_threads`: how many threads answer Slack in this process. The engine's pool keeps a connection
+    for each of them and each sender thread: with fewer kept, a busy process closed the connections it
+    had just opened and opened new ones, each a new PostgreSQL backend whose first statements are slow.
+    """
     clock = clock or SystemClock()
-    engine = engine or make_engine(settings.database_url)
+    kept = request_threads + settings.sender_threads + SPARE_CONNECTIONS
+    engine = engine or make_engine(settings.database_url, pool_size=kept)
     session_factory = make_session_factory(engine)
     arguments = _bolt_arguments(settings, engine)
     bolt = CopbotBolt(session_factory, clock, **arguments)

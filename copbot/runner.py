@@ -30,6 +30,8 @@ from copbot.web import build_worker_wsgi, build_wsgi, serve_in_background
 logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 NEWER_GUNICORN_OPTIONS = frozenset({"control_socket_disable"})  # set only where the gunicorn knows them
+SOCKET_MODE_THREADS = 10  # Bolt's own default for the Socket Mode handler's pool
+THREAD_START_TIMEOUT = 10.0  # seconds for a worker's request threads to start
 # Slack's answers that mean "this token is wrong", as opposed to Slack being briefly unwell.
 TOKEN_ERRORS = frozenset(
     {
@@ -64,9 +66,9 @@ def run_socket_mode(settings: Settings) -> None:
     app_token = settings.slack_app_token.get_secret_value()
     with _stop_signals() as stop:
         team_id = _bot_token_team(settings)
-        copbot = create_app(settings)
+        copbot = create_app(settings, request_threads=SOCKET_MODE_THREADS)
         copbot.token_works(team_id)
-        handler = SocketModeHandler(copbot.bolt, app_token)
+        handler = SocketModeHandler(copbot.bolt, app_token, concurrency=SOCKET_MODE_THREADS)
         # Asked here rather than inside connect(), which would log the refusal as a multi-line error.
         opened = _ask_slack(
             "SLACK_APP_TOKEN", lambda: copbot.bolt.client.apps_connections_open(app_token=app_token)
@@ -171,10 +173,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings or key not in NEWER_GUNICORN_OPTIONS:
                 self.cfg.set(key, value)
         self.cfg.set("worker_exit", self._worker_exit)
+        self.cfg.set("post_worker_init", start_every_request_thread)
 
     def load(self) -> Any:
         """In each worker process: its own app and its own loop (threads do not survive a fork)."""
-        self._copbot = create_app(self._settings)
+        self._copbot = create_app(self._settings, request_threads=self.cfg.threads)
         self._copbot.start_loop()
         return build_wsgi(self._copbot)
 
@@ -182,6 +185,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         """The worker stops (SIGTERM, or gunicorn replacing it): finish or give back what it claimed."""
         if self._copbot is not None:
             self._copbot.close()
+
+
+def start_every_request_thread(worker: Any) -> None:
+    """Start all of a gthread worker's request threads before it serves its first request.
+
+    Its pool (a ThreadPoolExecutor) starts a thread only when no finished request has freed one, and a
+    finished request counts as freeing its thread even when that thread goes straight on to a queued
+    one. So a burst after a quiet spell was served by the two or three threads the quiet spell had
+    needed, and queued for hundreds of milliseconds while the others were never started.
+    """
+    count = worker.cfg.threads
+    everyone_started = threading.Barrier(count)
+    for started in [worker.tpool.submit(everyone_started.wait, THREAD_START_TIMEOUT) for _ in range(count)]:
+        started.result()
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

@@ -8,15 +8,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fixtures_app import SIGNING_SECRET
+from sqlalchemy import event, text
 
+from copbot.app import SPARE_CONNECTIONS, create_app
+from copbot.runner import start_every_request_thread
 from copbot.sandbox import SlackDriver
 
 pytestmark = pytest.mark.slow
@@ -113,3 +119,43 @@ def test_serve_exposes_metrics_of_all_workers(served, sandbox, workspace, people
     assert samples['copbot_slack_requests_total{kind="command",outcome="ok"}'] == 6
     assert samples['copbot_slack_ack_seconds_count{kind="command"}'] == 6
     assert samples['copbot_slack_ack_seconds_bucket{kind="command",le="+Inf"}'] == 6
+
+
+def test_a_worker_starts_every_request_thread_before_serving():
+    """A gthread worker's pool starts all its threads at boot, not one by one as requests queue."""
+    pool = ThreadPoolExecutor(6, thread_name_prefix="request-probe")
+    try:
+        start_every_request_thread(SimpleNamespace(cfg=SimpleNamespace(threads=6), tpool=pool))
+        started = [thread for thread in threading.enumerate() if thread.name.startswith("request-probe")]
+        assert len(started) == 6
+    finally:
+        pool.shutdown()
+
+
+def test_a_busy_process_keeps_the_connections_it_opened(settings):
+    """Every request and sender thread holding a connection at once, twice: the second time opens none.
+
+    With fewer connections kept than threads, a busy process closed some as they came back and opened
+    new ones for the next requests.
+    """
+    copbot = create_app(settings.model_copy(update={"sender_threads": 3}), request_threads=6)
+    opened = []
+    event.listen(copbot.engine, "connect", lambda *_: opened.append(1))
+    busy = 6 + 3 + SPARE_CONNECTIONS
+    try:
+        for _ in range(2):
+            together = threading.Barrier(busy)
+
+            def hold(together: threading.Barrier = together) -> None:
+                with copbot.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                    together.wait(10)
+
+            holders = [threading.Thread(target=hold) for _ in range(busy)]
+            for holder in holders:
+                holder.start()
+            for holder in holders:
+                holder.join(15)
+        assert len(opened) == busy
+    finally:
+        copbot.close()
