@@ -3,8 +3,9 @@
 No database, no middleware, no Slack calls in a request: `/cop list` is acknowledged with a fixed list of
 as many communities as the benchmark seeds, laid out as copbot lays them out (a section with a Join button
 and a context line each), any other `/cop …` with a fixed text the size of copbot's help, and a join
-submission with an empty ack, as copbot does. Served by gunicorn with copbot's settings (gthread, same workers
-and threads), it is the floor that Bolt, gunicorn and the signature check set for any app.
+submission with an empty ack, as copbot does. Served by gunicorn with copbot's settings (its gthread
+worker, same workers and threads), it is the floor that Bolt, gunicorn and the signature check set for
+any app.
 
 Bolt is set up as its documentation sets up an HTTP app: listeners run on Bolt's thread pool while the
 request waits for their ack (process_before_response off, Bolt's default; Bolt looks for the ack every

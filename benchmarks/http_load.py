@@ -1,10 +1,11 @@
 """copbot under a steady request rate, side by side with a bare Bolt app under the same gunicorn settings.
 
 Starts `copbot serve` (2 workers x 8 threads, on PostgreSQL, the scheduler off as in the compose file's
-web replicas) and benchmarks/bare_bolt.py under gunicorn with the same settings (gthread, workers,
-threads, timeout), both talking to the bundled Slack sandbox, which runs in a process of its own. The bare
-app is Bolt as its documentation sets up an HTTP app (listeners on Bolt's thread pool, the request waiting
-for their ack); --bare-before-response runs its listeners before the response instead, as copbot does.
+web replicas) and benchmarks/bare_bolt.py under gunicorn with the same settings (copbot's gthread
+worker, workers, threads, timeout), both talking to the bundled Slack sandbox, which runs in a process of
+its own. The bare app is Bolt as its documentation sets up an HTTP app (listeners on Bolt's thread pool,
+the request waiting for their ack); --bare-before-response runs its listeners before the response
+instead, as copbot does.
 From this process it sends signed `/cop help`, `/cop list` and join-modal submissions at 25, 50, 100 and
 200 per second (open loop: a request leaves at its time whether or not earlier ones were answered),
 --seconds per rate, kind and server. The two servers take turns in quarters of that (A B B A B A A B), so
@@ -168,7 +169,7 @@ class Server:
             "--threads",
             "8",
             "--worker-class",
-            "gthread",
+            "copbot.runner.RequestThreadWorker",  # copbot serve's own: gthread, threads started at boot
             "--timeout",
             "30",
             "--log-level",
@@ -515,7 +516,8 @@ def _load(server: Server, bodies: list[bytes], rate: int) -> Slice:
 def _report(rows: list[dict[str, Any]], options: argparse.Namespace) -> None:
     print(
         f"{options.seconds:g} s per rate, kind and server, interleaved, after {options.warmup:g} s of each"
-        f" kind at {WARM_UP_RATE}/s; gunicorn 2 workers x 8 threads (gthread); PostgreSQL; loopback"
+        f" kind at {WARM_UP_RATE}/s; gunicorn 2 workers x 8 threads (copbot's gthread worker);"
+        " PostgreSQL; loopback"
     )
     setup = (
         "before its response, as copbot's"

@@ -11,11 +11,13 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 from typing import Any
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
@@ -173,7 +175,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings or key not in NEWER_GUNICORN_OPTIONS:
                 self.cfg.set(key, value)
         self.cfg.set("worker_exit", self._worker_exit)
-        self.cfg.set("post_worker_init", start_every_request_thread)
 
     def load(self) -> Any:
         """In each worker process: its own app and its own loop (threads do not survive a fork)."""
@@ -187,18 +188,37 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self._copbot.close()
 
 
-def start_every_request_thread(worker: Any) -> None:
-    """Start all of a gthread worker's request threads before it serves its first request.
+def start_every_thread(pool: ThreadPoolExecutor, count: int) -> None:
+    """Start all `count` threads of the pool now rather than one at a time as work comes.
 
-    Its pool (a ThreadPoolExecutor) starts a thread only when no finished request has freed one, and a
-    finished request counts as freeing its thread even when that thread goes straight on to a queued
-    one. So a burst after a quiet spell was served by the two or three threads the quiet spell had
-    needed, and queued for hundreds of milliseconds while the others were never started.
+    A ThreadPoolExecutor starts a thread only when no finished task has freed one, and a finished task
+    counts as freeing its thread even when that thread goes straight on to a queued one. So a burst of
+    requests after a quiet spell was served by the two or three threads the quiet spell had needed, and
+    queued for hundreds of milliseconds while the others were never started.
     """
-    count = worker.cfg.threads
     everyone_started = threading.Barrier(count)
-    for started in [worker.tpool.submit(everyone_started.wait, THREAD_START_TIMEOUT) for _ in range(count)]:
+    for started in [pool.submit(everyone_started.wait, THREAD_START_TIMEOUT) for _ in range(count)]:
         started.result()
+
+
+class RequestThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
+    """gunicorn's gthread worker, its threads kept for requests that have arrived.
+
+    gthread hands each new connection to a request thread that waits up to 5 s for the request: a few
+    clients slow to send, or connections opened ahead of their requests, held every thread and kept
+    requests behind them waiting past Slack's 3 s. A new connection with nothing to read yet waits in
+    the worker's poller instead, as kept-alive ones do.
+    """
+
+    def get_thread_pool(self) -> ThreadPoolExecutor:
+        pool: ThreadPoolExecutor = super().get_thread_pool()
+        start_every_thread(pool, self.cfg.threads)
+        return pool
+
+    def handle(self, conn: Any) -> Any:
+        if not conn.initialized and not conn.data_ready and not conn.wait_for_data(0):
+            return gthread._DEFER  # noqa: SLF001 - gthread's own "wait in the poller" answer
+        return super().handle(conn)
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
@@ -208,7 +228,7 @@ def serve_http(settings: Settings, *, host: str, port: int, workers: int, thread
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": RequestThreadWorker,
         "timeout": 30,
         "accesslog": None,
         "logger_class": _JsonLogs,

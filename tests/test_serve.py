@@ -15,17 +15,19 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from fixtures_app import SIGNING_SECRET
 from sqlalchemy import event, text
 
 from copbot.app import SPARE_CONNECTIONS, create_app
-from copbot.runner import start_every_request_thread
+from copbot.runner import start_every_thread
 from copbot.sandbox import SlackDriver
 
 pytestmark = pytest.mark.slow
+
+SLACK_ACK_SECONDS = 3  # Slack gives up on an answer after this
 
 
 def _free_port() -> int:
@@ -122,10 +124,10 @@ def test_serve_exposes_metrics_of_all_workers(served, sandbox, workspace, people
 
 
 def test_a_worker_starts_every_request_thread_before_serving():
-    """A gthread worker's pool starts all its threads at boot, not one by one as requests queue."""
+    """A worker's request threads all start at boot, not one by one as requests queue."""
     pool = ThreadPoolExecutor(6, thread_name_prefix="request-probe")
     try:
-        start_every_request_thread(SimpleNamespace(cfg=SimpleNamespace(threads=6), tpool=pool))
+        start_every_thread(pool, 6)
         started = [thread for thread in threading.enumerate() if thread.name.startswith("request-probe")]
         assert len(started) == 6
     finally:
@@ -159,3 +161,24 @@ def test_a_busy_process_keeps_the_connections_it_opened(settings):
         assert len(opened) == busy
     finally:
         copbot.close()
+
+
+def test_connections_that_send_nothing_hold_up_no_request(served, sandbox, workspace, people):
+    """Silent connections, more than the workers have threads, hold up no signed command.
+
+    Slow clients or a balancer's spare connections: the command is still answered well within Slack's
+    3 seconds. gthread gave each new connection a thread that waited up to 5 s for its request.
+    """
+    address = urlsplit(served)
+    silent = [socket.create_connection((address.hostname, address.port)) for _ in range(2 * 4 + 4)]
+    try:
+        time.sleep(0.2)  # the workers have accepted them
+        driver = SlackDriver(sandbox, app_url=served + "/slack/events", signing_secret=SIGNING_SECRET)
+        started = time.monotonic()
+        answer = driver.command(workspace, people.alice, text="help")
+        waited = time.monotonic() - started
+    finally:
+        for connection in silent:
+            connection.close()
+    assert answer.status == 200
+    assert waited < SLACK_ACK_SECONDS / 2, f"answered after {waited:.1f} s"
