@@ -26,6 +26,7 @@ The database must be one copbot may write to: it is migrated, and the benchmark 
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import multiprocessing
@@ -169,7 +170,7 @@ class Server:
             "--threads",
             "8",
             "--worker-class",
-            "copbot.runner.RequestThreadWorker",  # copbot serve's own: gthread, threads started at boot
+            "copbot.http_worker.RequestThreadWorker",  # copbot serve's own: gthread, threads started at boot
             "--timeout",
             "30",
             "--log-level",
@@ -202,19 +203,23 @@ class Server:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
 
-    def memory_mb(self) -> float:
-        """Resident memory of the master and its workers."""
+    def processes(self) -> list[int]:
+        """gunicorn's master and its workers (found by reading every process's stat: not while loading)."""
         assert self.process is not None
-        pids = [self.process.pid, *_children(self.process.pid)]
+        return [self.process.pid, *_children(self.process.pid)]
+
+    @staticmethod
+    def memory_mb(pids: list[int]) -> float:
+        """Resident memory of the master and its workers."""
         return sum(_rss_kb(pid) for pid in pids) / 1024
 
-    def cpu_seconds(self) -> float:
+    @staticmethod
+    def cpu_seconds(pids: list[int]) -> float:
         """CPU time (user and system) the master and its workers have used so far.
 
         Less at the mercy of other work on the machine than latency is; the database's own is not counted.
         """
-        assert self.process is not None
-        return sum(_cpu_ticks(pid) for pid in [self.process.pid, *_children(self.process.pid)]) / CLOCK_TICKS
+        return sum(_cpu_ticks(pid) for pid in pids) / CLOCK_TICKS
 
 
 def _env(slack: SandboxProcess) -> dict[str, str]:
@@ -481,10 +486,19 @@ class Slice:
 
 
 def _load(server: Server, bodies: list[bytes], rate: int) -> Slice:
-    """Send the bodies at `rate` a second, each at its scheduled time; measure the answers."""
+    """Send the bodies at `rate` a second, each at its scheduled time; measure the answers.
+
+    The generator must not pause: a pause holds back the requests due meanwhile, which then leave
+    together, and a burst is not the rate being measured. So its garbage collector is off while it sends
+    (a full collection of this process took 77 ms), and the servers' processes are looked up once
+    before, not at each memory sample (reading every process's stat held the sending threads too).
+    """
     signer, tally, total = Signer(server.url), Tally(), len(bodies)
-    peak = [server.memory_mb()]
-    cpu_before, generator_before = server.cpu_seconds(), time.process_time()
+    pids = server.processes()
+    peak = [server.memory_mb(pids)]
+    cpu_before, generator_before = server.cpu_seconds(pids), time.process_time()
+    gc.collect()
+    gc.disable()
     started = time.perf_counter()
 
     def one(i: int) -> None:
@@ -498,16 +512,19 @@ def _load(server: Server, bodies: list[bytes], rate: int) -> Slice:
             ok = False
         tally.add((time.perf_counter() - sent) * 1000, ok=ok)
         if i % max(rate // 2, 1) == 0:
-            peak[0] = max(peak[0], server.memory_mb())
+            peak[0] = max(peak[0], server.memory_mb(pids))
 
-    with ThreadPoolExecutor(max_workers=min(256, rate * 2)) as pool:
-        list(pool.map(one, range(total)))
+    try:
+        with ThreadPoolExecutor(max_workers=min(256, rate * 2)) as pool:
+            list(pool.map(one, range(total)))
+    finally:
+        gc.enable()
     return Slice(
         latencies=tally.latencies,
         sent=total,
         errors=tally.errors,
         seconds=time.perf_counter() - started,
-        server_cpu=server.cpu_seconds() - cpu_before,
+        server_cpu=server.cpu_seconds(pids) - cpu_before,
         generator_cpu=time.process_time() - generator_before,
         memory_mb=peak[0],
     )

@@ -11,13 +11,11 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 from typing import Any
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers import gthread
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
@@ -25,6 +23,7 @@ from slack_sdk.web import SlackResponse
 from copbot import metrics
 from copbot.app import Copbot, create_app
 from copbot.config import Settings, SettingsError
+from copbot.http_worker import RequestThreadWorker
 from copbot.slack.client import make_web_client
 from copbot.store.migrate import is_up_to_date
 from copbot.web import build_worker_wsgi, build_wsgi, serve_in_background
@@ -33,7 +32,6 @@ logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 NEWER_GUNICORN_OPTIONS = frozenset({"control_socket_disable"})  # set only where the gunicorn knows them
 SOCKET_MODE_THREADS = 10  # Bolt's own default for the Socket Mode handler's pool
-THREAD_START_TIMEOUT = 10.0  # seconds for a worker's request threads to start
 # Slack's answers that mean "this token is wrong", as opposed to Slack being briefly unwell.
 TOKEN_ERRORS = frozenset(
     {
@@ -186,39 +184,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         """The worker stops (SIGTERM, or gunicorn replacing it): finish or give back what it claimed."""
         if self._copbot is not None:
             self._copbot.close()
-
-
-def start_every_thread(pool: ThreadPoolExecutor, count: int) -> None:
-    """Start all `count` threads of the pool now rather than one at a time as work comes.
-
-    A ThreadPoolExecutor starts a thread only when no finished task has freed one, and a finished task
-    counts as freeing its thread even when that thread goes straight on to a queued one. So a burst of
-    requests after a quiet spell was served by the two or three threads the quiet spell had needed, and
-    queued for hundreds of milliseconds while the others were never started.
-    """
-    everyone_started = threading.Barrier(count)
-    for started in [pool.submit(everyone_started.wait, THREAD_START_TIMEOUT) for _ in range(count)]:
-        started.result()
-
-
-class RequestThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
-    """gunicorn's gthread worker, its threads kept for requests that have arrived.
-
-    gthread hands each new connection to a request thread that waits up to 5 s for the request: a few
-    clients slow to send, or connections opened ahead of their requests, held every thread and kept
-    requests behind them waiting past Slack's 3 s. A new connection with nothing to read yet waits in
-    the worker's poller instead, as kept-alive ones do.
-    """
-
-    def get_thread_pool(self) -> ThreadPoolExecutor:
-        pool: ThreadPoolExecutor = super().get_thread_pool()
-        start_every_thread(pool, self.cfg.threads)
-        return pool
-
-    def handle(self, conn: Any) -> Any:
-        if not conn.initialized and not conn.data_ready and not conn.wait_for_data(0):
-            return gthread._DEFER  # noqa: SLF001 - gthread's own "wait in the poller" answer
-        return super().handle(conn)
 
 
 def serve_http(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

@@ -22,7 +22,7 @@ from fixtures_app import SIGNING_SECRET
 from sqlalchemy import event, text
 
 from copbot.app import SPARE_CONNECTIONS, create_app
-from copbot.runner import start_every_thread
+from copbot.http_worker import start_every_thread
 from copbot.sandbox import SlackDriver
 
 pytestmark = pytest.mark.slow
