@@ -54,7 +54,7 @@ def build_wsgi(copbot: Copbot) -> WSGIApplication:
     return SlackGate(
         application,
         signing_secret=copbot.settings.slack_signing_secret.get_secret_value(),
-        session_factory=copbot.session_factory,
+        engine=copbot.engine,
     )
 
 

@@ -23,8 +23,8 @@ import structlog
 from slack_bolt import BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import parse_body
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from copbot import logs, metrics
 from copbot.slack.ids import EVENTS_PATH
@@ -67,12 +67,12 @@ class SlackGate:
         slack: WSGIApplication,
         *,
         signing_secret: str,
-        session_factory: sessionmaker[Session],
+        engine: Engine,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required to answer Slack over HTTP")
-        self._slack, self._secret, self._sessions, self._clock = slack, signing_secret, session_factory, clock
+        self._slack, self._secret, self._engine, self._clock = slack, signing_secret, engine, clock
         self._served = itertools.count(1)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -125,10 +125,10 @@ class SlackGate:
     def _once(self, signature: str) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
         try:
-            with autocommitted(self._sessions) as session:  # each statement is atomic by itself
+            with autocommitted(self._engine) as connection:  # each statement is atomic by itself
                 if next(self._served) % PRUNE_EVERY == 0:
-                    forget_old(session, now=now)
-                seen_before = not first_sight(session, signature=signature, now=now)
+                    forget_old(connection, now=now)
+                seen_before = not first_sight(connection, signature=signature, now=now)
         except DBAPIError:  # the database is away (a restart): a clean answer, Slack shows its own error
             raise Refusal(503, "database unavailable") from None
         if seen_before:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Date,
     Float,
     Integer,
@@ -29,9 +30,9 @@ Column = SQLColumnExpression[Any]  # a mapped attribute or any SQL expression
 Insert = postgresql.Insert | sqlite.Insert
 
 
-def name(session: Session) -> str:
+def name(bind: Session | Connection) -> str:
     """The dialect's name: "postgresql" or "sqlite"."""
-    return session.get_bind().dialect.name
+    return (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
 
 
 def is_postgres(session: Session) -> bool:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete
 
 from copbot.store.models import SeenRequest
 from copbot.store.upsert import insert_if_absent
@@ -18,12 +17,12 @@ from copbot.store.upsert import insert_if_absent
 KEEP = timedelta(minutes=10)  # twice Slack's window, so that clocks a little apart cannot matter
 
 
-def first_sight(session: Session, *, signature: str, now: datetime) -> bool:
+def first_sight(connection: Connection, *, signature: str, now: datetime) -> bool:
     """Record the signature; False when it was seen before (a replay)."""
-    return insert_if_absent(session, SeenRequest, ["signature"], signature=signature, seen_at=now)
+    return insert_if_absent(connection, SeenRequest, ["signature"], signature=signature, seen_at=now)
 
 
-def forget_old(session: Session, *, now: datetime) -> int:
+def forget_old(connection: Connection, *, now: datetime) -> int:
     """Delete signatures older than any request Slack's signature window still accepts; return how many."""
-    result = session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - KEEP))
+    result = connection.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - KEEP))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from copbot.store import dialect
 
 
 def insert_if_absent(
-    session: Session, model: type[DeclarativeBase], unique: list[str], **values: Any
+    session: Session | Connection, model: type[DeclarativeBase], unique: list[str], **values: Any
 ) -> bool:
     """Insert the row unless one with the same `unique` columns exists; True when this call inserted it."""
     statement = _statement(dialect.name(session), model, tuple(unique), returning=False)
