@@ -16,6 +16,8 @@ from pathlib import Path
 from fixtures_app import SIGNING_SECRET
 
 START_TIMEOUT = 30.0
+# gunicorn gives a worker its graceful timeout (30 s) to finish, then kills it; the master exits after that.
+STOP_TIMEOUT = 45.0
 
 
 def environment(workspace, sandbox, database_url: str, tmp: Path, **settings: str) -> dict[str, str]:
@@ -52,6 +54,20 @@ class Running:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    def terminate(self) -> None:
+        """SIGTERM for the main process alone, as an orchestrator sends it; it must stop its workers itself.
+
+        One still running after STOP_TIMEOUT fails the test with its log, once it and its children are killed.
+        """
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(
+                f"copbot did not stop within {STOP_TIMEOUT} s of SIGTERM:\n{self.output()}"
+            ) from None
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
@@ -64,10 +80,12 @@ def start(args: list[str], env: dict[str, str], log: Path) -> Running:
     return Running(process, log)
 
 
-def start_serve(env: dict[str, str], log: Path) -> Running:
+def start_serve(env: dict[str, str], log: Path, *, workers: int = 1) -> Running:
     port = free_port()
     running = start(
-        ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"], env, log
+        ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--threads", "4"],
+        env,
+        log,
     )
     running.url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT

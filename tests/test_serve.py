@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from copbot_processes import environment, start_serve
 from fixtures_app import SIGNING_SECRET
 from sqlalchemy import event, text
 
@@ -30,55 +26,20 @@ pytestmark = pytest.mark.slow
 SLACK_ACK_SECONDS = 3  # Slack gives up on an answer after this
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"copbot serve exited early:\n{process.stderr.read() if process.stderr else ''}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail("copbot serve did not become healthy in 30 s")
-
-
 @contextlib.contextmanager
 def _serving(workspace, sandbox, database_url, tmp: Path) -> Iterator[str]:
     """`copbot serve` with two workers, its temporary files in `tmp`; stopped with SIGTERM on exit."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPBOT_", "PROMETHEUS_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": workspace.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "COPBOT_SLACK_API_URL": sandbox.api_url,
-        "COPBOT_DATABASE_URL": database_url,
-        "COPBOT_LOG_LEVEL": "WARNING",
-        "TMPDIR": str(tmp),
-    }
-    command = [sys.executable, "-m", "copbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--workers", "2", "--threads", "4"], env=env, stderr=subprocess.PIPE, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
+    env = environment(workspace, sandbox, database_url, tmp, COPBOT_LOG_LEVEL="INFO")  # the log, if it fails
+    running = start_serve(env, tmp.parent / "serve.log", workers=2)
     try:
-        _wait_until_healthy(url, process)
-        yield url
+        assert running.url is not None
+        yield running.url
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        running.terminate()
 
 
 @pytest.fixture
 def served(sandbox, workspace, database_url, tmp_path) -> Iterator[str]:
-    (tmp_path / "tmp").mkdir()
     with _serving(workspace, sandbox, database_url, tmp_path / "tmp") as url:
         yield url
 
@@ -86,7 +47,6 @@ def served(sandbox, workspace, database_url, tmp_path) -> Iterator[str]:
 def test_serve_keeps_its_metrics_folder_only_while_it_runs(sandbox, workspace, database_url, tmp_path):
     """copbot serve makes the workers' metrics folder in the temporary folder and removes it when it stops."""
     tmp = tmp_path / "tmp"
-    tmp.mkdir()
     with _serving(workspace, sandbox, database_url, tmp):
         assert [path.name.startswith("copbot-metrics-") for path in tmp.iterdir()] == [True]
         assert any(path.suffix == ".db" for path in next(tmp.iterdir()).iterdir())

@@ -84,7 +84,9 @@ def test_a_slow_invite_does_not_hold_the_answer_nor_other_people(
         )
     )
     assert (joined.status, joined.text) == (200, "")
-    assert took < 0.3  # the bound: answered without waiting for the invitation
+    # Answered without waiting for the invitation (in a few milliseconds: the bound leaves room for a busy
+    # machine, the 5 s invitation none).
+    assert took < 1.0
     assert [member["user_id"] for member in store.members(testing.id)] == [people.chen]
 
     dana_view = forms.last_view(workspace, people.dana)
