@@ -12,11 +12,14 @@ from copbot.store import dialect
 
 
 def insert_if_absent(
-    session: Session | Connection, model: type[DeclarativeBase], unique: list[str], **values: Any
+    target: Session | Connection, model: type[DeclarativeBase], unique: list[str], **values: Any
 ) -> bool:
-    """Insert the row unless one with the same `unique` columns exists; True when this call inserted it."""
-    statement = _statement(dialect.name(session), model, tuple(unique), returning=False)
-    result = session.execute(statement, values)
+    """Insert the row unless one with the same `unique` columns exists; True when this call inserted it.
+
+    `target`: a session (in its transaction) or a Core connection (the replay guard's, autocommitted).
+    """
+    statement = _statement(dialect.name(target), model, tuple(unique), returning=False)
+    result = target.execute(statement, values)
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
 
