@@ -14,6 +14,7 @@ from copbot.domain.errors import CopbotError, FieldErrors, InvalidInput, NotAllo
 from copbot.domain.reminders import REMINDERS
 from copbot.domain.text import N_
 from copbot.slack.metadata import MetadataSeal
+from copbot.slack.modal_values import ModalValues
 
 ORGANISERS_USAGE = N_(
     "To change organisers: `/cop organisers add @someone [community]` "
@@ -21,10 +22,9 @@ ORGANISERS_USAGE = N_(
 )
 TAMPERED = "This form was changed after copbot opened it. Please start again."
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
 # Where each kind of input keeps its answer in `state.values`.
-ANSWER_KEYS = ("value", "selected_conversation", "selected_time", "selected_option")
-
-
 class CommunityForm(BaseModel):
     """The create/edit modal's answers by block id, as typed (the domain validates them)."""
 
@@ -62,8 +62,8 @@ class OrganisersCommand:
 
 def parse_community_form(view: dict[str, Any]) -> dict[str, str | None]:
     """The form's answers; a crafted submission with answers of the wrong shape gets inline errors."""
-    values = (view.get("state") or {}).get("values") or {}
-    answers = {block: _answer(elements) for block, elements in values.items() if isinstance(elements, dict)}
+    form = ModalValues(view)
+    answers = {block_id: form.answer(block_id) for block_id in form.blocks()}
     try:
         return CommunityForm.model_validate(answers).model_dump()
     except ValidationError as error:
@@ -73,22 +73,14 @@ def parse_community_form(view: dict[str, Any]) -> dict[str, str | None]:
 
 def reminder_answers(view: dict[str, Any]) -> list[str] | None:
     """The reminder offsets ticked (option values); None when the form has no such input."""
-    values = (view.get("state") or {}).get("values") or {}
-    element = next(iter((values.get(REMINDERS) or {}).values()), None)
-    if not isinstance(element, dict):
-        return None
-    ticked = element.get("selected_options") or []
-    return [str(option.get("value")) for option in ticked if isinstance(option, dict)]
+    form = ModalValues(view)
+    return form.options(REMINDERS) if form.has(REMINDERS) else None
 
 
 def attendance_answer(view: dict[str, Any]) -> bool | None:
     """Whether "Organisers mark who came" is ticked; None when the form has no such input."""
-    values = (view.get("state") or {}).get("values") or {}
-    element = next(iter((values.get(MARK_ATTENDANCE) or {}).values()), None)
-    if not isinstance(element, dict):
-        return None
-    ticked = element.get("selected_options") or []
-    return any(isinstance(option, dict) and option.get("value") == MARK_ATTENDANCE for option in ticked)
+    form = ModalValues(view)
+    return form.ticked(MARK_ATTENDANCE, MARK_ATTENDANCE) if form.has(MARK_ATTENDANCE) else None
 
 
 def open_edit_metadata(seal: MetadataSeal, private_metadata: str, *, team_id: str) -> int:
@@ -123,17 +115,3 @@ def parse_organiser_change(value: object) -> OrganisersCommand:
         raise NotFound(N_("That community no longer exists."))
     action: Literal["add", "remove"] = "add" if found.group(1) == "add" else "remove"
     return OrganisersCommand(action=action, community=found.group(2), user_id=found.group(3))
-
-
-def _answer(elements: dict[str, Any]) -> Any:
-    """The single element's answer in a block: typed text, a picked channel or time, an option's value."""
-    for element in elements.values():
-        if not isinstance(element, dict):
-            return element
-        for key in ANSWER_KEYS:
-            if element.get(key) is not None:
-                answer = element[key]
-                return (
-                    answer.get("value") if key == "selected_option" and isinstance(answer, dict) else answer
-                )
-    return None

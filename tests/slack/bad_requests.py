@@ -198,10 +198,25 @@ def command_cases() -> Iterator[tuple[str, Bad]]:
         yield f"command {name}", Bad(_form(command(**change)))
 
 
+OTHER_VIEWS = (
+    ids.SESSION_NEW_VIEW,
+    ids.SESSION_EDIT_VIEW,
+    ids.SESSION_CANCEL_VIEW,
+    ids.SESSION_ATTENDANCE_VIEW,
+    ids.COMMUNITY_DELETE_VIEW,
+    ids.HOME_SEARCH_VIEW,
+    ids.STORY_EDIT_VIEW,
+    ids.PAIR_LEARNED_VIEW,
+    ids.PAIR_PREFERENCES_VIEW,
+)
+
+
 def view_cases() -> Iterator[tuple[str, Bad]]:
     defects: dict[str, tuple[str, Any]] = {
         "no view": ("view", ...),
         "view string": ("view", "x"),
+        "no state": ("view.state", ...),
+        "state null": ("view.state", None),
         "state string": ("view.state", "x"),
         "values list": ("view.state.values", []),
         "block string": ("view.state.values.title", "x"),
@@ -219,6 +234,10 @@ def view_cases() -> Iterator[tuple[str, Bad]]:
     }
     for callback_id in (ids.CREATE_VIEW, ids.EDIT_VIEW, ids.JOIN_VIEW, ids.LEAVE_VIEW, ids.SHARE_VIEW):
         for name, (path, value) in defects.items():
+            yield f"view {callback_id} {name}", Bad(_payload(_set(view_submission(callback_id), path, value)))
+    for callback_id in OTHER_VIEWS:  # every other form: what it reads of the answers
+        for name in ("no state", "state null", "values list", "block string", "element string"):
+            path, value = defects[name]
             yield f"view {callback_id} {name}", Bad(_payload(_set(view_submission(callback_id), path, value)))
     for callback_id in (ids.JOIN_VIEW, ids.SHARE_VIEW, ids.CREATE_VIEW):
         forged = _set(view_submission(callback_id), "view.private_metadata", "eyJjb21tdW5pdHlfaWQiOjF9.0000")

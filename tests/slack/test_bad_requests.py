@@ -140,7 +140,7 @@ def test_malformed_bodies_and_wrong_types_get_400(driver, workspace, people):
     broken += [
         name
         for name, _ in CORPUS
-        if name.startswith("view ") and "seal" not in name and "unknown" not in name
+        if name.startswith("view ") and not name.endswith(("seal", "callback", "no state", "state null"))
     ]
     cases = dict(CORPUS)
     answered = {
@@ -148,6 +148,7 @@ def test_malformed_bodies_and_wrong_types_get_400(driver, workspace, people):
         for name in broken
     }
     # Well-formed after all: Bolt has no listener for another command; events are acknowledged and ignored.
+    # (A view without answers is too: a modal without inputs sends none; each form's own rules answer it.)
     allowed = {"command other command": 404, "event unknown event": 200, "event joined no user": 200}
     assert {name: status for name, status in answered.items() if status != allowed.get(name, 400)} == {}
 

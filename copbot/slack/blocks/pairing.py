@@ -34,6 +34,7 @@ from copbot.slack.blocks.common import (
     slack_date,
     slack_day,
 )
+from copbot.slack.modal_values import ModalValues
 
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
 FREQUENCY_FIELD = "pair_frequency"
@@ -344,19 +345,15 @@ def build_preferences_modal(tr: Translator, metadata: str, preferences: Preferen
 
 
 def read_preferences(view: dict[str, Any]) -> PreferencesForm:
-    values = view["state"]["values"]
-
-    def chosen(block_id: str) -> dict[str, Any]:
-        return values.get(block_id, {}).get("choice") or {}
-
-    day = chosen(UNTIL_FIELD).get("selected_date")
+    form = ModalValues(view)
+    day = form.text(UNTIL_FIELD)
     try:
         until = date.fromisoformat(day) if day else None
     except ValueError:
         raise InvalidInput("Pick the day the pause ends.", field=UNTIL_FIELD) from None
     return PreferencesForm(
-        pause_for=(chosen(PAUSE_FIELD).get("selected_option") or {}).get("value", ""),
+        pause_for=form.text(PAUSE_FIELD) or "",
         until=until,
-        every_other=(chosen(FREQUENCY_FIELD).get("selected_option") or {}).get("value") == "other",
-        avoided=list(chosen(AVOID_FIELD).get("selected_users") or []),
+        every_other=form.text(FREQUENCY_FIELD) == "other",
+        avoided=[user for user in form.users(AVOID_FIELD) if isinstance(user, str)],
     )

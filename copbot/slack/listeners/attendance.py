@@ -14,6 +14,7 @@ from copbot.slack import ids
 from copbot.slack.blocks.attendance import build_attendance_modal
 from copbot.slack.listeners.commands import Subcommand
 from copbot.slack.listeners.membership import tell
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.request import Request
 
 SUBCOMMANDS: tuple[Subcommand, ...] = ()
@@ -52,7 +53,7 @@ def submit_attendance(ack: Ack, view: dict[str, Any], context: BoltContext) -> N
             actor=request.actor(),
             community_id=community_id,
             ref=sealed.get("ref"),
-            picked=_picked(view),
+            picked=ModalValues(view).users(ATTENDED),
             now=request.now,
         )
     except CopbotError as error:
@@ -64,13 +65,3 @@ def submit_attendance(ack: Ack, view: dict[str, Any], context: BoltContext) -> N
 def register(app: App) -> None:
     app.action(ids.SESSION_ATTENDANCE_BUTTON)(open_attendance)
     app.view(ids.SESSION_ATTENDANCE_VIEW)(submit_attendance)
-
-
-def _picked(view: dict[str, Any]) -> list[object]:
-    """The people picked, as submitted (the service checks them); a lone value is a list of one."""
-    answers = ((view.get("state") or {}).get("values") or {}).get(ATTENDED) or {}
-    element: object = next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
-    picked = element.get("selected_users") if isinstance(element, dict) else None
-    if picked is None:
-        return []
-    return list(picked) if isinstance(picked, list) else [picked]

@@ -25,7 +25,6 @@ from copbot.services.community_life import LifeOutcome
 from copbot.services.home import refresh_home
 from copbot.slack.blocks.community_life import (
     CONFIRM_BLOCK,
-    CONFIRM_INPUT,
     build_delete_modal,
     build_life_answer,
     life_answer_text,
@@ -40,6 +39,7 @@ from copbot.slack.ids import (
 )
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import button_community_id
 from copbot.slack.payloads_communities import TAMPERED
 from copbot.slack.request import Request
@@ -122,13 +122,13 @@ def submit_delete(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     try:
         community_id = _sealed_community(request, view)
         by = request.actor()
-        typed = (view["state"]["values"].get(CONFIRM_BLOCK, {}).get(CONFIRM_INPUT) or {}).get("value") or ""
+        typed = ModalValues(view).text(CONFIRM_BLOCK) or ""
         outcome = community_life.delete(
             request.session,
             team_id=request.team_id,
             community_id=community_id,
             actor=by,
-            typed=str(typed),
+            typed=typed,
             field=CONFIRM_BLOCK,
         )
     except CopbotError as error:

@@ -23,6 +23,7 @@ from copbot.slack.listeners.commands import Subcommand
 from copbot.slack.listeners.communities import create_view, edit_view
 from copbot.slack.listeners.membership import tell
 from copbot.slack.listeners.session_forms import session_modal
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import button_community_id
 from copbot.slack.request import Request
 
@@ -144,7 +145,7 @@ def submit_search(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     tr = request.tr
     try:
         sealed = request.deps.seal.open(view.get("private_metadata", ""))
-        words = _typed(view)
+        words = ModalValues(view).text(SEARCH_FIELD) or ""
         found = story_search.stories_page(
             request.session,
             team_id=request.team_id,
@@ -161,12 +162,6 @@ def submit_search(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         response_action="update",
         view=build_search_modal(tr, found.community_name, metadata=metadata, found=found),
     )
-
-
-def _typed(view: dict[str, Any]) -> str:
-    answers = view.get("state", {}).get("values", {}).get(SEARCH_FIELD) or {}
-    answer: dict[str, Any] = next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
-    return str(answer.get("value") or "")
 
 
 def _redraw(request: Request, user_id: str, *, focus: int | None = None) -> None:

@@ -35,6 +35,7 @@ from copbot.slack.errors import explain, refusal
 from copbot.slack.gateways.membership import MembershipGateway
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.lifecycle import copbot_back_in_channel
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import button_community_id
 from copbot.slack.request import Request
 
@@ -287,25 +288,15 @@ def _sealed_id(sealed: dict[str, Any]) -> int:
 
 
 def _join_answers(view: dict[str, Any], sealed_community: object) -> JoinAnswers:
-    values = view.get("state", {}).get("values", {})
-    chosen = sealed_community if isinstance(sealed_community, int) else _selected(values, COMMUNITY_FIELD)
+    form = ModalValues(view)
+    chosen = sealed_community if isinstance(sealed_community, int) else form.text(COMMUNITY_FIELD)
     return parse_join(
         community=None if chosen is None else str(chosen),
-        experience=_selected(values, EXPERIENCE_FIELD),
-        team=_answer(values, TEAM_FIELD).get("value"),
-        interests=_answer(values, INTERESTS_FIELD).get("value"),
-        pairing=bool(_answer(values, PAIRING_FIELD).get("selected_options")),
+        experience=form.text(EXPERIENCE_FIELD),
+        team=form.text(TEAM_FIELD),
+        interests=form.text(INTERESTS_FIELD),
+        pairing=bool(form.options(PAIRING_FIELD)),
     )
-
-
-def _answer(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    answers = values.get(block_id) or {}
-    return next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
-
-
-def _selected(values: dict[str, Any], block_id: str) -> str | None:
-    option = _answer(values, block_id).get("selected_option") or {}
-    return option.get("value")
 
 
 def _has_block(view: dict[str, Any], block_id: str) -> bool:

@@ -19,16 +19,12 @@ from copbot.services import my_stories, notices
 from copbot.slack.blocks.my_stories import build_deleted, build_edit_modal, build_my_stories
 from copbot.slack.blocks.stories import (
     ASK_ME,
-    ASK_ME_INPUT,
-    BODY_INPUT,
-    LESSON_INPUT,
-    TAGS_INPUT,
-    TITLE_INPUT,
 )
 from copbot.slack.client import SlackBusy
 from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest
 from copbot.slack.listeners.membership import tell
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import story_id
 from copbot.slack.request import Request
 
@@ -86,20 +82,15 @@ def open_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def submit_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     request = Request.of(context)
-    values = view["state"]["values"]
-
-    def typed(block_id: str, action_id: str) -> Any:
-        return (values.get(block_id, {}).get(action_id) or {}).get("value")
-
-    ticked = (values.get(ASK_ME_FIELD, {}).get(ASK_ME_INPUT) or {}).get("selected_options") or []
+    form = ModalValues(view)
     try:
         sealed = request.deps.seal.open(view.get("private_metadata") or "")
         draft = validate_story(
-            typed(TITLE_FIELD, TITLE_INPUT),
-            typed(BODY_FIELD, BODY_INPUT),
-            typed(TAGS_FIELD, TAGS_INPUT),
-            typed(LESSON_FIELD, LESSON_INPUT),
-            ask_me=any(option.get("value") == ASK_ME for option in ticked),
+            form.text(TITLE_FIELD),
+            form.text(BODY_FIELD),
+            form.text(TAGS_FIELD),
+            form.text(LESSON_FIELD),
+            ask_me=form.ticked(ASK_ME_FIELD, ASK_ME),
         )
         my_stories.edit_story(
             request.session,

@@ -18,9 +18,7 @@ from copbot.slack import ids
 from copbot.slack.blocks.common import slack_day
 from copbot.slack.blocks.pairing import (
     LEARNED_BLOCK,
-    LEARNED_INPUT,
     SHARE_BLOCK,
-    SHARE_INPUT,
     build_learned_modal,
     build_preferences_modal,
     build_status,
@@ -30,6 +28,7 @@ from copbot.slack.blocks.pairing import (
 from copbot.slack.errors import explain
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import button_community_id, button_id
 from copbot.slack.request import Request
 
@@ -225,9 +224,7 @@ def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: Bolt
 
 def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     request = Request.of(context)
-    values = view["state"]["values"]
-    text = (values.get(LEARNED_BLOCK, {}).get(LEARNED_INPUT) or {}).get("value") or ""
-    chosen = (values.get(SHARE_BLOCK, {}).get(SHARE_INPUT) or {}).get("selected_options") or []
+    form = ModalValues(view)
     try:
         group_id = _group_id(request.deps.seal.open(view.get("private_metadata") or "").get("group_id"))
         pairing_groups.save_learned(
@@ -235,8 +232,8 @@ def submit_learned(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
             team_id=request.team_id,
             user_id=request.user_id,
             group_id=group_id,
-            text=text,
-            shared=bool(chosen),
+            text=form.text(LEARNED_BLOCK) or "",
+            shared=bool(form.options(SHARE_BLOCK)),
         )
     except CopbotError as error:
         ack(**request.modal_errors(error, default_block=LEARNED_BLOCK))

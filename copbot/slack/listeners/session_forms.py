@@ -26,6 +26,7 @@ from copbot.slack.client import SlackBusy
 from copbot.slack.deps import Deps
 from copbot.slack.listeners.membership import tell
 from copbot.slack.listeners.stories import share_modal
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.request import Request
 
 
@@ -167,18 +168,8 @@ def _submit(
 
 def form_values(view: dict[str, Any]) -> dict[str, str | None]:
     """Each input's answer by block id, as the raw string the domain's form rules read (None when empty)."""
-    values: dict[str, str | None] = {}
-    for block_id, answers in (view.get("state", {}).get("values", {}) or {}).items():
-        element: dict[str, Any] = next(iter(answers.values()), {}) if isinstance(answers, dict) else {}
-        picked = element.get("selected_option") or {}
-        raw = (
-            element.get("value")
-            or element.get("selected_date")
-            or element.get("selected_time")
-            or picked.get("value")
-        )
-        values[block_id] = raw if isinstance(raw, str) else None
-    return values
+    form = ModalValues(view)
+    return {block_id: form.text(block_id) for block_id in form.blocks()}
 
 
 def _open(ack: Ack, body: dict[str, Any], request: Request, view: Callable[[], dict[str, Any]]) -> None:

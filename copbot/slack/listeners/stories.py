@@ -21,19 +21,14 @@ from copbot.i18n import N_, Translator
 from copbot.services import helped, notices, prompts, stories, story_posting
 from copbot.slack.blocks.stories import (
     ASK_ME,
-    ASK_ME_INPUT,
-    BODY_INPUT,
     COMMUNITY_BLOCK,
-    COMMUNITY_INPUT,
-    LESSON_INPUT,
-    TAGS_INPUT,
-    TITLE_INPUT,
     build_share_modal,
 )
 from copbot.slack.ids import PROMPT_SHARE, SHARE_BUTTON, SHARE_VIEW, STORY_HELPED, STORY_POST_AGAIN
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
 from copbot.slack.listeners.membership import tell
 from copbot.slack.metadata import MetadataSeal
+from copbot.slack.modal_values import ModalValues
 from copbot.slack.payloads import button_community_id, prompt_post_id, story_id
 from copbot.slack.request import Request
 
@@ -212,22 +207,17 @@ def share_modal(
 
 def _read_form(view: dict[str, Any], seal: MetadataSeal) -> ShareForm:
     sealed = seal.open(view.get("private_metadata") or "")
-    values = view["state"]["values"]
-
-    def typed(block_id: str, action_id: str) -> Any:
-        return (values.get(block_id, {}).get(action_id) or {}).get("value")
-
-    picked = (values.get(COMMUNITY_BLOCK, {}).get(COMMUNITY_INPUT) or {}).get("selected_option") or {}
-    ticked = (values.get(ASK_ME_FIELD, {}).get(ASK_ME_INPUT) or {}).get("selected_options") or []
+    form = ModalValues(view)
+    picked = form.text(COMMUNITY_BLOCK)
     try:
         return ShareForm(
-            community_id=sealed.get("community_id", picked.get("value")),
+            community_id=sealed.get("community_id", picked),
             session_id=sealed.get("session_id"),
-            title=typed(TITLE_FIELD, TITLE_INPUT),
-            story=typed(BODY_FIELD, BODY_INPUT),
-            tags=typed(TAGS_FIELD, TAGS_INPUT),
-            lesson=typed(LESSON_FIELD, LESSON_INPUT),
-            ask_me=any(option.get("value") == ASK_ME for option in ticked),
+            title=form.text(TITLE_FIELD),
+            story=form.text(BODY_FIELD),
+            tags=form.text(TAGS_FIELD),
+            lesson=form.text(LESSON_FIELD),
+            ask_me=form.ticked(ASK_ME_FIELD, ASK_ME),
             prompt_post_id=sealed.get("prompt_post_id"),
         )
     except ValidationError:
