@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from fixtures_app import SIGNING_SECRET
 START_TIMEOUT = 30.0
 # gunicorn gives a worker its graceful timeout (30 s) to finish, then kills it; the master exits after that.
 STOP_TIMEOUT = 45.0
+SLOW_STOP = 10.0  # a stop this slow is reported (a warning with the log): a worker did not stop when told
 
 
 def environment(workspace, sandbox, database_url: str, tmp: Path, **settings: str) -> dict[str, str]:
@@ -57,8 +59,10 @@ class Running:
     def terminate(self) -> None:
         """SIGTERM for the main process alone, as an orchestrator sends it; it must stop its workers itself.
 
-        One still running after STOP_TIMEOUT fails the test with its log, once it and its children are killed.
+        One still running after STOP_TIMEOUT fails the test with its log, once it and its children are killed;
+        one slower than SLOW_STOP is reported with its log.
         """
+        started = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=STOP_TIMEOUT)
@@ -67,6 +71,11 @@ class Running:
             raise AssertionError(
                 f"copbot did not stop within {STOP_TIMEOUT} s of SIGTERM:\n{self.output()}"
             ) from None
+        took = time.monotonic() - started
+        if took > SLOW_STOP:
+            warnings.warn(
+                f"copbot took {took:.0f} s to stop after SIGTERM:\n{self.output()[-6000:]}", stacklevel=2
+            )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
