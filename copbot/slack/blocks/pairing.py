@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from copbot.domain.enums import Experience
-from copbot.domain.errors import InvalidInput
 from copbot.i18n import N_, Translator
 from copbot.services.pairing_controls import (
     AVOID_FIELD,
@@ -34,7 +32,6 @@ from copbot.slack.blocks.common import (
     slack_date,
     slack_day,
 )
-from copbot.slack.modal_values import ModalValues
 
 LEARNED_BLOCK, LEARNED_INPUT = "learned", "learned_input"
 FREQUENCY_FIELD = "pair_frequency"
@@ -297,14 +294,6 @@ def _status_line(tr: Translator, row: MembershipStatus) -> str:
     return f"• *{name}*: {state}"
 
 
-@dataclass(frozen=True)
-class PreferencesForm:
-    pause_for: str
-    until: date | None
-    every_other: bool
-    avoided: list[str]
-
-
 def build_preferences_modal(tr: Translator, metadata: str, preferences: Preferences) -> dict[str, Any]:
     """The App Home's introductions modal, filled in with how things stand."""
     paused = ("until" if preferences.paused_until else "resumed") if preferences.paused else "none"
@@ -341,19 +330,4 @@ def build_preferences_modal(tr: Translator, metadata: str, preferences: Preferen
         submit=tr.gettext("Save"),
         callback_id=ids.PAIR_PREFERENCES_VIEW,
         private_metadata=metadata,
-    )
-
-
-def read_preferences(view: dict[str, Any]) -> PreferencesForm:
-    form = ModalValues(view)
-    day = form.text(UNTIL_FIELD)
-    try:
-        until = date.fromisoformat(day) if day else None
-    except ValueError:
-        raise InvalidInput("Pick the day the pause ends.", field=UNTIL_FIELD) from None
-    return PreferencesForm(
-        pause_for=form.text(PAUSE_FIELD) or "",
-        until=until,
-        every_other=form.text(FREQUENCY_FIELD) == "other",
-        avoided=[user for user in form.users(AVOID_FIELD) if isinstance(user, str)],
     )

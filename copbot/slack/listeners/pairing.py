@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -13,17 +15,17 @@ from copbot.domain.errors import CopbotError, InvalidInput, NotAllowed, NotFound
 from copbot.i18n import N_
 from copbot.services import notices, pairing_controls, pairing_groups
 from copbot.services.pairing import TooFew
-from copbot.services.pairing_controls import AVOID_FIELD, PAUSE_FIELD
+from copbot.services.pairing_controls import AVOID_FIELD, PAUSE_FIELD, UNTIL_FIELD
 from copbot.slack import ids
 from copbot.slack.blocks.common import slack_day
 from copbot.slack.blocks.pairing import (
+    FREQUENCY_FIELD,
     LEARNED_BLOCK,
     SHARE_BLOCK,
     build_learned_modal,
     build_preferences_modal,
     build_status,
     left_out,
-    read_preferences,
 )
 from copbot.slack.errors import explain
 from copbot.slack.listeners.commands import CommandRequest, Subcommand
@@ -313,6 +315,32 @@ def open_preferences(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
         )
     except CopbotError as error:
         tell(request, body, error)
+
+
+@dataclass(frozen=True)
+class PreferencesForm:
+    """The introductions modal as submitted."""
+
+    pause_for: str
+    until: date | None
+    every_other: bool
+    avoided: list[str]
+
+
+def read_preferences(view: dict[str, Any]) -> PreferencesForm:
+    """The modal's answers; a pause day that is not a date gets an inline error."""
+    form = ModalValues(view)
+    day = form.text(UNTIL_FIELD)
+    try:
+        until = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidInput("Pick the day the pause ends.", field=UNTIL_FIELD) from None
+    return PreferencesForm(
+        pause_for=form.text(PAUSE_FIELD) or "",
+        until=until,
+        every_other=form.text(FREQUENCY_FIELD) == "other",
+        avoided=[user for user in form.users(AVOID_FIELD) if isinstance(user, str)],
+    )
 
 
 def submit_preferences(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
