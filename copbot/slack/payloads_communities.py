@@ -24,7 +24,6 @@ TAMPERED = "This form was changed after copbot opened it. Please start again."
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-# Where each kind of input keeps its answer in `state.values`.
 class CommunityForm(BaseModel):
     """The create/edit modal's answers by block id, as typed (the domain validates them)."""
 

@@ -17,9 +17,7 @@ from copbot.domain.stories import (
 )
 from copbot.services import my_stories, notices
 from copbot.slack.blocks.my_stories import build_deleted, build_edit_modal, build_my_stories
-from copbot.slack.blocks.stories import (
-    ASK_ME,
-)
+from copbot.slack.blocks.stories import ASK_ME
 from copbot.slack.client import SlackBusy
 from copbot.slack.ids import MINE_NEXT, MINE_PREVIOUS, STORY_DELETE, STORY_EDIT, STORY_EDIT_VIEW
 from copbot.slack.listeners.commands import CommandRequest
