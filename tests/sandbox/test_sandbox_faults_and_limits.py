@@ -69,6 +69,22 @@ def test_delay_fault_answers_late_but_normally(sandbox, client):
     assert time.monotonic() - started >= 0.3
 
 
+def test_an_answer_the_client_stopped_waiting_for_is_dropped_quietly(sandbox, acme, capsys):
+    """A client gone before a delayed answer: the answer is lost, the call logged, no traceback printed."""
+    sandbox.inject_fault("auth.test", delay=0.5)
+    request = urllib.request.Request(
+        f"{sandbox.api_url}auth.test", data=b"", headers={"Authorization": f"Bearer {acme.ws.bot_token}"}
+    )
+    with pytest.raises(TimeoutError):
+        urllib.request.urlopen(request, timeout=0.1)
+    deadline = time.monotonic() + 5
+    while not sandbox.calls("auth.test") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # the logged call's answer has been written to the closed connection
+    assert [call.status for call in sandbox.calls("auth.test")] == [200]
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_error_fault_is_ok_false_with_http_200(sandbox, client, acme):
     """An error fault answers HTTP 200 with ok:false and the given error, once."""
     sandbox.inject_fault("conversations.info", error="fatal_error")
